@@ -1,0 +1,5 @@
+import sys
+
+from queueopt.cli import main
+
+sys.exit(main())
