@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import heapq
-from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +39,7 @@ import pandas as pd
 
 from queueopt.calendar import HallCalendar
 from queueopt.model import WEEKDAYS, Hall, OpeningHours, TransactionType
+from queueopt.simulate import lognormal, serve_queue
 
 #: Month-end factor on days 21-31 that puts ~50% of visits there.
 MONTH_END_FACTOR = 19 / 11
@@ -251,75 +250,6 @@ def _day_hours(hall: Hall, day: dt.date, kind: str) -> OpeningHours:
     return hall.hours[day.weekday()]
 
 
-# -------------------------------------------------------------- queueing
-def _lognormal(rng: np.random.Generator, mean: npt.NDArray[np.float64], cv: npt.NDArray[np.float64]
-               ) -> npt.NDArray[np.float64]:
-    sigma2 = np.log1p(cv ** 2)
-    return rng.lognormal(np.log(mean) - sigma2 / 2, np.sqrt(sigma2))
-
-
-def _simulate_pool(arrive: npt.NDArray[np.float64], service: npt.NDArray[np.float64],
-                   patience: npt.NDArray[np.float64], vip: npt.NDArray[np.bool_],
-                   open_at: npt.NDArray[np.int64], interval: float, start: float
-                   ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """FIFO multi-server queue, VIP first, open servers per interval, abandonment.
-
-    Returns the call time (``nan`` when the customer left) and the server
-    number (``-1`` when the customer left). Times in minutes since midnight.
-    """
-    n = len(arrive)
-    call = np.full(n, np.nan)
-    server = np.full(n, -1, dtype=np.int64)
-    queues: tuple[deque[int], deque[int]] = (deque(), deque())
-    free: list[int] = list(range(int(open_at.max()) if len(open_at) else 0))
-    heapq.heapify(free)
-    busy: list[tuple[float, int]] = []  # (end time, server)
-    n_busy = 0
-    n_int = len(open_at)
-
-    def capacity(t: float) -> int:
-        k = int((t - start) // interval)
-        return int(open_at[min(max(k, 0), n_int - 1)])
-
-    def start_next(t: float) -> bool:
-        nonlocal n_busy
-        for q in queues:
-            while q:
-                j = q.popleft()
-                if arrive[j] + patience[j] < t:
-                    continue  # left before being called
-                s = heapq.heappop(free)
-                call[j] = t
-                server[j] = s
-                heapq.heappush(busy, (t + service[j], s))
-                n_busy += 1
-                return True
-        return False
-
-    boundaries = start + interval * np.arange(1, n_int)
-    bi = 0
-    i = 0
-    while i < n or busy:
-        t_arr = arrive[i] if i < n else np.inf
-        t_end = busy[0][0] if busy else np.inf
-        t_bnd = boundaries[bi] if bi < len(boundaries) else np.inf
-        t = min(t_arr, t_end, t_bnd)
-        if t == np.inf:
-            break
-        if t == t_end:
-            _, s = heapq.heappop(busy)
-            n_busy -= 1
-            heapq.heappush(free, s)
-        elif t == t_bnd:
-            bi += 1
-        else:
-            queues[0 if vip[i] else 1].append(i)
-            i += 1
-        while n_busy < capacity(t) and free and start_next(t):
-            pass
-    return call, server
-
-
 # -------------------------------------------------------------------- api
 def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2026, 11, 22),
                     seed: int = 20261122, *, with_tickets: bool = True,
@@ -420,18 +350,18 @@ def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2
             service = np.empty(n)
             patience = np.empty(n)
             c = ~to_kiosk
-            service[c] = _lognormal(hall_rng, counter_mean[ttype[c]], counter_cv[ttype[c]])
+            service[c] = lognormal(hall_rng, counter_mean[ttype[c]], counter_cv[ttype[c]])
             patience[c] = hall_rng.exponential(COUNTER_PATIENCE, int(c.sum()))
-            ci, cs = _simulate_pool(arrive[c], service[c], patience[c], vip[c], open_at,
+            ci, cs = serve_queue(arrive[c], service[c], patience[c], vip[c], open_at,
                                     interval, float(minutes[0]))
             call[c] = ci
             server[c] = np.where(cs >= 0, np.char.add("C", np.char.zfill((cs + 1).astype(str), 2)), "")
             k = to_kiosk
             if k.any():
                 nk = int(k.sum())
-                service[k] = _lognormal(hall_rng, kiosk_mean[ttype[k]], np.full(nk, KIOSK_CV))
+                service[k] = lognormal(hall_rng, kiosk_mean[ttype[k]], np.full(nk, KIOSK_CV))
                 patience[k] = hall_rng.exponential(KIOSK_PATIENCE, nk)
-                ki, ks = _simulate_pool(arrive[k], service[k], patience[k], np.zeros(nk, bool),
+                ki, ks = serve_queue(arrive[k], service[k], patience[k], np.zeros(nk, bool),
                                         np.full(len(minutes), hall.kiosks, dtype=np.int64),
                                         interval, float(minutes[0]))
                 call[k] = ki

@@ -1,0 +1,168 @@
+"""Erlang B/C/A against hand-worked cases, 50-digit references, properties and simulation."""
+
+from __future__ import annotations
+
+import mpmath as mp
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from queueopt.queueing import (
+    erlang_a,
+    erlang_b,
+    erlang_c,
+    mean_wait,
+    mix_moments,
+    priority_mean_wait,
+    required_servers,
+    service_level,
+)
+from queueopt.simulate import simulate_day
+
+
+def _ref_erlang_c(c: int, a: float) -> mp.mpf:
+    """Erlang C with 50 significant digits: the textbook sum, Cooper (1981) eq. 3.27."""
+    mp.mp.dps = 50
+    a = mp.mpf(a)
+    terms = [mp.e ** (k * mp.log(a) - mp.loggamma(k + 1)) for k in range(c)]
+    top = mp.e ** (c * mp.log(a) - mp.loggamma(c + 1)) * c / (c - a)
+    return top / (mp.fsum(terms) + top)
+
+
+def test_hand_worked_erlang_b_and_c() -> None:
+    """B(2, A=1) = (1/2)/(1 + 1 + 1/2) = 0.2; C(2, A=1) = 2*0.2/(2 - 0.8) = 1/3."""
+    assert erlang_b(1.0, 2) == pytest.approx(0.2, rel=1e-15)
+    assert erlang_c(1.0, 1.0, 2) == pytest.approx(1 / 3, rel=1e-15)
+    # M/M/1: P(wait) = rho, mean wait = rho/(mu - lambda)
+    assert erlang_c(0.3, 2.0, 1) == pytest.approx(0.6)
+    assert mean_wait(0.3, 2.0, 1) == pytest.approx(0.6 * 2.0 / (1 - 0.6))
+
+
+@pytest.mark.parametrize("c,a", [(1, 0.5), (10, 8.7), (55, 50.0), (520, 500.0),
+                                  (2050, 2000.0), (2001, 1999.5)])
+def test_erlang_c_matches_50_digit_reference(c: int, a: float) -> None:
+    got = float(erlang_c(a, 1.0, c))
+    assert got == pytest.approx(float(_ref_erlang_c(c, a)), rel=1e-9)
+
+
+def test_unstable_intervals_give_inf_not_an_exception() -> None:
+    w = mean_wait([1.0, 2.0, 3.0], 1.0, 2)
+    assert np.isfinite(w[0]) and np.isinf(w[1]) and np.isinf(w[2])
+    assert service_level([3.0], 1.0, 2, 5.0)[0] == 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=st.floats(0.01, 300), extra=st.integers(1, 40), t=st.floats(0, 30))
+def test_properties(a: float, extra: int, t: float) -> None:
+    """0 <= P(wait) <= 1, C >= B, SL monotone in servers."""
+    c = int(np.floor(a)) + extra
+    pw = float(erlang_c(a, 1.0, c))
+    assert 0.0 <= pw <= 1.0
+    assert pw >= float(erlang_b(a, c)) - 1e-15
+    sl = service_level(a, 1.0, np.arange(c, c + 5), t)
+    assert np.all(np.diff(sl) >= -1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lam=st.floats(0.01, 20), s=st.floats(0.5, 20), t=st.floats(0.0, 20),
+       tgt=st.floats(0.5, 0.99), scv=st.floats(0.2, 3))
+def test_required_servers_is_the_minimum(lam: float, s: float, t: float, tgt: float,
+                                         scv: float) -> None:
+    c = int(required_servers(lam, s, t, tgt, scv))
+    assert service_level(lam, s, c, t, scv) >= tgt - 1e-12
+    if c > 1 and c - 1 > lam * s:
+        assert service_level(lam, s, c - 1, t, scv) < tgt
+
+
+def test_required_servers_vectorised_matches_scalar_search() -> None:
+    rng = np.random.default_rng(5)
+    lam, s = rng.uniform(0.05, 5, 500), rng.uniform(1, 10, 500)
+    got = required_servers(lam, s, 10.0, 0.8, max_occupancy=0.9)
+    for i in range(0, 500, 25):
+        c = 1
+        while not (c > lam[i] * s[i] and lam[i] * s[i] <= 0.9 * c
+                   and service_level(lam[i], s[i], c, 10.0) >= 0.8):
+            c += 1
+        assert got[i] == c
+
+
+@settings(max_examples=30, deadline=None)
+@given(a=st.floats(0.1, 40), extra=st.integers(1, 10))
+def test_erlang_a_tends_to_erlang_c(a: float, extra: int) -> None:
+    c = max(int(np.floor(a)) + extra, int(np.ceil(a / 0.97)))
+    r = erlang_a(a, 1.0, c, patience=1e7)
+    assert float(r.p_wait) == pytest.approx(float(erlang_c(a, 1.0, c)), rel=1e-5, abs=1e-9)
+    assert float(r.mean_wait) == pytest.approx(float(mean_wait(a, 1.0, c)), rel=1e-4, abs=1e-9)
+
+
+def test_erlang_a_littles_law_and_flow_balance() -> None:
+    """Abandonment rate θ E[Q] = λ P(ab) and E[Q] = λ E[W] (Little), even overloaded."""
+    lam, s, c, pat = np.array([0.5, 2.4, 10.0]), 5.0, np.array([3, 10, 40]), 30.0
+    r = erlang_a(lam, s, c, pat)
+    assert np.allclose(r.mean_queue, lam * r.mean_wait)
+    assert np.allclose(r.mean_queue / pat, lam * r.p_abandon)
+    # served throughput never exceeds capacity
+    assert np.all(lam * (1 - r.p_abandon) <= c / s + 1e-9)
+
+
+def test_erlang_a_against_truncated_chain_by_hand() -> None:
+    """M/M/1+M with λ=μ=θ=1: π_n ∝ 1/n!, so P(N >= 1) = 1 - 1/e, E[Q] = sum (n-1) π_n."""
+    r = erlang_a(1.0, 1.0, 1, 1.0)
+    e = np.e
+    assert float(r.p_wait) == pytest.approx(1 - 1 / e, rel=1e-12)
+    # E[N] = 1 for Poisson(1); E[Q] = E[N] - P(N >= 1) = 1/e
+    assert float(r.mean_queue) == pytest.approx(1 / e, rel=1e-12)
+
+
+def test_mix_moments_by_hand() -> None:
+    """Two types, 50/50, means 1 and 3, cv 0: mean 2, E[S^2] = 5, scv = 5/4 - 1."""
+    m, scv = mix_moments([0.5, 0.5], [1.0, 3.0], [0.0, 0.0])
+    assert float(m) == pytest.approx(2.0)
+    assert float(scv) == pytest.approx(0.25)
+
+
+def test_priority_waits_conserve_work() -> None:
+    """Kleinrock's conservation law: the share-weighted class waits equal the FCFS wait."""
+    lv, lr, s, c = 0.2, 1.3, 3.0, 6
+    wv, wr = priority_mean_wait(lv, lr, s, c)
+    fcfs = mean_wait(lv + lr, s, c)
+    assert (lv * wv + lr * wr) / (lv + lr) == pytest.approx(float(fcfs), rel=1e-12)
+    assert wv < fcfs < wr
+
+
+@pytest.mark.slow
+def test_erlang_c_inside_simulation_confidence_interval() -> None:
+    """Stationary M/M/5 at ρ = 0.8: the exact mean wait lies in the replication CI."""
+    res = simulate_day([1.0] * 200, [5] * 200, shares=[1.0], handle_mean=[4.0],
+                       handle_cv=[1.0], replications=40, rng=11, service="exponential")
+    w = res.wait_sum[:, 20:].sum(1) / res.arrivals[:, 20:].sum(1)
+    half = 2.02 * w.std(ddof=1) / np.sqrt(len(w))
+    assert abs(w.mean() - float(mean_wait(1.0, 4.0, 5))) < half
+
+
+@pytest.mark.slow
+def test_erlang_a_inside_simulation_confidence_interval() -> None:
+    res = simulate_day([1.0] * 200, [4] * 200, shares=[1.0], handle_mean=[4.0],
+                       handle_cv=[1.0], patience=10.0, replications=40, rng=12,
+                       service="exponential")
+    ab = res.abandoned[:, 20:].sum(1) / res.arrivals[:, 20:].sum(1)
+    half = 2.02 * ab.std(ddof=1) / np.sqrt(len(ab))
+    assert abs(ab.mean() - float(erlang_a(1.0, 4.0, 4, 10.0).p_abandon)) < half
+
+
+@pytest.mark.slow
+def test_general_service_mix_within_tolerance_of_simulation() -> None:
+    """The counter mix of issue 3 (60% 1.5, 25% 6, 15% 15 min, lognormal cv 0.6):
+    Allen-Cunneen's mean wait is within 15% of simulation where Erlang C is ~20% low."""
+    shares, means, cvs = [0.6, 0.25, 0.15], [1.5, 6.0, 15.0], [0.6, 0.6, 0.6]
+    m, scv = mix_moments(shares, means, cvs)
+    c, rho = 8, 0.85
+    lam = rho * c / float(m)
+    res = simulate_day([lam] * 300, [c] * 300, shares=shares, handle_mean=means,
+                       handle_cv=cvs, replications=20, rng=3)
+    sim = res.wait_sum[:, 30:].sum() / res.arrivals[:, 30:].sum()
+    ac = float(mean_wait(lam, m, c, scv))
+    ec = float(mean_wait(lam, m, c))
+    assert abs(ac - sim) / sim < 0.15
+    assert abs(ac - sim) < abs(ec - sim)
