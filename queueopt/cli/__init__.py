@@ -18,6 +18,7 @@ from queueopt.errors import DataError, InfeasibleError
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
+    "validate",
 )
 
 
