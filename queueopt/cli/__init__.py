@@ -19,6 +19,8 @@ from queueopt.errors import DataError, InfeasibleError
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "validate",
+    "forecast",
+    "backtest",
 )
 
 

@@ -1,0 +1,126 @@
+"""Footfall forecasts: gaps, closed days, holidays, short series, intervals and CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from queueopt.backtest import backtest
+from queueopt.calendar import HallCalendar
+from queueopt.cli import main
+from queueopt.forecast import forecast_arrivals, forecast_mix
+from queueopt.io import load_dataset
+from queueopt.synth import generate_region
+
+
+def _series(days: int, end: dt.date, *, interval: int = 15, month_end: float = 1.7,
+            closed_sunday: bool = False, seed: int = 0, level: float = 200.0) -> pd.DataFrame:
+    """Poisson counts with a known profile: flat 09:00-17:00, month-end factor on days >= 21."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    cal = HallCalendar("CN")
+    dates = [end - dt.timedelta(days=k) for k in range(days - 1, -1, -1)]
+    for d, kind in zip(dates, cal.day_kinds(dates)):
+        if closed_sunday and d.weekday() == 6:
+            continue
+        f = (month_end if d.day >= 21 else 1.0) * (0.5 if kind == "holiday" else 1.0)
+        slots = np.arange(9 * 60, 17 * 60, interval)
+        lam = level * f / len(slots)
+        for s, c in zip(slots, rng.poisson(lam, len(slots))):
+            rows.append(("H1", pd.Timestamp(d) + pd.Timedelta(minutes=int(s)), int(c)))
+    return pd.DataFrame(rows, columns=["hall_id", "interval_start", "arrivals"])
+
+
+def test_month_end_effect_is_recovered() -> None:
+    hist = _series(112, dt.date(2026, 11, 15))  # forecast Nov 16-22 then day 21-22 are month-end
+    fc = forecast_arrivals(hist, 7)
+    daily = fc.groupby(fc["interval_start"].dt.day)["arrivals"].sum()
+    ratio = daily.loc[[21, 22]].mean() / daily.loc[[16, 17, 18, 19, 20]].mean()
+    assert ratio == pytest.approx(1.7, rel=0.12)
+
+
+@pytest.mark.parametrize("interval", [5, 15, 60])
+def test_any_regular_interval(interval: int) -> None:
+    hist = _series(42, dt.date(2026, 11, 15), interval=interval)
+    fc = forecast_arrivals(hist, 3)
+    steps = fc["interval_start"].diff().dropna().dt.total_seconds().div(60)
+    assert steps.min() == interval
+    assert fc["arrivals"].sum() == pytest.approx(3 * 200, rel=0.15)
+
+
+def test_gaps_and_closed_days() -> None:
+    hist = _series(70, dt.date(2026, 11, 15), closed_sunday=True)
+    hist = hist[~hist["interval_start"].dt.date.between(dt.date(2026, 10, 20), dt.date(2026, 10, 24))]
+    fc = forecast_arrivals(hist, 7)
+    assert (fc["interval_start"].dt.day_of_week != 6).all()  # closed on Sundays: not forecast
+    assert fc["interval_start"].dt.date.nunique() == 6
+
+
+def test_holiday_and_makeup_day() -> None:
+    """National Day 2026-10-01..07 are holidays; Saturday 10-10 is a make-up working day."""
+    hist = _series(400, dt.date(2026, 9, 30), seed=3)
+    fc = forecast_arrivals(hist, 11)
+    daily = fc.groupby(fc["interval_start"].dt.date)["arrivals"].sum()
+    kinds = fc.groupby(fc["interval_start"].dt.date)["day_kind"].first()
+    assert kinds[dt.date(2026, 10, 1)] == "holiday"
+    assert kinds[dt.date(2026, 10, 10)] == "makeup"
+    assert daily[dt.date(2026, 10, 2)] < 0.7 * daily[dt.date(2026, 10, 9)]
+
+
+def test_short_series_falls_back_with_a_warning() -> None:
+    hist = _series(14, dt.date(2026, 11, 15))
+    fc = forecast_arrivals(hist, 7)
+    assert fc["warning"].str.contains("days of history").all()
+    with pytest.raises(ValueError, match="open days of history"):
+        forecast_arrivals(_series(3, dt.date(2026, 11, 15)), 7)
+
+
+def test_intervals_cover_and_widen_with_overdispersion() -> None:
+    calm = _series(84, dt.date(2026, 11, 15), seed=1)
+    noisy = calm.copy()
+    rng = np.random.default_rng(2)
+    noisy["arrivals"] = rng.poisson(calm["arrivals"] * rng.gamma(2.0, 0.5, len(calm)))
+    w_calm = forecast_arrivals(calm, 7).eval("hi80 - lo80").mean()
+    w_noisy = forecast_arrivals(noisy, 7).eval("hi80 - lo80").mean()
+    assert w_noisy > 1.3 * w_calm
+
+
+def test_backtest_beats_seasonal_naive_on_synthetic_region() -> None:
+    r = generate_region(n_halls=3, weeks=10, seed=4, with_tickets=False)
+    res = backtest(r.footfall, 7, 3)
+    s = res.summary().set_index("method")
+    assert s.loc["queueopt", "wape"] < 0.85 * s.loc["seasonal_naive", "wape"]
+    assert 0.72 <= s.loc["queueopt", "coverage"] <= 0.92
+
+
+def test_backtest_refuses_a_too_short_history() -> None:
+    with pytest.raises(ValueError, match="need at least"):
+        backtest(_series(30, dt.date(2026, 11, 15)), 7, 4)
+
+
+def test_mix_forecast_sums_to_one(sample_dir: Path) -> None:
+    ds = load_dataset(sample_dir)
+    fc = forecast_arrivals(ds.footfall_for("H05"), 2, halls=ds.halls)
+    mix = forecast_mix(ds.tickets_of("H05"), fc)
+    sums = mix.groupby("interval_start")["share"].sum()
+    assert np.allclose(sums, 1.0)
+    assert set(mix["transaction_type"]) == set(ds.transactions)
+
+
+def test_cli_forecast_and_backtest(sample_dir: Path, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "fc.csv"
+    assert main(["forecast", "--data", str(sample_dir), "--hall", "H07", "--days", "7",
+                 "--out", str(out)]) == 0
+    fc = pd.read_csv(out)
+    assert {"interval_start", "arrivals", "lo80", "hi80"} <= set(fc.columns)
+    assert main(["forecast", "--data", str(sample_dir), "--hall", "NOPE", "--out", str(out)]) == 2
+    assert "known halls" in capsys.readouterr().err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("hall_id,interval_start,arrivals\nH1,2026-11-02 09:00,x\n", encoding="utf-8")
+    assert main(["backtest", str(bad)]) == 2
+    assert "bad.csv, row 2, column 'arrivals'" in capsys.readouterr().err
