@@ -47,8 +47,8 @@ MONTH_END_FACTOR = 19 / 11
 AFTERNOON_SHARE = 0.40
 AFTERNOON = (14 * 60, 18 * 60)
 VIP_SHARE = 0.07
-COUNTER_PATIENCE = 30.0
-KIOSK_PATIENCE = 40.0
+COUNTER_PATIENCE = 45.0
+KIOSK_PATIENCE = 60.0
 KIOSK_CV = 0.5
 DAY_DISPERSION = 25.0
 """Gamma shape of the day-level factor (variance of the daily total = m + m^2/25)."""
@@ -126,13 +126,13 @@ POLICY_TOML = """\
 # queueopt policy for the sample region (units in the key names)
 interval_minutes = 15
 holiday_country = "CN"
-patience_minutes = 30
+patience_minutes = 45
 
 [target]
 service_level = 0.80
 threshold_minutes = 10
 max_mean_wait_minutes = 5
-max_abandonment = 0.05
+max_abandonment = 0.08
 max_occupancy = 0.90
 shrinkage = 0.0
 
@@ -304,7 +304,7 @@ def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2
         # daily volume: sized so a normal weekday peaks at ~60-75% of the counters
         counter_share = 1 - adopt * float(_MIX[eligible].sum())
         work_per_visit = counter_share * mean_counter_work
-        base_day = hall.counters * 0.42 * 600 / work_per_visit * (0.9 if hall.kind == "cooperative" else 1.0)
+        base_day = hall.counters * 0.24 * 600 / work_per_visit * (0.9 if hall.kind == "cooperative" else 1.0)
         shift_day = (first + dt.timedelta(days=int(hall_rng.integers(20, 7 * weeks - 10)))
                      if h_index % 4 == 1 and weeks >= 5 else None)
         shift = 1.0 + (0.15 if h_index % 8 == 1 else -0.12)
@@ -319,7 +319,7 @@ def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2
             if shift_day is not None and day >= shift_day:
                 factor *= shift
             # a shorter day loses some visitors and concentrates the rest
-            mean_day = base_day * factor * min(1.0, hours.minutes / 690.0) ** 0.5
+            mean_day = base_day * factor * min(1.0, hours.minutes / 690.0) ** 0.8
             expected = mean_day * weights
             stamp = pd.Timestamp(day)
             expected_rows.append(pd.DataFrame({

@@ -1,0 +1,536 @@
+"""Staffing that holds over the whole day: counters per interval from a service target.
+
+Two methods:
+
+``"sipp"``
+    Stationary independent period-by-period: each interval is staffed as if
+    it were a steady-state queue (Erlang C with the general-service
+    correction, :func:`queueopt.queueing.required_servers`). Green, Kolesar
+    and Soares ("Improving the SIPP approach for staffing service systems",
+    OR 2001) show it under-staffs after a rise in demand, because the queue
+    built at the peak carries over into the next intervals.
+
+``"simulation"``
+    Start from SIPP on the *modified offered load* (Jagerman 1975;
+    Massey and Whitt 1997: ``m(t) = E[λ(t - S_e)] E[S]``, the load of an
+    infinite-server queue, computed here by discrete convolution of the
+    arrival rate with the handling-time survival function), then check the
+    plan by simulation and repair it, in the spirit of the simulation-based
+    iterative staffing algorithm (Feldman, Mandelbaum, Massey and Whitt,
+    Management Science 2008): every interval whose pooled simulated service
+    level misses the target gets one more counter, in that interval or, when
+    the interval is already at its SIPP level and the miss comes from
+    carry-over, in the interval before; repeat until every interval meets
+    the target with a margin. A final pass removes counters whose removal a
+    re-simulation shows to be harmless. Common random numbers make the
+    comparisons between iterations sharp.
+
+``"auto"`` (the default) runs both and keeps the cheaper plan among those
+that meet the target in every interval by simulation (SIPP when it meets it
+everywhere, which it does when demand is flat).
+
+Targets apply per interval and at once: service level (share called within
+``threshold`` minutes), a cap on the mean wait, a cap on abandonment, a cap
+on occupancy. Shrinkage converts counters into staff: ``staff = counters /
+(1 - shrinkage)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from queueopt.queueing import (
+    erlang_a,
+    mean_wait,
+    mix_moments,
+    required_servers,
+    service_level,
+)
+from queueopt.simulate import SimulationResult, simulate_day
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+METHODS: tuple[str, ...] = ("auto", "sipp", "mol", "simulation")
+
+
+@dataclass(frozen=True)
+class StaffingResult:
+    """Counters per interval and what the plan is predicted to achieve.
+
+    Arrays are per interval. ``service_level``, ``mean_wait`` (minutes) and
+    ``abandonment`` are the pooled simulation estimates of the plan when a
+    simulation ran (``checked = True``), else the stationary formulas.
+    """
+
+    counters: IntArray
+    service_level: FloatArray
+    mean_wait: FloatArray
+    abandonment: FloatArray
+    method: str
+    interval_minutes: int
+    shrinkage: float = 0.0
+    checked: bool = False
+    iterations: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def staff(self) -> IntArray:
+        """Staff needed per interval after shrinkage (counters / (1 - shrinkage), rounded up)."""
+        return np.ceil(self.counters / (1.0 - self.shrinkage) - 1e-9).astype(np.int64)
+
+    @property
+    def staff_hours(self) -> float:
+        """Counter-hours of the day (staff after shrinkage x interval length)."""
+        return float(self.staff.sum() * self.interval_minutes / 60.0)
+
+    def __array__(self, dtype: npt.DTypeLike = None, copy: bool | None = None) -> np.ndarray:
+        return np.asarray(self.counters, dtype=dtype)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per interval."""
+        return pd.DataFrame({
+            "interval": np.arange(len(self.counters)), "counters": self.counters,
+            "staff": self.staff, "service_level": self.service_level,
+            "mean_wait": self.mean_wait, "abandonment": self.abandonment,
+        })
+
+
+def modified_offered_load(arrival_rate: FloatArray, handle_time: float, handle_time_scv: float,
+                          interval_minutes: int) -> FloatArray:
+    """Offered load of the infinite-server queue per interval (Erlangs).
+
+    ``m(t) = ∫ λ(t - u) P(S > u) du`` with a lognormal handling time of the
+    given mean (minutes) and SCV; the hall opens empty. Evaluated at each
+    interval's midpoint by a one-minute discrete convolution.
+
+    >>> m = modified_offered_load(np.full(40, 1.0), 4.0, 1.0, 15)
+    >>> round(float(m[-1]), 2)  # steady state: λ E[S]
+    4.0
+    """
+    lam_min = np.repeat(np.asarray(arrival_rate, float), interval_minutes)
+    n = len(lam_min)
+    u = np.arange(n) + 0.5
+    sigma2 = np.log1p(max(handle_time_scv, 1e-9))
+    mu = np.log(handle_time) - sigma2 / 2
+    from scipy import stats
+
+    surv = stats.lognorm.sf(u, s=np.sqrt(sigma2), scale=np.exp(mu))
+    m = np.convolve(lam_min, surv)[:n]
+    mid = np.arange(len(arrival_rate)) * interval_minutes + interval_minutes // 2
+    return np.asarray(m[mid], dtype=float)
+
+
+def _sipp(lam: FloatArray, s: FloatArray, scv: FloatArray, threshold: float, target: float,
+          max_occupancy: float, max_mean_wait: float | None, max_abandonment: float | None,
+          patience: float | None) -> IntArray:
+    c = required_servers(lam, s, threshold, target, scv, max_occupancy,
+                         np.inf if max_mean_wait is None else max_mean_wait)
+    if max_abandonment is not None and patience is not None:
+        c = c.copy()
+        for _ in range(200):
+            ab = erlang_a(lam, s, np.maximum(c, 1), patience).p_abandon
+            over = (ab > max_abandonment) & (lam > 0)
+            if not over.any():
+                break
+            c[over] += 1
+    return np.asarray(c, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _DayModel:
+    lam: FloatArray
+    shares: FloatArray
+    means: FloatArray
+    cvs: FloatArray
+    threshold: float
+    patience: float | None
+    interval: int
+    replications: int
+    seed: int
+    kwargs: dict[str, object]
+
+    def run(self, counters: IntArray, seed_offset: int = 0) -> SimulationResult:
+        return simulate_day(self.lam, counters, shares=self.shares, handle_mean=self.means,
+                            handle_cv=self.cvs, interval_minutes=self.interval,
+                            threshold=self.threshold, patience=self.patience,
+                            replications=self.replications, rng=self.seed + seed_offset,
+                            **self.kwargs)  # type: ignore[arg-type]
+
+
+def _misses(res: SimulationResult, target: float, max_mean_wait: float | None,
+            max_abandonment: float | None, margin: float, lam: FloatArray) -> npt.NDArray[np.bool_]:
+    sl = np.nan_to_num(res.pooled_service_level(), nan=1.0)
+    if margin > 0:
+        # the pooled estimate's own noise: 1.5 binomial standard errors of the interval
+        n = np.maximum(res.arrivals.sum(0), 1)
+        margin = np.maximum(margin, 1.5 * np.sqrt(target * (1 - target) / n))
+    miss = sl < target + margin
+    if max_mean_wait is not None:
+        miss |= np.nan_to_num(res.pooled_mean_wait(), nan=0.0) > max_mean_wait
+    if max_abandonment is not None:
+        miss |= np.nan_to_num(res.pooled_abandonment(), nan=0.0) > max_abandonment
+    return np.asarray(miss & (lam > 0), dtype=bool)
+
+
+def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike | float,
+                       threshold: float, target: float, interval_minutes: int = 15,
+                       handle_time_scv: npt.ArrayLike | float = 1.0,
+                       patience: float | None = None, method: str = "auto", *,
+                       max_mean_wait: float | None = None,
+                       max_abandonment: float | None = None, max_occupancy: float = 1.0,
+                       shrinkage: float = 0.0, max_counters: int | None = None,
+                       mix: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] | None = None,
+                       replications: int = 40, margin: float = 0.005, max_iterations: int = 40,
+                       max_removals: int = 6, seed: int = 20261125) -> StaffingResult:
+    """Counters needed per interval of one day so that every interval meets the target.
+
+    Parameters
+    ----------
+    arrival_rate:
+        Arrivals per minute in each interval of the day (the hall opens empty).
+    handle_time:
+        Mean handling time, minutes (scalar or per interval).
+    threshold:
+        Service-level threshold, minutes.
+    target:
+        Share of customers to call within ``threshold`` (0-1).
+    interval_minutes:
+        Interval length, minutes.
+    handle_time_scv:
+        Squared coefficient of variation of the handling time.
+    patience:
+        Mean patience in minutes (exponential), ``None`` = nobody leaves.
+    method:
+        ``"auto"`` (default), ``"sipp"`` or ``"simulation"``.
+    max_mean_wait:
+        Cap on the mean wait per interval, minutes.
+    max_abandonment:
+        Cap on the share who leave per interval (needs ``patience``).
+    max_occupancy:
+        Cap on utilisation per interval (0-1].
+    shrinkage:
+        Share of paid time lost to non-break absence (0-0.95).
+    max_counters:
+        Physical counters: requirements above it are reported, capped plans
+        are the scheduler's business; here they are only noted.
+    mix:
+        ``(shares, means, cvs)`` per transaction type (shares per type or
+        per interval x type) for a faithful simulation of the mix; default a
+        single lognormal type with ``handle_time`` and ``handle_time_scv``.
+    replications:
+        Simulated days per check (common random numbers across iterations).
+    margin:
+        Safety margin on the pooled simulated service level.
+    max_iterations:
+        Check-and-repair rounds at most.
+    max_removals:
+        Counters the removal pass tries to take back (one re-simulation each).
+    seed:
+        Seed of the simulation checks.
+
+    Returns
+    -------
+    StaffingResult
+
+    Examples
+    --------
+    >>> lam = np.r_[np.full(8, 0.5), np.full(8, 2.0), np.full(8, 0.5)]
+    >>> r = staff_requirements(lam, 4.0, 10.0, 0.8, method="sipp")
+    >>> r.counters[:9].tolist()
+    [3, 3, 3, 3, 3, 3, 3, 3, 9]
+    """
+    if method not in METHODS:
+        raise ValueError(f"method={method!r} must be one of {METHODS}")
+    if not 0 < target < 1:
+        raise ValueError(f"target={target} must be in (0, 1)")
+    if not 0 <= shrinkage < 0.95:
+        raise ValueError(f"shrinkage={shrinkage} must be in [0, 0.95)")
+    lam = np.asarray(arrival_rate, dtype=float)
+    if lam.ndim != 1 or np.any(lam < 0) or not np.all(np.isfinite(lam)):
+        raise ValueError("arrival_rate must be a 1-D array of finite rates >= 0 (per minute)")
+    s = np.broadcast_to(np.asarray(handle_time, dtype=float), lam.shape).copy()
+    scv = np.broadcast_to(np.asarray(handle_time_scv, dtype=float), lam.shape).copy()
+    sipp = _sipp(lam, s, scv, threshold, target, max_occupancy, max_mean_wait,
+                 max_abandonment, patience)
+    notes: list[str] = []
+
+    def formula_result(c: IntArray, name: str) -> StaffingResult:
+        cc = np.maximum(c, 1)
+        if patience is not None:
+            ea = erlang_a(lam, s, cc, patience)
+            w, ab = ea.mean_wait, ea.p_abandon
+        else:
+            w, ab = mean_wait(lam, s, cc, scv), np.zeros(len(lam))
+        return StaffingResult(
+            counters=c, service_level=service_level(lam, s, cc, threshold, scv),
+            mean_wait=np.where(lam > 0, w, 0.0), abandonment=ab, method=name,
+            interval_minutes=interval_minutes, shrinkage=shrinkage, notes=tuple(notes))
+
+    if method == "sipp":
+        return formula_result(sipp, "sipp")
+
+    if mix is None:
+        shares, means, cvs = np.array([1.0]), np.array([float(np.mean(s))]), np.sqrt(
+            np.array([float(np.mean(scv))]))
+    else:
+        shares, means, cvs = (np.asarray(x, dtype=float) for x in mix)
+    model = _DayModel(lam=lam, shares=shares, means=means, cvs=cvs, threshold=threshold,
+                      patience=patience, interval=interval_minutes, replications=replications,
+                      seed=seed, kwargs={})
+
+    def checked(c: IntArray, name: str, iterations: int) -> tuple[StaffingResult, bool]:
+        res = model.run(c)
+        miss = _misses(res, target, max_mean_wait, max_abandonment, 0.0, lam)
+        return StaffingResult(
+            counters=c, service_level=np.nan_to_num(res.pooled_service_level(), nan=1.0),
+            mean_wait=np.nan_to_num(res.pooled_mean_wait(), nan=0.0),
+            abandonment=np.nan_to_num(res.pooled_abandonment(), nan=0.0), method=name,
+            interval_minutes=interval_minutes, shrinkage=shrinkage, checked=True,
+            iterations=iterations, notes=tuple(notes)), not miss.any()
+
+    # modified offered load as the starting point
+    m_load = modified_offered_load(lam, float(np.average(s, weights=lam + 1e-12)),
+                                   float(np.mean(scv)), interval_minutes)
+    lam_eff = np.where(s > 0, m_load / s, lam)
+    c = np.maximum(_sipp(lam_eff, s, scv, threshold, target, max_occupancy, max_mean_wait,
+                         max_abandonment, patience), np.where(lam > 0, 1, 0))
+    def repair(c: IntArray, rounds: int) -> tuple[IntArray, int, bool]:
+        for it in range(1, rounds + 1):
+            miss = _misses(model.run(c), target, max_mean_wait, max_abandonment, margin, lam)
+            if not miss.any():
+                return c, it, True
+            idx = np.flatnonzero(miss)
+            c = c.copy()
+            c[idx] += 1
+            # a miss in an interval already above SIPP comes from the queue carried
+            # over: add a counter one interval earlier too, where it drains the backlog
+            carry = idx[(c[idx] > sipp[idx] + 1) & (idx > 0)]
+            c[carry - 1] += 1
+        return c, rounds, False
+
+    c, iterations, ok = repair(c, max_iterations)
+    # removal pass: take back counters the repair added where fresh random numbers
+    # (not the ones the repair was tuned on) show the plan still meets the target
+    candidates = [i for i in np.argsort(-(c - sipp), kind="stable") if c[i] > max(sipp[i], 1)]
+    removed = False
+    for i in candidates[:max_removals]:
+        trial = c.copy()
+        trial[i] -= 1
+        if not _misses(model.run(trial, 1), target, max_mean_wait, max_abandonment, margin,
+                       lam).any():
+            c, removed = trial, True
+    if removed:  # the removals must also pass on the repair's own random numbers
+        c, more, ok = repair(c, max_iterations)
+        iterations += more
+    if not ok:
+        notes.append(f"check-and-repair stopped after {max_iterations} rounds")
+    sim_result, sim_ok = checked(c, "simulation", iterations)
+    if max_counters is not None and (c > max_counters).any():
+        notes.append(f"{int((c > max_counters).sum())} interval(s) need more than the "
+                     f"{max_counters} physical counters")
+    if method == "simulation":
+        return sim_result
+    sipp_result, sipp_ok = checked(sipp.copy(), "sipp", 0)
+    if sipp_ok and sipp_result.staff_hours <= sim_result.staff_hours:
+        return sipp_result
+    return sim_result
+
+
+def split_kiosk(arrival_rate: npt.ArrayLike, shares: npt.ArrayLike, kiosk_eligible: npt.ArrayLike,
+                adoption: float) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Split arrivals into the counter stream and the kiosk stream.
+
+    Parameters
+    ----------
+    arrival_rate:
+        Arrivals per minute per interval.
+    shares:
+        Share of each transaction type (per type, or per interval x type).
+    kiosk_eligible:
+        Per type, True when a kiosk can do it.
+    adoption:
+        Share of kiosk-eligible customers who use a kiosk (0-1).
+
+    Returns
+    -------
+    (counter_rate, kiosk_rate, counter_shares)
+        Per-interval rates (per minute) and the counter stream's mix per
+        interval x type.
+
+    >>> c, k, _ = split_kiosk([1.0], [0.5, 0.5], [True, False], 0.4)
+    >>> float(c[0]), float(k[0])
+    (0.8, 0.2)
+    """
+    lam = np.asarray(arrival_rate, dtype=float)
+    p = np.asarray(shares, dtype=float)
+    p = np.broadcast_to(p, (len(lam), p.shape[-1])) if p.ndim == 1 else p
+    p = p / p.sum(axis=1, keepdims=True)
+    el = np.asarray(kiosk_eligible, dtype=bool)
+    if not 0 <= adoption <= 1:
+        raise ValueError(f"adoption={adoption} must be in [0, 1]")
+    kiosk_share = (p * el).sum(axis=1) * adoption
+    counter_p = p * np.where(el, 1 - adoption, 1.0)
+    total = counter_p.sum(axis=1, keepdims=True)
+    counter_p = np.divide(counter_p, total, out=np.full_like(counter_p, 1.0 / p.shape[1]),
+                          where=total > 0)
+    return lam * (1 - kiosk_share), lam * kiosk_share, counter_p
+
+
+def mix_per_interval(shares: FloatArray, means: FloatArray, cvs: FloatArray
+                     ) -> tuple[FloatArray, FloatArray]:
+    """Mean handling time (minutes) and SCV per interval for per-interval shares."""
+    return mix_moments(shares, np.broadcast_to(means, shares.shape),
+                       np.broadcast_to(cvs, shares.shape), axis=-1)
+
+
+@dataclass(frozen=True)
+class PeakPolicy:
+    """Levers that change the counter workload.
+
+    Parameters
+    ----------
+    kiosk_adoption:
+        Share of kiosk-eligible customers who use a kiosk (``None`` = as
+        measured in the hall's ticket log, 0 without kiosks).
+    cross_sell_paused:
+        Interval starts in which counter staff stop cross-selling (handling
+        time of each type drops by its ``cross_sell_minutes``); ``"all"``
+        pauses it all day.
+    fast_lane:
+        Serve fast-lane transaction types at their own counter(s).
+    """
+
+    kiosk_adoption: float | None = None
+    cross_sell_paused: frozenset[pd.Timestamp] | str = frozenset()
+    fast_lane: bool = False
+
+
+def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
+                      mix: pd.DataFrame | None = None, policy: PeakPolicy | None = None,
+                      method: str = "auto", replications: int = 40,
+                      seed: int = 20261125) -> pd.DataFrame:
+    """Counters, kiosks and predicted waits per interval for a hall's forecast.
+
+    Parameters
+    ----------
+    dataset:
+        A :class:`queueopt.io.Dataset` (hall, transaction types, policy, tickets).
+    hall_id:
+        The hall.
+    forecast:
+        ``hall_id, interval_start, arrivals`` (mean arrivals per interval),
+        e.g. from :func:`queueopt.forecast.forecast_arrivals`; one or more days.
+    mix:
+        ``transaction_type, share`` (whole horizon), default the hall's
+        measured mix (:meth:`Dataset.mix_for`).
+    policy:
+        Peak levers (kiosk adoption, cross-selling pause, fast lane).
+    method:
+        Staffing method per day (see :func:`staff_requirements`).
+    replications, seed:
+        Simulation checks per day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per interval: ``interval_start, arrivals, counter_arrivals,
+        kiosk_arrivals, handle_minutes, required, staff, fast_lane, kiosks,
+        service_level, mean_wait, abandonment, kiosk_mean_wait, method``.
+        Waits are minutes; arrivals are per interval.
+    """
+    from queueopt.calibrate import calibrate
+    from queueopt.io import Dataset
+
+    if not isinstance(dataset, Dataset):
+        raise TypeError("dataset must be a queueopt.io.Dataset")
+    ds = dataset
+    hall = ds.hall(hall_id)
+    pol = policy or PeakPolicy()
+    target = ds.policy.target
+    interval = ds.policy.interval_minutes
+    types = list(ds.transactions)
+    tt = [ds.transactions[c] for c in types]
+    base_mean = np.array([t.mean_minutes for t in tt])
+    cross = np.array([t.cross_sell_minutes for t in tt])
+    cvs = np.array([t.cv for t in tt])
+    eligible = np.array([t.kiosk_eligible for t in tt])
+    quick = np.array([t.fast_lane for t in tt])
+    kiosk_mean = np.array([t.kiosk_minutes for t in tt])
+    m = (mix if mix is not None else ds.mix_for(hall_id)).set_index("transaction_type")["share"]
+    shares = m.reindex(types, fill_value=0.0).to_numpy(float)
+    if shares.sum() <= 0:
+        shares = np.full(len(types), 1.0 / len(types))
+    adoption = pol.kiosk_adoption
+    if adoption is None:
+        tickets = ds.tickets_of(hall_id)
+        adoption = (calibrate(tickets, ds.transactions).kiosk_adoption.get(hall_id, 0.0)
+                    if len(tickets) else 0.0)
+    if hall.kiosks == 0:
+        adoption = 0.0
+    patience = ds.policy.patience
+    f = forecast[forecast["hall_id"] == hall_id].sort_values("interval_start")
+    if f.empty:
+        raise ValueError(f"the forecast has no rows for hall {hall_id}")
+    out = []
+    for day, part in f.groupby(f["interval_start"].dt.date, sort=True):
+        starts = pd.DatetimeIndex(part["interval_start"])
+        lam = part["arrivals"].to_numpy(float) / interval
+        c_lam, k_lam, c_shares = split_kiosk(lam, shares, eligible, adoption)
+        paused = (np.ones(len(starts), bool) if pol.cross_sell_paused == "all" else
+                  np.array([s in pol.cross_sell_paused for s in starts], bool))
+        means = base_mean[None, :] + np.where(paused[:, None], 0.0, cross[None, :])
+        h_mean, h_scv = mix_moments(c_shares, means, np.broadcast_to(cvs, means.shape), axis=-1)
+        seed_day = seed + int(pd.Timestamp(day).toordinal())
+        common = dict(threshold=target.threshold, target=target.service_level,
+                      interval_minutes=interval, patience=patience, method=method,
+                      max_mean_wait=target.max_mean_wait,
+                      max_abandonment=target.max_abandonment if patience else None,
+                      max_occupancy=target.max_occupancy, shrinkage=target.shrinkage,
+                      replications=replications, seed=seed_day)
+        fast = np.zeros(len(starts), np.int64)
+        if pol.fast_lane and quick.any() and (~quick).any():
+            q_share = (c_shares * quick).sum(axis=1)
+            q_mean, q_scv = mix_moments(c_shares * quick, means, np.broadcast_to(cvs, means.shape), axis=-1)
+            s_mean, s_scv = mix_moments(c_shares * ~quick, means, np.broadcast_to(cvs, means.shape), axis=-1)
+            rq = staff_requirements(c_lam * q_share, q_mean, handle_time_scv=q_scv, **common)  # type: ignore[arg-type]
+            rs = staff_requirements(c_lam * (1 - q_share), s_mean, handle_time_scv=s_scv, **common)  # type: ignore[arg-type]
+            fast = rq.counters
+            counters = rq.counters + rs.counters
+            w_q = c_lam * q_share
+            w_s = c_lam * (1 - q_share)
+            tot = np.maximum(c_lam, 1e-12)
+            sl = (w_q * rq.service_level + w_s * rs.service_level) / tot
+            wait = (w_q * rq.mean_wait + w_s * rs.mean_wait) / tot
+            ab = (w_q * rq.abandonment + w_s * rs.abandonment) / tot
+            staff = rq.staff + rs.staff
+            used = rs.method
+        else:
+            mix_arg = (c_shares, means.mean(axis=0), cvs)
+            r = staff_requirements(c_lam, h_mean, handle_time_scv=h_scv, mix=mix_arg, **common)  # type: ignore[arg-type]
+            counters, sl, wait, ab, staff, used = (r.counters, r.service_level, r.mean_wait,
+                                                   r.abandonment, r.staff, r.method)
+        k_mean_i, k_scv_i = mix_moments(np.where(eligible, shares, 0.0), kiosk_mean,
+                                        np.full(len(types), 0.5))
+        # kiosk queue: its own pool; with patience, Erlang A keeps overloads finite
+        if hall.kiosks and patience:
+            k_wait = erlang_a(k_lam, float(k_mean_i), hall.kiosks, patience).mean_wait
+        elif hall.kiosks:
+            k_wait = mean_wait(k_lam, float(k_mean_i), hall.kiosks, float(k_scv_i))
+        else:
+            k_wait = np.zeros(len(starts))
+        out.append(pd.DataFrame({
+            "interval_start": starts, "arrivals": part["arrivals"].to_numpy(float),
+            "counter_arrivals": c_lam * interval, "kiosk_arrivals": k_lam * interval,
+            "handle_minutes": h_mean, "required": counters, "staff": staff,
+            "fast_lane": fast, "kiosks": hall.kiosks, "service_level": sl,
+            "mean_wait": wait, "abandonment": ab,
+            "kiosk_mean_wait": np.where(k_lam > 0, k_wait, 0.0), "method": used,
+        }))
+    frame = pd.concat(out, ignore_index=True)
+    frame.insert(0, "hall_id", hall_id)
+    return frame
