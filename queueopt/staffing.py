@@ -37,7 +37,7 @@ on occupancy. Shrinkage converts counters into staff: ``staff = counters /
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -186,7 +186,8 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
                        shrinkage: float = 0.0, max_counters: int | None = None,
                        mix: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] | None = None,
                        replications: int = 40, margin: float = 0.005, max_iterations: int = 40,
-                       max_removals: int = 6, seed: int = 20261125) -> StaffingResult:
+                       max_removals: int = 6, vip_share: float = 0.0,
+                       seed: int = 20261125) -> StaffingResult:
     """Counters needed per interval of one day so that every interval meets the target.
 
     Parameters
@@ -206,7 +207,7 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
     patience:
         Mean patience in minutes (exponential), ``None`` = nobody leaves.
     method:
-        ``"auto"`` (default), ``"sipp"`` or ``"simulation"``.
+        ``"auto"`` (default), ``"sipp"``, ``"mol"`` or ``"simulation"``.
     max_mean_wait:
         Cap on the mean wait per interval, minutes.
     max_abandonment:
@@ -230,12 +231,31 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
         Check-and-repair rounds at most.
     max_removals:
         Counters the removal pass tries to take back (one re-simulation each).
+    vip_share:
+        Share of counter customers served first (non-preemptive priority) in
+        the simulation checks.
     seed:
         Seed of the simulation checks.
 
     Returns
     -------
     StaffingResult
+        ``counters`` (int array, one per interval) with the predicted service
+        level, mean wait (minutes) and abandonment per interval: pooled
+        simulation estimates for ``"simulation"``/``"auto"``, stationary
+        formulas for ``"sipp"`` and ``"mol"``.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter when an input is out of range.
+
+    Notes
+    -----
+    ``"mol"`` is SIPP applied to the modified offered load
+    (:func:`modified_offered_load`) without a simulation check; it already
+    anticipates the queue the peak leaves behind, and is the starting plan
+    of ``"simulation"``.
 
     Examples
     --------
@@ -246,6 +266,18 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
     """
     if method not in METHODS:
         raise ValueError(f"method={method!r} must be one of {METHODS}")
+    if not threshold >= 0:
+        raise ValueError(f"threshold={threshold} must be >= 0 (minutes)")
+    if interval_minutes <= 0:
+        raise ValueError(f"interval_minutes={interval_minutes} must be > 0")
+    if patience is not None and not patience > 0:
+        raise ValueError(f"patience={patience} must be > 0 (minutes) or None")
+    if max_abandonment is not None and patience is None:
+        raise ValueError("max_abandonment needs patience (customers never leave without it)")
+    if replications < 1:
+        raise ValueError(f"replications={replications} must be >= 1")
+    if not 0 <= vip_share < 1:
+        raise ValueError(f"vip_share={vip_share} must be in [0, 1)")
     if not 0 < target < 1:
         raise ValueError(f"target={target} must be in (0, 1)")
     if not 0 <= shrinkage < 0.95:
@@ -254,6 +286,8 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
     if lam.ndim != 1 or np.any(lam < 0) or not np.all(np.isfinite(lam)):
         raise ValueError("arrival_rate must be a 1-D array of finite rates >= 0 (per minute)")
     s = np.broadcast_to(np.asarray(handle_time, dtype=float), lam.shape).copy()
+    if np.any(~(s > 0)) or not np.all(np.isfinite(s)):
+        raise ValueError("handle_time must be finite and > 0 (minutes) in every interval")
     scv = np.broadcast_to(np.asarray(handle_time_scv, dtype=float), lam.shape).copy()
     sipp = _sipp(lam, s, scv, threshold, target, max_occupancy, max_mean_wait,
                  max_abandonment, patience)
@@ -281,7 +315,7 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
         shares, means, cvs = (np.asarray(x, dtype=float) for x in mix)
     model = _DayModel(lam=lam, shares=shares, means=means, cvs=cvs, threshold=threshold,
                       patience=patience, interval=interval_minutes, replications=replications,
-                      seed=seed, kwargs={})
+                      seed=seed, kwargs={"vip_share": vip_share})
 
     def checked(c: IntArray, name: str, iterations: int) -> tuple[StaffingResult, bool]:
         res = model.run(c)
@@ -299,6 +333,8 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
     lam_eff = np.where(s > 0, m_load / s, lam)
     c = np.maximum(_sipp(lam_eff, s, scv, threshold, target, max_occupancy, max_mean_wait,
                          max_abandonment, patience), np.where(lam > 0, 1, 0))
+    if method == "mol":
+        return formula_result(c, "mol")
     def repair(c: IntArray, rounds: int) -> tuple[IntArray, int, bool]:
         for it in range(1, rounds + 1):
             miss = _misses(model.run(c), target, max_mean_wait, max_abandonment, margin, lam)
@@ -388,6 +424,17 @@ def mix_per_interval(shares: FloatArray, means: FloatArray, cvs: FloatArray
                        np.broadcast_to(cvs, shares.shape), axis=-1)
 
 
+def required_counters(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike | float,
+                      threshold: float, target: float, **kwargs: object) -> IntArray:
+    """Counters per interval as a plain integer array (see :func:`staff_requirements`).
+
+    >>> required_counters([0.0, 1.0, 1.0], 3.0, 10.0, 0.8, method="sipp").tolist()
+    [0, 4, 4]
+    """
+    res = staff_requirements(arrival_rate, handle_time, threshold, target, **kwargs)  # type: ignore[arg-type]
+    return np.asarray(res.counters, dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class PeakPolicy:
     """Levers that change the counter workload.
@@ -402,12 +449,70 @@ class PeakPolicy:
         time of each type drops by its ``cross_sell_minutes``); ``"all"``
         pauses it all day.
     fast_lane:
-        Serve fast-lane transaction types at their own counter(s).
+        Serve fast-lane transaction types at their own counter(s), staffed
+        separately with the same target.
+    vip_counter:
+        VIP customers go to dedicated counter(s) staffed separately (at least
+        the hall's ``vip_counters`` while it is open); otherwise they are
+        served first in the common queue.
+    vip_share:
+        Share of counter customers who are VIP (``None`` = as measured in the
+        ticket log's ``tier`` column, else 0).
     """
 
     kiosk_adoption: float | None = None
     cross_sell_paused: frozenset[pd.Timestamp] | str = frozenset()
     fast_lane: bool = False
+    vip_counter: bool = False
+    vip_share: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.kiosk_adoption is not None and not 0 <= self.kiosk_adoption <= 1:
+            raise ValueError(f"kiosk_adoption={self.kiosk_adoption} must be in [0, 1]")
+        if self.vip_share is not None and not 0 <= self.vip_share < 1:
+            raise ValueError(f"vip_share={self.vip_share} must be in [0, 1)")
+        if isinstance(self.cross_sell_paused, str) and self.cross_sell_paused != "all":
+            raise ValueError(f"cross_sell_paused={self.cross_sell_paused!r} must be 'all' "
+                             "or a set of interval starts")
+
+
+@dataclass(frozen=True)
+class _Stream:
+    """Counter workload of one queue for one day: rate per interval and its mix."""
+
+    lam: FloatArray          # per minute, per interval
+    shares: FloatArray       # intervals x sim types
+    means: FloatArray        # sim types, minutes
+    cvs: FloatArray          # sim types
+
+    def moments(self) -> tuple[FloatArray, FloatArray]:
+        """Mean handling time (minutes) and SCV per interval."""
+        p = self.shares
+        total = p.sum(axis=1, keepdims=True)
+        p = np.divide(p, total, out=np.full_like(p, 1.0 / p.shape[1]), where=total > 0)
+        return mix_moments(p, np.broadcast_to(self.means, p.shape),
+                           np.broadcast_to(self.cvs, p.shape), axis=-1)
+
+    def subset(self, keep: npt.NDArray[np.bool_]) -> _Stream:
+        """The customers of the types in ``keep`` (sim types) as their own stream."""
+        part = self.shares * keep
+        share = part.sum(axis=1)
+        return _Stream(self.lam * share, part, self.means, self.cvs)
+
+
+def _staff_stream(stream: _Stream, floor: int, common: dict[str, object]) -> StaffingResult | None:
+    if not np.any(stream.lam > 0):
+        return None
+    mean, scv = stream.moments()
+    mean = np.where(np.isfinite(mean), mean, float(np.nanmean(mean)))
+    scv = np.where(np.isfinite(scv), scv, 1.0)
+    shares = np.where(stream.shares.sum(axis=1, keepdims=True) > 0, stream.shares, 1.0)
+    r = staff_requirements(stream.lam, mean, handle_time_scv=scv,
+                           mix=(shares, stream.means, stream.cvs), **common)  # type: ignore[arg-type]
+    if floor > 0:
+        c = np.maximum(r.counters, floor)
+        r = replace(r, counters=c)
+    return r
 
 
 def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
@@ -415,6 +520,17 @@ def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
                       method: str = "auto", replications: int = 40,
                       seed: int = 20261125) -> pd.DataFrame:
     """Counters, kiosks and predicted waits per interval for a hall's forecast.
+
+    The hall's customers are split into the kiosk stream (kiosk-eligible
+    share x adoption) and the counter stream; with the peak levers the
+    counter stream splits further into a fast lane (quick transaction types)
+    and a VIP counter. Each counter queue is staffed per day with
+    :func:`staff_requirements` and the hall's target from ``policy.toml``;
+    cross-selling paused in an interval shortens the handling time of its
+    customers by each type's ``cross_sell_minutes``. Kiosks are fixed
+    (open all day): their predicted wait is Erlang A (Erlang C without
+    patience), and ``kiosks_needed`` is the fewest kiosks that would meet the
+    target on their own.
 
     Parameters
     ----------
@@ -429,7 +545,7 @@ def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
         ``transaction_type, share`` (whole horizon), default the hall's
         measured mix (:meth:`Dataset.mix_for`).
     policy:
-        Peak levers (kiosk adoption, cross-selling pause, fast lane).
+        Peak levers (kiosk adoption, cross-selling pause, fast lane, VIP counter).
     method:
         Staffing method per day (see :func:`staff_requirements`).
     replications, seed:
@@ -438,16 +554,28 @@ def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
     Returns
     -------
     pandas.DataFrame
-        One row per interval: ``interval_start, arrivals, counter_arrivals,
-        kiosk_arrivals, handle_minutes, required, staff, fast_lane, kiosks,
-        service_level, mean_wait, abandonment, kiosk_mean_wait, method``.
-        Waits are minutes; arrivals are per interval.
+        One row per interval: ``hall_id, interval_start, arrivals,
+        counter_arrivals, kiosk_arrivals, handle_minutes, required, staff,
+        fast_lane, vip, kiosks, kiosks_needed, service_level, mean_wait,
+        abandonment, kiosk_service_level, kiosk_mean_wait, method``.
+        Arrivals are per interval, handling and waits minutes; ``required``
+        counts every counter (general + fast lane + VIP) and ``staff`` adds
+        shrinkage. ``service_level``, ``mean_wait`` and ``abandonment`` are
+        over all counter customers.
+
+    Raises
+    ------
+    ValueError
+        When the forecast has no rows for the hall or a column is missing.
     """
     from queueopt.calibrate import calibrate
     from queueopt.io import Dataset
 
     if not isinstance(dataset, Dataset):
         raise TypeError("dataset must be a queueopt.io.Dataset")
+    missing = {"hall_id", "interval_start", "arrivals"} - set(forecast.columns)
+    if missing:
+        raise ValueError(f"the forecast lacks column(s) {sorted(missing)}")
     ds = dataset
     hall = ds.hall(hall_id)
     pol = policy or PeakPolicy()
@@ -455,6 +583,7 @@ def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
     interval = ds.policy.interval_minutes
     types = list(ds.transactions)
     tt = [ds.transactions[c] for c in types]
+    n_t = len(types)
     base_mean = np.array([t.mean_minutes for t in tt])
     cross = np.array([t.cross_sell_minutes for t in tt])
     cvs = np.array([t.cv for t in tt])
@@ -463,72 +592,111 @@ def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
     kiosk_mean = np.array([t.kiosk_minutes for t in tt])
     m = (mix if mix is not None else ds.mix_for(hall_id)).set_index("transaction_type")["share"]
     shares = m.reindex(types, fill_value=0.0).to_numpy(float)
-    if shares.sum() <= 0:
-        shares = np.full(len(types), 1.0 / len(types))
+    if not shares.sum() > 0:
+        shares = np.full(n_t, 1.0 / n_t)
+    tickets = ds.tickets_of(hall_id)
     adoption = pol.kiosk_adoption
     if adoption is None:
-        tickets = ds.tickets_of(hall_id)
         adoption = (calibrate(tickets, ds.transactions).kiosk_adoption.get(hall_id, 0.0)
                     if len(tickets) else 0.0)
     if hall.kiosks == 0:
         adoption = 0.0
+    vip_share = pol.vip_share
+    if vip_share is None:
+        if len(tickets) and "tier" in tickets.columns:
+            counter_t = tickets[tickets["channel"] == "counter"] if "channel" in tickets else tickets
+            vip_share = float((counter_t["tier"] == "vip").mean()) if len(counter_t) else 0.0
+        else:
+            vip_share = 0.0
     patience = ds.policy.patience
     f = forecast[forecast["hall_id"] == hall_id].sort_values("interval_start")
     if f.empty:
         raise ValueError(f"the forecast has no rows for hall {hall_id}")
+    # a simulated "type" is a (type, cross-selling on/off) pair, so a pause in
+    # some intervals is exact for the customers who arrive in them
+    sim_means = np.r_[base_mean + cross, base_mean]
+    sim_cvs = np.r_[cvs, cvs]
+    sim_quick = np.r_[quick, quick]
+    common = dict(threshold=target.threshold, target=target.service_level,
+                  interval_minutes=interval, patience=patience, method=method,
+                  max_mean_wait=target.max_mean_wait,
+                  max_abandonment=target.max_abandonment if patience else None,
+                  max_occupancy=target.max_occupancy, shrinkage=target.shrinkage,
+                  replications=replications)
+    k_mean, k_scv = mix_moments(np.where(eligible, shares, 0.0), kiosk_mean,
+                                np.full(n_t, 0.5)) if eligible.any() else (1.0, 1.0)
     out = []
     for day, part in f.groupby(f["interval_start"].dt.date, sort=True):
         starts = pd.DatetimeIndex(part["interval_start"])
+        n = len(starts)
         lam = part["arrivals"].to_numpy(float) / interval
+        if np.any(lam < 0) or not np.all(np.isfinite(lam)):
+            raise ValueError(f"the forecast for hall {hall_id} on {day} has negative or "
+                             "missing arrivals")
         c_lam, k_lam, c_shares = split_kiosk(lam, shares, eligible, adoption)
-        paused = (np.ones(len(starts), bool) if pol.cross_sell_paused == "all" else
+        paused = (np.ones(n, bool) if pol.cross_sell_paused == "all" else
                   np.array([s in pol.cross_sell_paused for s in starts], bool))
-        means = base_mean[None, :] + np.where(paused[:, None], 0.0, cross[None, :])
-        h_mean, h_scv = mix_moments(c_shares, means, np.broadcast_to(cvs, means.shape), axis=-1)
-        seed_day = seed + int(pd.Timestamp(day).toordinal())
-        common = dict(threshold=target.threshold, target=target.service_level,
-                      interval_minutes=interval, patience=patience, method=method,
-                      max_mean_wait=target.max_mean_wait,
-                      max_abandonment=target.max_abandonment if patience else None,
-                      max_occupancy=target.max_occupancy, shrinkage=target.shrinkage,
-                      replications=replications, seed=seed_day)
-        fast = np.zeros(len(starts), np.int64)
+        sim_shares = np.hstack([c_shares * ~paused[:, None], c_shares * paused[:, None]])
+        stream = _Stream(c_lam, sim_shares, sim_means, sim_cvs)
+        day_common = dict(common, seed=seed + int(pd.Timestamp(day).toordinal()))
+        parts: list[tuple[StaffingResult, FloatArray]] = []
+        vip = np.zeros(n, np.int64)
+        fast = np.zeros(n, np.int64)
+        main_vip = 0.0
+        if pol.vip_counter and vip_share > 0:
+            v_stream = _Stream(c_lam * vip_share, sim_shares, sim_means, sim_cvs)
+            stream = _Stream(c_lam * (1 - vip_share), sim_shares, sim_means, sim_cvs)
+            rv = _staff_stream(v_stream, hall.vip_counters, day_common)
+            if rv is not None:
+                vip = rv.counters.copy()
+                vip[v_stream.lam <= 0] = 0
+                parts.append((replace(rv, counters=vip), v_stream.lam))
+        else:
+            main_vip = vip_share
         if pol.fast_lane and quick.any() and (~quick).any():
-            q_share = (c_shares * quick).sum(axis=1)
-            q_mean, q_scv = mix_moments(c_shares * quick, means, np.broadcast_to(cvs, means.shape), axis=-1)
-            s_mean, s_scv = mix_moments(c_shares * ~quick, means, np.broadcast_to(cvs, means.shape), axis=-1)
-            rq = staff_requirements(c_lam * q_share, q_mean, handle_time_scv=q_scv, **common)  # type: ignore[arg-type]
-            rs = staff_requirements(c_lam * (1 - q_share), s_mean, handle_time_scv=s_scv, **common)  # type: ignore[arg-type]
-            fast = rq.counters
-            counters = rq.counters + rs.counters
-            w_q = c_lam * q_share
-            w_s = c_lam * (1 - q_share)
-            tot = np.maximum(c_lam, 1e-12)
-            sl = (w_q * rq.service_level + w_s * rs.service_level) / tot
-            wait = (w_q * rq.mean_wait + w_s * rs.mean_wait) / tot
-            ab = (w_q * rq.abandonment + w_s * rs.abandonment) / tot
-            staff = rq.staff + rs.staff
-            used = rs.method
+            q_stream = stream.subset(sim_quick)
+            stream = stream.subset(~sim_quick)
+            rq = _staff_stream(q_stream, 0, dict(day_common, vip_share=main_vip))
+            if rq is not None:
+                fast = rq.counters
+                parts.append((rq, q_stream.lam))
+        rs = _staff_stream(stream, 0, dict(day_common, vip_share=main_vip))
+        if rs is not None:
+            parts.append((rs, stream.lam))
+        counters = sum((r.counters for r, _ in parts), np.zeros(n, np.int64))
+        staff = sum((r.staff for r, _ in parts), np.zeros(n, np.int64))
+        tot = np.maximum(sum((w for _, w in parts), np.zeros(n)), 1e-12)
+
+        def pooled(attr: str, empty: float) -> FloatArray:
+            if not parts:
+                return np.full(n, empty)
+            v = sum(w * getattr(r, attr) for r, w in parts) / tot
+            return np.asarray(np.where(c_lam > 0, v, empty), dtype=float)
+
+        used = rs.method if rs is not None else (parts[0][0].method if parts else method)
+        h_mean, _ = stream.moments() if rs is not None else (np.zeros(n), None)
+        # kiosks: a fixed pool open all day; Erlang A keeps an overload finite
+        if hall.kiosks and np.any(k_lam > 0):
+            if patience:
+                ea = erlang_a(k_lam, k_mean, hall.kiosks, patience)
+                k_wait = ea.mean_wait
+            else:
+                k_wait = mean_wait(k_lam, k_mean, hall.kiosks, k_scv)
+            k_sl = service_level(k_lam, k_mean, hall.kiosks, target.threshold, k_scv)
+            k_need = required_servers(k_lam, k_mean, target.threshold, target.service_level,
+                                      k_scv, 1.0, np.inf if target.max_mean_wait is None
+                                      else target.max_mean_wait)
         else:
-            mix_arg = (c_shares, means.mean(axis=0), cvs)
-            r = staff_requirements(c_lam, h_mean, handle_time_scv=h_scv, mix=mix_arg, **common)  # type: ignore[arg-type]
-            counters, sl, wait, ab, staff, used = (r.counters, r.service_level, r.mean_wait,
-                                                   r.abandonment, r.staff, r.method)
-        k_mean_i, k_scv_i = mix_moments(np.where(eligible, shares, 0.0), kiosk_mean,
-                                        np.full(len(types), 0.5))
-        # kiosk queue: its own pool; with patience, Erlang A keeps overloads finite
-        if hall.kiosks and patience:
-            k_wait = erlang_a(k_lam, float(k_mean_i), hall.kiosks, patience).mean_wait
-        elif hall.kiosks:
-            k_wait = mean_wait(k_lam, float(k_mean_i), hall.kiosks, float(k_scv_i))
-        else:
-            k_wait = np.zeros(len(starts))
+            k_wait, k_sl, k_need = np.zeros(n), np.ones(n), np.zeros(n, np.int64)
         out.append(pd.DataFrame({
             "interval_start": starts, "arrivals": part["arrivals"].to_numpy(float),
             "counter_arrivals": c_lam * interval, "kiosk_arrivals": k_lam * interval,
-            "handle_minutes": h_mean, "required": counters, "staff": staff,
-            "fast_lane": fast, "kiosks": hall.kiosks, "service_level": sl,
-            "mean_wait": wait, "abandonment": ab,
+            "handle_minutes": np.where(c_lam > 0, np.nan_to_num(h_mean), 0.0),
+            "required": counters, "staff": staff, "fast_lane": fast, "vip": vip,
+            "kiosks": hall.kiosks, "kiosks_needed": k_need,
+            "service_level": pooled("service_level", 1.0),
+            "mean_wait": pooled("mean_wait", 0.0), "abandonment": pooled("abandonment", 0.0),
+            "kiosk_service_level": np.where(k_lam > 0, k_sl, 1.0),
             "kiosk_mean_wait": np.where(k_lam > 0, k_wait, 0.0), "method": used,
         }))
     frame = pd.concat(out, ignore_index=True)
