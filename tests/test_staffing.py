@@ -107,3 +107,144 @@ def test_hall_levers_and_cli(sample_dir: Path, tmp_path: Path) -> None:
     frame = pd.read_csv(out)
     assert {"interval_start", "required", "service_level", "kiosk_mean_wait"} <= set(frame.columns)
     assert (frame["service_level"] >= 0.8).all()
+
+
+def _mix_day() -> tuple[np.ndarray, float, float, dict[str, object]]:
+    rate = _ramping_day()
+    m, scv = mix_moments(SHARES, MEANS, CVS)
+    return rate, float(m), float(scv), dict(handle_time_scv=float(scv), mix=(SHARES, MEANS, CVS))
+
+
+def _check(rate: np.ndarray, counters: np.ndarray, patience: float | None = None):  # type: ignore[no-untyped-def]
+    """An independent simulation: a seed the staffing never used, 300 replications."""
+    return simulate_day(rate, counters, shares=SHARES, handle_mean=MEANS, handle_cv=CVS,
+                        threshold=10.0, patience=patience, replications=300, rng=424242)
+
+
+@pytest.mark.slow
+def test_default_is_minimal_in_its_binding_interval() -> None:
+    """Removing one counter where the default plan is tightest makes that interval miss."""
+    rate, m, _, kw = _mix_day()
+    auto = staff_requirements(rate, m, 10.0, 0.8, **kw)  # type: ignore[arg-type]
+    sl = _check(rate, auto.counters).pooled_service_level()
+    assert sl.min() >= 0.79
+    tight = int(np.argmin(sl))
+    fewer = auto.counters.copy()
+    fewer[tight] -= 1
+    assert _check(rate, fewer).pooled_service_level().min() < 0.8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("caps", [dict(max_mean_wait=1.0),
+                                  dict(patience=10.0, max_abandonment=0.02)])
+def test_simulation_method_meets_wait_and_abandonment_caps(caps: dict[str, float]) -> None:
+    """Each cap holds in every interval of an independent simulation (within its noise)."""
+    rate, m, _, kw = _mix_day()
+    base = staff_requirements(rate, m, 10.0, 0.8, method="simulation", **kw)  # type: ignore[arg-type]
+    r = staff_requirements(rate, m, 10.0, 0.8, method="simulation", **kw, **caps)  # type: ignore[arg-type]
+    assert r.checked and r.staff_hours > base.staff_hours  # the cap binds somewhere
+    res = _check(rate, r.counters, caps.get("patience"))
+    if "max_mean_wait" in caps:
+        assert np.nanmax(res.pooled_mean_wait()) <= caps["max_mean_wait"] + 0.05
+    else:
+        assert np.nanmax(res.pooled_abandonment()) <= caps["max_abandonment"] + 0.003
+    assert np.nanmin(res.pooled_service_level()) >= 0.79
+
+
+def test_mol_anticipates_carry_over_and_the_empty_start() -> None:
+    """MOL: fewer counters than SIPP at opening (the hall opens empty), more right after a step down."""
+    rate = np.r_[np.full(8, 2.0), np.full(8, 0.5)]
+    sipp = staff_requirements(rate, 6.0, 10.0, 0.8, method="sipp").counters
+    mol = staff_requirements(rate, 6.0, 10.0, 0.8, method="mol").counters
+    assert mol[0] < sipp[0] and mol[8] > sipp[8]
+    assert mol[-1] == sipp[-1] and mol[7] == sipp[7]  # steady state: the same
+
+
+def test_modified_offered_load_of_a_step_matches_the_closed_form() -> None:
+    """Constant λ from an empty start: m(t) = λ E[min(S, t)], in closed form for a lognormal S.
+
+    E[min(S, t)] = e^(μ + σ²/2) Φ((ln t - μ - σ²)/σ) + t (1 - Φ((ln t - μ)/σ)).
+    """
+    from scipy.stats import norm
+
+    mean, scv = 5.0, 1.0
+    sig2 = np.log1p(scv)
+    mu, sig = np.log(mean) - sig2 / 2, np.sqrt(sig2)
+    m = modified_offered_load(np.full(6, 1.0), mean, scv, 15)
+    t = np.arange(6) * 15 + 7.5
+    exact = (mean * norm.cdf((np.log(t) - mu - sig2) / sig)
+             + t * (1 - norm.cdf((np.log(t) - mu) / sig)))
+    assert np.allclose(m, exact, rtol=0.03)
+    assert m[0] < 0.85 * mean  # the hall opens empty
+
+
+def test_shrinkage_with_the_default_method() -> None:
+    rate = np.full(6, 0.8)
+    r0 = staff_requirements(rate, 4.0, 10.0, 0.8, replications=10)
+    r = staff_requirements(rate, 4.0, 10.0, 0.8, replications=10, shrinkage=0.25)
+    assert (r.counters == r0.counters).all()
+    assert (r.staff == np.ceil(r.counters / 0.75 - 1e-9)).all()
+    assert r.staff_hours > r0.staff_hours
+    frame = r.to_frame()
+    assert list(frame["counters"]) == list(np.asarray(r)) and len(frame) == 6
+
+
+@pytest.mark.parametrize("kwargs, word", [
+    (dict(threshold=-1.0), "threshold"), (dict(target=1.5), "target"),
+    (dict(handle_time=0.0), "handle_time"), (dict(shrinkage=0.99), "shrinkage"),
+    (dict(patience=-3.0), "patience"), (dict(max_abandonment=0.05), "patience"),
+    (dict(replications=0), "replications"),
+])
+def test_bad_arguments_name_the_parameter(kwargs: dict[str, object], word: str) -> None:
+    args: dict[str, object] = dict(arrival_rate=[1.0, 1.0], handle_time=4.0, threshold=10.0,
+                                   target=0.8)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=word):
+        staff_requirements(**args)  # type: ignore[arg-type]
+
+
+def test_peak_policy_checks_its_inputs() -> None:
+    from queueopt.staffing import PeakPolicy
+
+    with pytest.raises(ValueError, match="kiosk_adoption"):
+        PeakPolicy(kiosk_adoption=1.5)
+    with pytest.raises(ValueError, match="cross_sell_paused"):
+        PeakPolicy(cross_sell_paused="sometimes")
+
+
+@pytest.mark.slow
+def test_hall_vip_counter_peak_pause_and_kiosks(sample_dir: Path, tmp_path: Path) -> None:
+    from queueopt.forecast import forecast_arrivals
+    from queueopt.io import load_dataset
+    from queueopt.staffing import PeakPolicy, hall_requirements
+
+    ds = load_dataset(sample_dir)
+    hall = ds.hall("H01")
+    fc = forecast_arrivals(ds.footfall_for("H01"), 1, halls=ds.halls, calendar=ds.calendar)
+    base = hall_requirements(ds, "H01", fc, method="sipp")
+    vip = hall_requirements(ds, "H01", fc, method="sipp", policy=PeakPolicy(vip_counter=True))
+    assert (vip["vip"] >= max(hall.vip_counters, 1)).all()
+    assert vip["required"].sum() >= base["required"].sum()  # a dedicated counter pools less
+    busiest = fc.nlargest(8, "arrivals")["interval_start"]
+    peak = hall_requirements(ds, "H01", fc, method="sipp",
+                             policy=PeakPolicy(cross_sell_paused=frozenset(busiest)))
+    at_peak = peak["interval_start"].isin(busiest)
+    assert (peak.loc[at_peak, "handle_minutes"] < base.loc[at_peak, "handle_minutes"]).all()
+    assert np.allclose(peak.loc[~at_peak, "handle_minutes"], base.loc[~at_peak, "handle_minutes"])
+    assert peak["required"].sum() < base["required"].sum()
+    no_kiosk = hall_requirements(ds, "H01", fc, method="sipp", policy=PeakPolicy(kiosk_adoption=0.0))
+    assert no_kiosk["required"].sum() > base["required"].sum()
+    assert (base["kiosks"] == hall.kiosks).all() and (base["kiosks_needed"] >= 0).all()
+    assert base["kiosk_arrivals"].sum() > 0 and (no_kiosk["kiosk_arrivals"] == 0).all()
+    with pytest.raises(ValueError, match="column"):
+        hall_requirements(ds, "H01", fc.drop(columns="arrivals"))
+    with pytest.raises(ValueError, match="no rows"):
+        hall_requirements(ds, "H02", fc)
+
+
+def test_cli_staff_rejects_unknown_hall(sample_dir: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["staff", "--data", str(sample_dir), "--hall", "NOPE", "--out",
+                 str(tmp_path / "x.csv")])
+    assert code == 2
+    assert "NOPE" in capsys.readouterr().err
