@@ -8,7 +8,7 @@ independent simulation (a seed the staffing never saw, many replications,
 lognormal transaction mix, non-homogeneous Poisson arrivals). Then the time
 to compute a hall-week of requirements including the simulation checks.
 
-Run: ``/work/venv/bin/python benchmarks/bench_staffing.py [--check-reps 2000]``
+Run: ``/work/venv/bin/python benchmarks/bench_staffing.py [--check-reps 2000] [--all-halls]``
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from queueopt.calibrate import calibrate
 from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
 from queueopt.queueing import mix_moments
@@ -39,7 +40,9 @@ def day_inputs(ds, hall_id: str, fc: pd.DataFrame, day: str):  # type: ignore[no
     eligible = np.array([t.kiosk_eligible for t in tt])
     part = fc[(fc["hall_id"] == hall_id) & (fc["interval_start"].dt.date == pd.Timestamp(day).date())]
     lam = part["arrivals"].to_numpy(float) / ds.policy.interval_minutes
-    adoption = min(0.75, 0.18 * ds.hall(hall_id).kiosks)
+    tickets = ds.tickets_of(hall_id)
+    adoption = (calibrate(tickets, ds.transactions).kiosk_adoption.get(hall_id, 0.0)
+                if len(tickets) and ds.hall(hall_id).kiosks else 0.0)
     c_lam, _, c_shares = split_kiosk(lam, shares, eligible, adoption)
     return c_lam, c_shares, means, cvs
 
@@ -76,6 +79,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check-reps", type=int, default=2000)
     ap.add_argument("--hall", default="H01")
+    ap.add_argument("--all-halls", action="store_true",
+                    help="also compare SIPP and the default on every hall's month-end week")
+    ap.add_argument("--all-halls-reps", type=int, default=500)
     args = ap.parse_args()
     ds = load_dataset(ROOT / "data" / "sample")
     pol = ds.policy
@@ -116,6 +122,33 @@ def main() -> None:
             print(f"WEEK {key:<5} staff-hours {h:8.2f}  intervals meeting target {met / n:6.1%}  "
                   f"worst interval SL {worst:.3f}")
         print(f"WEEK default/SIPP staff-hours: {tot['auto'][0] / tot['sipp'][0]:.3f}\n")
+
+    if args.all_halls:
+        print(f"== every hall, month-end week, SL only, {args.all_halls_reps} check replications")
+        print(f"{'hall':<6}{'SIPP h':>9}{'auto h':>9}{'ratio':>7}{'SIPP meet':>11}"
+              f"{'auto meet':>11}{'SIPP worst':>11}{'auto worst':>11}")
+        grand = np.zeros(6)
+        for h_index, hall_id in enumerate(sorted(ds.halls)):
+            fch = forecast_arrivals(ds.footfall_for(hall_id), 7, calendar=ds.calendar,
+                                    halls=ds.halls)
+            acc = {"sipp": [0.0, 0.0, 0.0, 1.0], "auto": [0.0, 0.0, 0.0, 1.0]}
+            for k, day in enumerate(sorted(fch["interval_start"].dt.date.unique())):
+                c_lam, c_shares, means, cvs = day_inputs(ds, hall_id, fch, str(day))
+                rows = compare(c_lam, c_shares, means, cvs, reps=args.all_halls_reps,
+                               seed=9000 + 31 * h_index + k,
+                               **configs["SL only (80% in 10 min, nobody leaves)"])
+                for key, r in rows.items():
+                    acc[key][0] += r["staff_hours"]
+                    acc[key][1] += r["meet"] * len(c_lam)
+                    acc[key][2] += len(c_lam)
+                    acc[key][3] = min(acc[key][3], r["worst_sl"])
+            sp, au = acc["sipp"], acc["auto"]
+            print(f"{hall_id:<6}{sp[0]:>9.2f}{au[0]:>9.2f}{au[0] / sp[0]:>7.3f}"
+                  f"{sp[1] / sp[2]:>11.1%}{au[1] / au[2]:>11.1%}{sp[3]:>11.3f}{au[3]:>11.3f}")
+            grand += [sp[0], au[0], sp[1], au[1], sp[2], 0]
+        print(f"ALL   SIPP {grand[0]:.1f} h, default {grand[1]:.1f} h (ratio "
+              f"{grand[1] / grand[0]:.3f}); interval-days meeting target: SIPP "
+              f"{grand[2] / grand[4]:.1%}, default {grand[3] / grand[4]:.1%}\n")
 
     t0 = time.perf_counter()
     req = hall_requirements(ds, args.hall, fc)
