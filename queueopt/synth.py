@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io as _io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,8 +112,9 @@ class SyntheticRegion:
             for col in ("issued_at", "called_at", "served_end", "abandoned_at"):
                 t[col] = t[col].dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
             t["abandoned"] = t["abandoned"].astype(int)
-            with gzip.open(out / "tickets.csv.gz", "wt", encoding="utf-8", compresslevel=9,
-                           newline="") as fh:
+            # mtime=0 keeps the file byte-identical for the same seed
+            with gzip.GzipFile(out / "tickets.csv.gz", "wb", compresslevel=9, mtime=0) as raw, \
+                    _io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
                 t.to_csv(fh, index=False)
         if self.footfall is not None:
             f = self.footfall.copy()
@@ -297,6 +299,7 @@ def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2
     ticket_frames: list[pd.DataFrame] = []
     footfall_rows: list[pd.DataFrame] = []
     adoption: dict[str, float] = {}
+    work_per_visit_of: dict[str, float] = {}
     for h_index, hall in enumerate(halls):
         hall_rng = np.random.default_rng([seed, h_index])
         adopt = min(0.75, 0.18 * hall.kiosks) if hall.kiosks else 0.0
@@ -304,6 +307,7 @@ def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2
         # daily volume: sized so a normal weekday peaks at ~60-75% of the counters
         counter_share = 1 - adopt * float(_MIX[eligible].sum())
         work_per_visit = counter_share * mean_counter_work
+        work_per_visit_of[hall.hall_id] = work_per_visit
         base_day = hall.counters * 0.24 * 600 / work_per_visit * (0.9 if hall.kind == "cooperative" else 1.0)
         shift_day = (first + dt.timedelta(days=int(hall_rng.integers(20, 7 * weeks - 10)))
                      if h_index % 4 == 1 and weeks >= 5 else None)
@@ -387,26 +391,31 @@ def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2
         tickets["served_end"] = tickets[["called_at", "served_end"]].max(axis=1).where(
             tickets["served_end"].notna())
     footfall = pd.concat(footfall_rows, ignore_index=True) if footfall_rows else None
-    staff = _make_staff(halls, rng, end)
+    expected = pd.concat(expected_rows, ignore_index=True)
+    last4 = expected[expected["interval_start"] >= pd.Timestamp(end - dt.timedelta(days=27))]
+    work_hours = {h.hall_id: float(last4.loc[last4["hall_id"] == h.hall_id, "arrivals"].sum())
+                  / 4 * work_per_visit_of[h.hall_id] / 60 for h in halls}
+    staff = _make_staff(halls, rng, end, work_hours)
     return SyntheticRegion(
         halls=halls, transactions=types, staff=staff, tickets=tickets, footfall=footfall,
-        expected_arrivals=pd.concat(expected_rows, ignore_index=True),
+        expected_arrivals=expected,
         cross_selling=cross_selling,
         patience={"counter": COUNTER_PATIENCE, "kiosk": KIOSK_PATIENCE},
         kiosk_adoption=adoption,
     )
 
 
-def _make_staff(halls: tuple[Hall, ...], rng: np.random.Generator, end: dt.date) -> pd.DataFrame:
-    """Staff lists sized to cover each hall's peak with rest days and breaks."""
+def _make_staff(halls: tuple[Hall, ...], rng: np.random.Generator, end: dt.date,
+                work_hours: dict[str, float]) -> pd.DataFrame:
+    """Staff lists sized to the hall's workload: a month-end week at ~75% occupancy,
+    plus opening cover, with flexible (弹性) contracts of 24-44 h and part-timers."""
     rows = []
     next_week = [end + dt.timedelta(days=k) for k in range(1, 8)]
     for hall in halls:
         days_open = sum(h.is_open for h in hall.hours)
         span = max(h.minutes for h in hall.hours) / 60
-        # counter-hours a week at ~70% of counters open on average, plus floor cover
-        need_hours = hall.counters * 0.62 * span * days_open + span * days_open
-        n = int(np.clip(round(need_hours / 38 * 1.15), 8, 30))
+        need_hours = work_hours[hall.hall_id] * 1.45 / 0.75 + 2 * span * days_open
+        n = int(np.clip(round(need_hours / 31), 8, 30))
         for k in range(n):
             sid = f"S{hall.hall_id[1:]}{k + 1:02d}"
             name = f"{_SURNAMES[int(rng.integers(len(_SURNAMES)))]} {_GIVEN[int(rng.integers(len(_GIVEN)))]}"
@@ -420,7 +429,7 @@ def _make_staff(halls: tuple[Hall, ...], rng: np.random.Generator, end: dt.date)
             if k % 5 == 3:
                 skills.append("floor")
             part_time = k % 6 == 5
-            lo, hi = (16, 24) if part_time else (32, 44)
+            lo, hi = (8, 24) if part_time else (20, 44)
             unavailable = []
             if rng.random() < 0.15:
                 unavailable.append(next_week[int(rng.integers(7))].isoformat())

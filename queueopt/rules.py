@@ -1,0 +1,317 @@
+"""The roster and its independent validator: every labour and shift rule, in plain Python.
+
+The validator never calls a solver: it reads a roster (from the scheduler or
+a manager's hand-edited ``roster.csv``) and lists every rule it breaks, so a
+solver bug cannot hide behind the solver's own model.
+
+Rules (units: minutes unless said otherwise):
+
+* shift length within ``[min_length, max_length]``, starts on the
+  ``start_step`` grid, inside the day's working window (opening hours
+  widened by the opening and closing cover);
+* breaks: a meal break of ``meal_break`` for shifts longer than
+  ``meal_break_after``; ``floor(length / short_break_every)`` short breaks,
+  one fewer when there is a meal break; every break inside the shift, no
+  earlier than ``break_earliest`` after its start, ending no later than
+  ``break_latest`` before its end, breaks not overlapping;
+* one shift per person per day; at least ``min_rest`` between shifts;
+* at most ``max_days_per_week`` days and ``max_consecutive_days`` in a row
+  (counting the days worked just before the week);
+* paid hours per week (shift length less the meal break) within the
+  contract's ``[min_hours_week, max_hours_week]`` (below the minimum is kind
+  ``contract_min``);
+* no work while unavailable; locked assignments kept;
+* at least ``min_staff_on_duty`` present and not on break at every open minute;
+* roles need skills: ``vip`` needs ``vip``, ``floor`` needs ``floor``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from queueopt.model import Hall, LabourRules, ShiftRules, StaffMember
+
+ROLES: tuple[str, ...] = ("counter", "vip", "floor", "lead")
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """One person's shift on one day; times in minutes since midnight of ``day``."""
+
+    staff_id: str
+    day: dt.date
+    start: int
+    end: int
+    breaks: tuple[tuple[int, int], ...] = ()
+    role: str = "counter"
+
+    @property
+    def length(self) -> int:
+        """Shift length including breaks, minutes."""
+        return self.end - self.start
+
+    def paid_minutes(self, rules: ShiftRules) -> int:
+        """Length less the unpaid meal break, minutes."""
+        meal = sum(b - a for a, b in self.breaks if b - a >= rules.meal_break)
+        return self.length - meal
+
+    def on_duty(self, minute: int) -> bool:
+        """Present and not on a break at ``minute``."""
+        if not self.start <= minute < self.end:
+            return False
+        return not any(a <= minute < b for a, b in self.breaks)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken rule."""
+
+    rule: str
+    staff_id: str | None
+    day: dt.date | None
+    message: str
+
+    def __str__(self) -> str:
+        who = f"{self.staff_id} " if self.staff_id else ""
+        when = f"on {self.day:%a %Y-%m-%d} " if self.day else ""
+        return f"[{self.rule}] {who}{when}{self.message}"
+
+
+def clock(minute: int) -> str:
+    """``HH:MM`` of minutes since midnight.
+
+    >>> clock(510)
+    '08:30'
+    """
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def required_breaks(length: int, rules: ShiftRules) -> tuple[int, int]:
+    """(meal breaks, short breaks) a shift of ``length`` minutes must take.
+
+    >>> required_breaks(540, ShiftRules()), required_breaks(300, ShiftRules())
+    ((1, 1), (0, 1))
+    """
+    meal = 1 if length > rules.meal_break_after else 0
+    short = max(length // rules.short_break_every - meal, 0)
+    return meal, short
+
+
+def working_window(hall: Hall, day: dt.date, kind: str, labour: LabourRules) -> tuple[int, int]:
+    """(first, last) minute anyone may work on ``day``: hours widened by the covers."""
+    hours = hall.holiday_hours if kind == "holiday" else (
+        hall.hours[4] if kind == "makeup" else hall.hours[day.weekday()])
+    if not hours.is_open:
+        return (0, 0)
+    return (max(hours.open_minute - labour.opening_cover, 0),
+            min(hours.close_minute + labour.closing_cover, 24 * 60))
+
+
+def validate_roster(shifts: Sequence[Shift], staff: Sequence[StaffMember], hall: Hall,
+                    day_kinds: Mapping[dt.date, str], shift_rules: ShiftRules,
+                    labour: LabourRules, *, locked: Iterable[Shift] = (),
+                    history: Mapping[str, int] | None = None,
+                    check_contract_min: bool = True) -> list[Violation]:
+    """Every rule the roster breaks (empty list = valid).
+
+    Parameters
+    ----------
+    shifts:
+        The roster.
+    staff:
+        The hall's staff (contracts, skills, unavailability).
+    hall:
+        The hall (opening hours).
+    day_kinds:
+        Kind of each day of the week (:data:`queueopt.calendar.DAY_KINDS`);
+        its keys are the roster's week.
+    shift_rules, labour:
+        The rules.
+    locked:
+        Shifts a manager fixed; each must appear unchanged.
+    history:
+        Consecutive days each person worked right before the week.
+    check_contract_min:
+        Report weekly hours below the contract's minimum.
+    """
+    out: list[Violation] = []
+    people = {s.staff_id: s for s in staff}
+    days = sorted(day_kinds)
+    by_person: dict[str, list[Shift]] = defaultdict(list)
+    for sh in shifts:
+        if sh.staff_id not in people:
+            out.append(Violation("unknown_staff", sh.staff_id, sh.day, "is not on the staff list"))
+            continue
+        by_person[sh.staff_id].append(sh)
+        out.extend(_check_shift(sh, people[sh.staff_id], hall, day_kinds, shift_rules, labour))
+    for sid, own in by_person.items():
+        own.sort(key=lambda s: (s.day, s.start))
+        person = people[sid]
+        seen: set[dt.date] = set()
+        for sh in own:
+            if sh.day in seen:
+                out.append(Violation("one_shift_per_day", sid, sh.day, "has two shifts"))
+            seen.add(sh.day)
+        for a, b in zip(own, own[1:]):
+            gap = (b.day - a.day).days * 24 * 60 + b.start - a.end
+            if a.day != b.day and gap < labour.min_rest:
+                out.append(Violation(
+                    "min_rest", sid, b.day,
+                    f"rests {gap / 60:.1f} h after the shift ending {clock(a.end)} the day "
+                    f"before (minimum {labour.min_rest / 60:g} h)"))
+        worked = sorted(seen)
+        if len(worked) > labour.max_days_per_week:
+            out.append(Violation("max_days_per_week", sid, None,
+                                 f"works {len(worked)} days (maximum {labour.max_days_per_week})"))
+        run = (history or {}).get(sid, 0)
+        prev: dt.date | None = days[0] - dt.timedelta(days=1) if days else None
+        for d in days:
+            run = run + 1 if d in seen else 0
+            if run > labour.max_consecutive_days:
+                out.append(Violation(
+                    "max_consecutive_days", sid, d,
+                    f"is the {run}th day in a row (maximum {labour.max_consecutive_days})"))
+            prev = d
+        del prev
+        paid = sum(sh.paid_minutes(shift_rules) for sh in own) / 60
+        if paid > person.max_hours_week + 1e-9:
+            out.append(Violation("max_hours_week", sid, None,
+                                 f"paid {paid:.2f} h (contract maximum {person.max_hours_week:g} h)"))
+        if check_contract_min and paid < person.min_hours_week - 1e-9:
+            out.append(Violation("contract_min", sid, None,
+                                 f"paid {paid:.2f} h (contract minimum {person.min_hours_week:g} h)"))
+    for lk in locked:
+        if lk not in set(shifts):
+            out.append(Violation("locked", lk.staff_id, lk.day,
+                                 f"locked shift {clock(lk.start)}-{clock(lk.end)} is missing or changed"))
+    # minimum staff on duty at every open minute, and someone during the covers
+    # before opening and after closing (checked every 5 minutes)
+    for d in days:
+        lo, hi = working_window(hall, d, day_kinds[d], labour)
+        if lo == hi:
+            continue
+        open_m, close_m = lo + labour.opening_cover, hi - labour.closing_cover
+        today = [s for s in shifts if s.day == d]
+        for m in range(lo, hi, 5):
+            n = sum(1 for s in today if s.on_duty(m))
+            least = labour.min_staff_on_duty if open_m <= m < close_m else min(
+                labour.min_staff_on_duty, 1)
+            if n < least:
+                out.append(Violation("min_staff_on_duty", None, d,
+                                     f"{n} on duty at {clock(m)} (minimum {least})"))
+                break
+    return out
+
+
+def _check_shift(sh: Shift, person: StaffMember, hall: Hall, day_kinds: Mapping[dt.date, str],
+                 rules: ShiftRules, labour: LabourRules) -> list[Violation]:
+    out: list[Violation] = []
+    sid, d = sh.staff_id, sh.day
+    if d not in day_kinds:
+        return [Violation("week", sid, d, "is outside the roster's week")]
+    lo, hi = working_window(hall, d, day_kinds[d], labour)
+    if lo == hi:
+        out.append(Violation("closed", sid, d, "works on a day the hall is closed"))
+    elif sh.start < lo or sh.end > hi:
+        out.append(Violation("working_window", sid, d,
+                             f"works {clock(sh.start)}-{clock(sh.end)} outside {clock(lo)}-{clock(hi)}"))
+    if not rules.min_length <= sh.length <= rules.max_length:
+        out.append(Violation("shift_length", sid, d,
+                             f"shift of {sh.length / 60:.2f} h (allowed {rules.min_length / 60:g}-"
+                             f"{rules.max_length / 60:g} h)"))
+    if sh.start % rules.start_step:
+        out.append(Violation("start_step", sid, d, f"starts at {clock(sh.start)}, off the "
+                                                   f"{rules.start_step}-minute grid"))
+    meal, short = required_breaks(sh.length, rules)
+    meals = [b for b in sh.breaks if b[1] - b[0] == rules.meal_break and meal]
+    shorts = [b for b in sh.breaks if b not in meals]
+    if len(meals) != meal or len(shorts) != short or any(b - a != rules.short_break for a, b in shorts):
+        out.append(Violation("breaks", sid, d,
+                             f"has breaks {_fmt_breaks(sh.breaks)}; needs {meal} meal break(s) of "
+                             f"{rules.meal_break} min and {short} short break(s) of {rules.short_break} min"))
+    ordered = sorted(sh.breaks)
+    for a, b in ordered:
+        if a < sh.start + rules.break_earliest or b > sh.end - rules.break_latest:
+            out.append(Violation("break_window", sid, d,
+                                 f"break {clock(a)}-{clock(b)} is too close to the shift's start or end"))
+    for (a1, b1), (a2, _) in zip(ordered, ordered[1:]):
+        if a2 < b1:
+            out.append(Violation("break_overlap", sid, d, "breaks overlap"))
+    for u in person.unavailable:
+        if u.day == d and sh.start < u.end_minute and u.start_minute < sh.end:
+            out.append(Violation("unavailable", sid, d,
+                                 f"works {clock(sh.start)}-{clock(sh.end)} while unavailable "
+                                 f"{clock(u.start_minute)}-{clock(u.end_minute)}"))
+    need = {"vip": "vip", "floor": "floor", "lead": "manager"}.get(sh.role)
+    if sh.role not in ROLES:
+        out.append(Violation("role", sid, d, f"unknown role {sh.role!r}"))
+    elif need and need not in person.skills:
+        out.append(Violation("skill", sid, d, f"role {sh.role} needs skill {need!r}"))
+    return out
+
+
+def _fmt_breaks(breaks: Iterable[tuple[int, int]]) -> str:
+    return ";".join(f"{clock(a)}-{clock(b)}" for a, b in breaks) or "none"
+
+
+def roster_frame(shifts: Sequence[Shift], rules: ShiftRules | None = None) -> pd.DataFrame:
+    """The roster as ``roster.csv``: ``staff_id, date, start, end, breaks, role`` (+ hours)."""
+    r = rules or ShiftRules()
+    rows = [{"staff_id": s.staff_id, "date": s.day.isoformat(), "start": clock(s.start),
+             "end": clock(s.end), "breaks": _fmt_breaks(s.breaks) if s.breaks else "",
+             "role": s.role, "paid_hours": s.paid_minutes(r) / 60}
+            for s in sorted(shifts, key=lambda s: (s.day, s.start, s.staff_id))]
+    return pd.DataFrame(rows, columns=["staff_id", "date", "start", "end", "breaks", "role",
+                                       "paid_hours"])
+
+
+def parse_roster(frame: pd.DataFrame, file: str = "roster.csv") -> list[Shift]:
+    """Shifts from a ``roster.csv`` frame; ``DataError`` names file, row and column."""
+    from queueopt.errors import DataError, Problem
+
+    problems: list[Problem] = []
+    out: list[Shift] = []
+
+    def minutes(text: str, row: int, col: str) -> int | None:
+        try:
+            h, m = str(text).split(":")
+            v = int(h) * 60 + int(m)
+            if not (0 <= int(m) < 60 and 0 <= v <= 1440):
+                raise ValueError
+            return v
+        except ValueError:
+            problems.append(Problem(file, row, col, f"{text!r} is not a clock time HH:MM"))
+            return None
+
+    for i, rec in enumerate(frame.fillna("").to_dict("records")):
+        row = i + 2
+        try:
+            day = dt.date.fromisoformat(str(rec["date"]))
+        except ValueError:
+            problems.append(Problem(file, row, "date", f"{rec['date']!r} is not a date YYYY-MM-DD"))
+            continue
+        a, b = minutes(rec["start"], row, "start"), minutes(rec["end"], row, "end")
+        breaks = []
+        for tok in filter(None, str(rec.get("breaks", "")).split(";")):
+            if "-" not in tok:
+                problems.append(Problem(file, row, "breaks", f"{tok!r} is not HH:MM-HH:MM"))
+                continue
+            x, y = tok.split("-", 1)
+            bx, by = minutes(x, row, "breaks"), minutes(y, row, "breaks")
+            if bx is not None and by is not None:
+                breaks.append((bx, by))
+        if a is None or b is None:
+            continue
+        if b <= a:
+            problems.append(Problem(file, row, "end", "end is not after start"))
+            continue
+        out.append(Shift(str(rec["staff_id"]), day, a, b, tuple(sorted(breaks)),
+                         str(rec.get("role", "counter")) or "counter"))
+    if problems:
+        raise DataError(problems)
+    return out

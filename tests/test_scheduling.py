@@ -1,0 +1,149 @@
+"""Shift covering, named rosters and the independent validator."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from queueopt.model import Hall, LabourRules, OpeningHours, ShiftRules, StaffMember, Unavailability
+from queueopt.rules import Shift, parse_roster, roster_frame, validate_roster
+from queueopt.scheduling import DayDemand, counters_plan, plan_week, solve_day
+
+MON = dt.date(2026, 11, 16)
+WEEK = [MON + dt.timedelta(days=k) for k in range(7)]
+KINDS = {d: ("weekend" if d.weekday() >= 5 else "workday") for d in WEEK}
+RULES = ShiftRules()
+LABOUR = LabourRules(min_staff_on_duty=1, opening_cover=0, closing_cover=0)
+
+
+def _hall(counters: int = 4, open_h: int = 9, close_h: int = 17) -> Hall:
+    h = OpeningHours(open_h * 60, close_h * 60)
+    return Hall("T1", "Test", "R", "main", counters, 0, (h,) * 7, h)
+
+
+def _staff(n: int, lo: float = 0, hi: float = 48) -> tuple[StaffMember, ...]:
+    return tuple(StaffMember(f"S{k}", "T1", f"P{k}", frozenset({"counter", "vip", "floor"}), lo, hi)
+                 for k in range(n))
+
+
+def _req(values: list[int] | int, days: list[dt.date] = WEEK, open_h: int = 9,
+         close_h: int = 17) -> pd.DataFrame:
+    rows = []
+    for d in days:
+        for i, m in enumerate(range(open_h * 60, close_h * 60, 15)):
+            v = values if isinstance(values, int) else values[i]
+            rows.append((pd.Timestamp(d) + pd.Timedelta(minutes=m), v))
+    return pd.DataFrame(rows, columns=["interval_start", "required"])
+
+
+def test_flat_day_known_optimum() -> None:
+    """09:00-17:00, one person on duty all day, breaks covered by someone else.
+
+    Worked by hand: one shift cannot cover its own break, so two shifts A (from
+    09:00) and B (to 17:00) overlap. A's short break starts >= B's start and ends
+    <= A's end - 60; B's break starts >= B's start + 90 and must end <= A's end:
+    the overlap is >= 105 min, so A + B >= 480 + 105 = 585 min; lengths come in
+    30-minute steps, so the optimum is 600 paid minutes (e.g. 09-14 and 12-17)."""
+    dem = DayDemand(MON, "workday", 9 * 60, np.ones(32, np.int64), np.ones(32, np.int64))
+    cover = solve_day(dem, RULES, max_shifts=5)
+    assert cover.status == "optimal"
+    assert not cover.uncovered_slots.any()
+    assert cover.paid_minutes == 600
+    assert cover.lp_bound_minutes <= 600 + 1e-6
+
+
+def test_week_roster_is_valid_and_near_the_bound() -> None:
+    hall, staff = _hall(), _staff(6, lo=0, hi=44)
+    prof = [1] * 8 + [2] * 8 + [3] * 8 + [2] * 8
+    res = plan_week(hall, staff, _req(prof), KINDS, RULES, LABOUR, time_limit_s=6, seed=1)
+    assert res.shortfall_staff_minutes == 0
+    assert validate_roster(res.shifts, staff, hall, KINDS, RULES, LABOUR) == []
+    assert res.gap <= 0.02
+    plan = counters_plan(res.shifts, hall, _req(prof))
+    assert (plan["counters_open"] <= hall.counters).all()
+    assert (plan["counters_open"] >= plan["required"].clip(upper=hall.counters)).all()
+
+
+def test_too_few_staff_is_reported_where_and_how_much() -> None:
+    hall, staff = _hall(), _staff(2, hi=40)
+    res = plan_week(hall, staff, _req(3), KINDS, RULES, LABOUR, time_limit_s=4)
+    assert res.shortfall_staff_minutes > 0
+    assert any("too few staff" in b for b in res.binding)
+    found = validate_roster(res.shifts, staff, hall, KINDS, RULES, LABOUR, check_contract_min=False)
+    # the only broken rule may be the cover itself, never a labour rule
+    assert {v.rule for v in found} <= {"min_staff_on_duty"}
+
+
+def test_too_few_counters_is_reported() -> None:
+    hall = _hall(counters=2)
+    res = plan_week(hall, _staff(8), _req(3), KINDS, RULES, LABOUR, time_limit_s=4)
+    assert any("too few counters" in b for b in res.binding)
+
+
+def test_locked_assignment_is_kept() -> None:
+    hall, staff = _hall(), _staff(5)
+    lock = Shift("S3", MON, 9 * 60, 13 * 60, ((10 * 60 + 30, 10 * 60 + 45),), "counter")
+    res = plan_week(hall, staff, _req(2), KINDS, RULES, LABOUR, locked=[lock], time_limit_s=4)
+    assert lock in res.shifts
+    assert validate_roster(res.shifts, staff, hall, KINDS, RULES, LABOUR, locked=[lock]) == []
+
+
+def test_unavailability_and_rules_respected_by_solver() -> None:
+    staff = list(_staff(5))
+    staff[0] = StaffMember("S0", "T1", "P0", frozenset({"counter"}), 0, 48,
+                           unavailable=(Unavailability(MON), Unavailability(WEEK[2], 12 * 60, 17 * 60)))
+    res = plan_week(_hall(), staff, _req(2), KINDS, RULES, LABOUR, time_limit_s=4)
+    assert not [s for s in res.shifts if s.staff_id == "S0" and s.day == MON]
+    assert validate_roster(res.shifts, staff, _hall(), KINDS, RULES, LABOUR) == []
+
+
+# ---------------------------------------------------------------- validator
+def _ok_shift(sid: str, day: dt.date, start: int = 9 * 60, end: int = 13 * 60) -> Shift:
+    return Shift(sid, day, start, end, ((start + 120, start + 135),), "counter")
+
+
+@pytest.mark.parametrize("rule,shifts,staff_kw,labour", [
+    ("shift_length", [Shift("S0", MON, 9 * 60, 11 * 60)], {}, LABOUR),
+    ("start_step", [Shift("S0", MON, 9 * 60 + 5, 13 * 60 + 5, ((11 * 60 + 5, 11 * 60 + 20),))], {}, LABOUR),
+    ("breaks", [Shift("S0", MON, 9 * 60, 13 * 60)], {}, LABOUR),
+    ("break_window", [Shift("S0", MON, 9 * 60, 13 * 60, ((9 * 60, 9 * 60 + 15),))], {}, LABOUR),
+    ("min_rest", [_ok_shift("S0", MON, 13 * 60, 17 * 60), _ok_shift("S0", WEEK[1], 9 * 60, 13 * 60)],
+     {}, LabourRules(min_staff_on_duty=0, min_rest=18 * 60, opening_cover=0, closing_cover=0)),
+    ("max_days_per_week", [_ok_shift("S0", d) for d in WEEK], {}, LABOUR),
+    ("max_consecutive_days", [_ok_shift("S0", d) for d in WEEK[:4]], {},
+     LabourRules(min_staff_on_duty=0, max_consecutive_days=3, opening_cover=0, closing_cover=0)),
+    ("max_hours_week", [_ok_shift("S0", d) for d in WEEK[:3]], {"hi": 10}, LABOUR),
+    ("contract_min", [_ok_shift("S0", MON)], {"lo": 30}, LABOUR),
+    ("working_window", [_ok_shift("S0", MON, 6 * 60, 10 * 60)], {}, LABOUR),
+    ("min_staff_on_duty", [_ok_shift("S0", MON)], {}, LABOUR),
+    ("one_shift_per_day", [_ok_shift("S0", MON), _ok_shift("S0", MON, 13 * 60, 17 * 60)], {}, LABOUR),
+])
+def test_validator_catches_each_rule(rule: str, shifts: list[Shift], staff_kw: dict[str, float],
+                                     labour: LabourRules) -> None:
+    staff = _staff(1, **staff_kw)
+    found = {v.rule for v in validate_roster(shifts, staff, _hall(), KINDS, RULES, labour)}
+    assert rule in found
+
+
+def test_validator_unavailable_and_skill() -> None:
+    s = StaffMember("S0", "T1", "P0", frozenset({"counter"}), 0, 40,
+                    unavailable=(Unavailability(MON, 8 * 60, 10 * 60),))
+    bad = [Shift("S0", MON, 9 * 60, 13 * 60, ((11 * 60, 11 * 60 + 15),), "vip")]
+    found = {v.rule for v in validate_roster(bad, [s], _hall(), KINDS, RULES, LABOUR)}
+    assert {"unavailable", "skill"} <= found
+
+
+def test_roster_csv_round_trip_and_bad_rows() -> None:
+    shifts = [_ok_shift("S0", MON), Shift("S1", MON, 9 * 60, 18 * 60,
+                                          ((11 * 60, 11 * 60 + 15), (13 * 60, 13 * 60 + 30)))]
+    frame = roster_frame(shifts)
+    assert list(frame.columns[:6]) == ["staff_id", "date", "start", "end", "breaks", "role"]
+    assert sorted(parse_roster(frame), key=lambda s: s.staff_id) == sorted(shifts, key=lambda s: s.staff_id)
+    from queueopt.errors import DataError
+    frame.loc[0, "start"] = "25:99"
+    with pytest.raises(DataError) as err:
+        parse_roster(frame)
+    assert err.value.problems[0].row == 2 and err.value.problems[0].column == "start"
