@@ -185,33 +185,43 @@ class _DayModel:
                             **self.kwargs)  # type: ignore[arg-type]
 
 
+def _ratio_se(num: FloatArray, den: FloatArray) -> FloatArray:
+    """Standard error of the pooled ratio sum(num)/sum(den) over replications (axis 0).
+
+    The delta-method variance of a ratio estimator: customers of one
+    replication share one queue, so their outcomes are correlated and the
+    replication, not the customer, is the independent unit.
+    """
+    r = num.shape[0]
+    if r < 2:
+        return np.zeros(num.shape[1])
+    total = den.sum(0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = num.sum(0) / total
+        resid = num - ratio * den
+        se = np.sqrt((resid ** 2).sum(0) / (r * (r - 1))) / (total / r)
+    return np.asarray(np.nan_to_num(se), dtype=float)
+
+
 def _misses(res: SimulationResult, target: float, max_mean_wait: float | None,
             max_abandonment: float | None, margin: float, lam: FloatArray) -> npt.NDArray[np.bool_]:
     """Intervals whose pooled simulated figures miss a target.
 
-    With ``margin > 0`` every target is tightened by 1.5 standard errors of
-    its own pooled estimate (binomial for the service level and the
-    abandonment share, between-replication for the mean wait), so that a
-    plan accepted on ``replications`` days also holds on fresh random numbers.
+    With ``margin > 0`` every target is tightened by ``margin`` and by 1.5
+    standard errors of its own pooled estimate (between replications), so
+    that a plan accepted on ``replications`` days also holds on fresh random
+    numbers.
     """
-    n = np.maximum(res.arrivals.sum(0), 1)
+    z = 1.5 if margin > 0 else 0.0
+    a = res.arrivals.astype(float)
     sl = np.nan_to_num(res.pooled_service_level(), nan=1.0)
-    sl_margin = np.maximum(margin, 1.5 * np.sqrt(target * (1 - target) / n)) if margin > 0 else 0.0
-    miss = sl < target + sl_margin
+    miss = sl < target + (margin + z * _ratio_se(res.within.astype(float), a) if z else 0.0)
     if max_mean_wait is not None:
         w = np.nan_to_num(res.pooled_mean_wait(), nan=0.0)
-        w_margin = 0.0
-        if margin > 0 and res.replications > 1:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                per_rep = res.wait_sum / res.arrivals
-            sd = np.nan_to_num(np.nanstd(np.where(res.arrivals > 0, per_rep, np.nan), axis=0))
-            w_margin = 1.5 * sd / np.sqrt(res.replications)
-        miss |= w > max_mean_wait - w_margin
+        miss |= w > max_mean_wait - (z * _ratio_se(res.wait_sum, a) if z else 0.0)
     if max_abandonment is not None:
         ab = np.nan_to_num(res.pooled_abandonment(), nan=0.0)
-        ab_margin = (1.5 * np.sqrt(max_abandonment * (1 - max_abandonment) / n)
-                     if margin > 0 else 0.0)
-        miss |= ab > max_abandonment - ab_margin
+        miss |= ab > max_abandonment - (z * _ratio_se(res.abandoned.astype(float), a) if z else 0.0)
     return np.asarray(miss & (lam > 0), dtype=bool)
 
 
