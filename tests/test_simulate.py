@@ -1,0 +1,169 @@
+"""The hall-day simulator: hand-worked queues, seeds, input checks, theory and Ciw."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from queueopt.queueing import erlang_c, mean_wait, priority_mean_wait
+from queueopt.simulate import serve_queue, simulate_day
+
+INF = np.inf
+
+
+def _serve(arrive, service, servers, patience=None, vip=None, interval=15.0):
+    n = len(arrive)
+    return serve_queue(np.asarray(arrive, float), np.asarray(service, float),
+                       np.full(n, INF) if patience is None else np.asarray(patience, float),
+                       np.zeros(n, bool) if vip is None else np.asarray(vip, bool),
+                       np.asarray(servers, np.int64), interval, 0.0)
+
+
+def test_single_counter_fifo_by_hand() -> None:
+    """Arrivals 0, 1, 2 with 3-minute services on one counter are called at 0, 3, 6."""
+    call, server = _serve([0.0, 1.0, 2.0], [3.0, 3.0, 3.0], [1])
+    assert call.tolist() == [0.0, 3.0, 6.0]
+    assert server.tolist() == [0, 0, 0]
+
+
+def test_two_counters_by_hand() -> None:
+    call, _ = _serve([0.0, 0.5, 1.0, 1.5], [4.0, 2.0, 1.0, 1.0], [2])
+    # counter B frees at 2.5 (takes #2), then at 3.5 (takes #3)
+    assert call.tolist() == [0.0, 0.5, 2.5, 3.5]
+
+
+def test_vip_is_served_first_without_preemption() -> None:
+    """A VIP arriving behind two regulars is called next, but the one in service finishes."""
+    call, _ = _serve([0.0, 0.1, 0.2, 0.3], [5.0, 1.0, 1.0, 1.0], [1],
+                     vip=[False, False, False, True])
+    assert call[0] == 0.0
+    assert call[3] == 5.0  # VIP next, after the customer in service
+    assert call[1] == 6.0 and call[2] == 7.0
+
+
+def test_impatient_customer_leaves_and_is_not_called() -> None:
+    call, server = _serve([0.0, 1.0, 2.0], [10.0, 1.0, 1.0], [1], patience=[INF, 3.0, INF])
+    assert math.isnan(call[1]) and server[1] == -1  # would wait until 10, leaves at 4
+    assert call[2] == 10.0
+
+
+def test_closing_counter_finishes_its_customer_and_opening_one_starts_work() -> None:
+    """Two counters in interval 0 (0-15 min), one from 15 min on."""
+    call, _ = _serve([0.0, 1.0, 14.0, 14.5], [20.0, 20.0, 1.0, 1.0], [2, 1])
+    # both in service past 15 min; at 20 one frees but only one counter is open and
+    # the second is still busy until 21, so #2 waits until 21 (busy count 1 < 1 fails).
+    assert call[0] == 0.0 and call[1] == 1.0
+    assert call[2] == 21.0 and call[3] == 22.0
+    call, _ = _serve([0.0, 1.0], [30.0, 1.0], [1, 2])  # second counter opens at 15
+    assert call[1] == 15.0
+
+
+def test_seed_reproducible_and_shapes() -> None:
+    kw = dict(shares=[0.6, 0.4], handle_mean=[2.0, 6.0], handle_cv=[0.6, 0.8],
+              patience=20.0, vip_share=0.05, kiosks=2, kiosk_eligible=[True, False],
+              kiosk_adoption=0.4, replications=3)
+    a = simulate_day([1.0] * 12, [3] * 12, rng=5, **kw)
+    b = simulate_day([1.0] * 12, [3] * 12, rng=np.random.default_rng(5), **kw)
+    assert np.array_equal(a.wait_sum, b.wait_sum) and np.array_equal(a.arrivals, b.arrivals)
+    assert a.arrivals.shape == (3, 12) and a.kiosk_arrivals.sum() > 0
+    frame = a.to_frame()
+    assert list(frame["interval"]) == list(range(12))
+    assert ((frame["service_level"] >= 0) & (frame["service_level"] <= 1)).all()
+    m, lo, hi = a.mean_wait_ci()
+    assert lo <= m <= hi
+
+
+def test_counts_add_up() -> None:
+    r = simulate_day([2.0] * 20, [6] * 20, shares=[1.0], handle_mean=[4.0], handle_cv=[0.5],
+                     patience=5.0, kiosks=1, kiosk_eligible=[True], kiosk_adoption=0.3,
+                     replications=4, rng=2)
+    assert np.all(r.within + r.abandoned <= r.arrivals)
+    assert np.all(r.vip_within <= r.vip_arrivals)
+    total = r.arrivals.sum() + r.kiosk_arrivals.sum()
+    assert 0.85 * 2.0 * 15 * 20 * 4 < total < 1.15 * 2.0 * 15 * 20 * 4
+
+
+@pytest.mark.parametrize("bad", [
+    dict(counters=[3] * 5),
+    dict(arrival_rate=[-1.0] * 8),
+    dict(service="gamma"),
+])
+def test_bad_input_names_the_parameter(bad: dict) -> None:
+    kw = dict(arrival_rate=[1.0] * 8, counters=[3] * 8, shares=[1.0], handle_mean=[3.0],
+              handle_cv=[0.5], replications=1, rng=0)
+    kw.update(bad)
+    name = next(iter(bad))
+    with pytest.raises(ValueError, match=name):
+        simulate_day(kw.pop("arrival_rate"), kw.pop("counters"), **kw)
+
+
+@pytest.mark.slow
+def test_vip_priority_waits_match_cobham() -> None:
+    """Non-preemptive priority M/M/4 at ρ = 0.85 with 20% VIPs: both class waits in CI."""
+    lam, s, c, vip = 0.85, 4.0, 4, 0.2
+    res = simulate_day([lam] * 240, [c] * 240, shares=[1.0], handle_mean=[s], handle_cv=[1.0],
+                       vip_share=vip, threshold=1e9, replications=30, rng=21,
+                       service="exponential")
+    wv, wr = priority_mean_wait(vip * lam, (1 - vip) * lam, s, c)
+    w_all = res.wait_sum[:, 24:].sum(1) / res.arrivals[:, 24:].sum(1)
+    exact_all = (vip * float(wv) + (1 - vip) * float(wr))
+    half = 2.05 * w_all.std(ddof=1) / np.sqrt(len(w_all))
+    assert abs(w_all.mean() - exact_all) < half
+    assert exact_all == pytest.approx(float(mean_wait(lam, s, c)), rel=1e-12)
+    # VIPs: fraction served with zero wait is 1 - P(all busy) for both classes
+    pw = float(erlang_c(lam, s, c))
+    assert res.vip_within.sum() / res.vip_arrivals.sum() > 1 - pw
+
+
+# ------------------------------------------------------------------ Ciw
+SHARES = [0.6, 0.25, 0.15]
+MEANS = [1.5, 6.0, 15.0]
+CVS = [0.6, 0.6, 0.6]
+
+
+def ciw_day_waits(rates: list[float], counters: list[int], interval: float, seed: int,
+                  threshold: float) -> tuple[float, float, int]:
+    """One hall-day in Ciw: (mean wait, service level, customers), waits to first call."""
+    import ciw
+
+    n = len(rates)
+    ends = [interval * (i + 1) for i in range(n)]
+    sig = [math.sqrt(math.log1p(v * v)) for v in CVS]
+    dists = [ciw.dists.Lognormal(math.log(m) - s * s / 2, s) for m, s in zip(MEANS, sig)]
+    schedule = ciw.Schedule(numbers_of_servers=list(counters) + [counters[-1]],
+                            shift_end_dates=ends + [ends[-1] + 1e6], preemption="resume")
+    net = ciw.create_network(
+        arrival_distributions=[ciw.dists.PoissonIntervals(rates, ends, ends[-1])],
+        service_distributions=[ciw.dists.MixtureDistribution(dists, SHARES)],
+        number_of_servers=[schedule])
+    ciw.seed(seed)
+    sim = ciw.Simulation(net)
+    sim.simulate_until_max_time(ends[-1] + 2_000)
+    first: dict[int, float] = {}
+    arrive: dict[int, float] = {}
+    for rec in sim.get_all_records():
+        first[rec.id_number] = min(first.get(rec.id_number, INF), rec.service_start_date)
+        arrive[rec.id_number] = rec.arrival_date
+    w = np.array([first[k] - arrive[k] for k in first])
+    return float(w.mean()), float((w <= threshold).mean()), len(w)
+
+
+@pytest.mark.slow
+def test_simulator_agrees_with_ciw() -> None:
+    """Same hall-day (changing rate and counters, lognormal mix) in both simulators:
+    day mean wait and service level agree within the 95% CI of their difference."""
+    rates = [0.6] * 8 + [1.1] * 8 + [0.8] * 8
+    counters = [4] * 8 + [6] * 8 + [5] * 8
+    reps = 40
+    ours = simulate_day(rates, counters, shares=SHARES, handle_mean=MEANS, handle_cv=CVS,
+                        threshold=5.0, replications=reps, rng=8)
+    w_o, sl_o = ours.day_mean_wait(), ours.day_service_level()
+    ciw_runs = np.array([ciw_day_waits(rates, counters, 15.0, 100 + r, 5.0)[:2]
+                         for r in range(reps)])
+    w_c, sl_c = ciw_runs[:, 0], ciw_runs[:, 1]
+    for x, y in ((w_o, w_c), (sl_o, sl_c)):
+        se = math.sqrt(x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y))
+        assert abs(x.mean() - y.mean()) < 1.99 * se, (x.mean(), y.mean(), se)
+    assert w_o.mean() > 0.3  # a real queue, not an empty hall
