@@ -22,6 +22,7 @@ COMMANDS: tuple[str, ...] = (
     "forecast",
     "backtest",
     "staff",
+    "plan",
 )
 
 

@@ -1,0 +1,64 @@
+"""``queueopt plan``: forecast -> requirements -> roster -> simulated check for one hall-week."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from queueopt.io import load_dataset
+from queueopt.pipeline import plan_hall
+from queueopt.rules import parse_roster
+
+
+def register(sub: Any) -> None:
+    """Add the ``plan`` subcommand."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "plan", help="plan a hall-week: requirements, roster, counters, summary",
+        description="Forecast a hall's week, turn the service target into counters per "
+                    "interval, build a named roster with flexible shifts and a counter-opening "
+                    "plan, and check it by simulation. Writes requirements.csv, roster.csv, "
+                    "counters.csv, summary.json and roster.xlsx into OUTDIR.")
+    p.add_argument("--data", required=True, metavar="DIR", help="data directory")
+    p.add_argument("--hall", required=True, metavar="ID", help="hall_id")
+    p.add_argument("--week", metavar="YYYY-MM-DD",
+                   help="first day of the week (default: the day after the data ends)")
+    p.add_argument("--out", required=True, metavar="OUTDIR", help="output directory")
+    p.add_argument("--time-limit", type=float, default=20.0, help="solver seconds (default 20)")
+    p.add_argument("--locked", metavar="ROSTER.csv",
+                   help="roster.csv rows to keep as they are (a manager's locked shifts)")
+    p.add_argument("--seed", type=int, default=0, help="solver and simulation seed")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plan and write the files; print the summary."""
+    ds = load_dataset(args.data)
+    week = None
+    if args.week:
+        try:
+            week = dt.date.fromisoformat(args.week)
+        except ValueError:
+            raise ValueError(f"--week {args.week!r} is not a date YYYY-MM-DD") from None
+    locked = []
+    if args.locked:
+        import pandas as pd
+
+        path = Path(args.locked)
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} does not exist")
+        locked = parse_roster(pd.read_csv(path, dtype=str), path.name)
+    plan = plan_hall(ds, args.hall, week, time_limit_s=args.time_limit, seed=args.seed,
+                     locked=locked)
+    out = plan.write(args.out)
+    s = plan.summary
+    print(f"hall {args.hall}, week of {s['week_start']}: {s['staff_hours']} staff-hours "
+          f"(LP bound {s['lower_bound_hours']}, gap {s['gap']:.2%}, {s['solver_status']}, "
+          f"{s['solve_seconds']} s); predicted service level {s['predicted_service_level']:.1%}; "
+          f"shortfall {s['shortfall_staff_minutes']:.0f} staff-minutes")
+    for line in s["binding"]:
+        print(f"note: {line}", file=sys.stderr)
+    print(f"wrote {out}/requirements.csv, roster.csv, counters.csv, summary.json, roster.xlsx")
+    return 0

@@ -1,0 +1,215 @@
+"""One hall-week, end to end: forecast -> requirements -> roster -> simulated check.
+
+:func:`plan_hall` is what ``queueopt plan``, the app's Roster page and the
+regional runner call. Its :class:`HallPlan` writes the files of the README:
+``requirements.csv``, ``roster.csv``, ``counters.csv``, ``summary.json`` and a
+printable ``roster.xlsx``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from queueopt.forecast import forecast_arrivals
+from queueopt.io import Dataset
+from queueopt.rules import Shift, clock, roster_frame, validate_roster
+from queueopt.scheduling import Progress, ScheduleResult, counters_plan, plan_week
+from queueopt.simulate import simulate_day
+from queueopt.staffing import PeakPolicy, hall_requirements, split_kiosk
+
+
+@dataclass
+class HallPlan:
+    """A published-ready plan of one hall-week."""
+
+    hall_id: str
+    week: list[dt.date]
+    forecast: pd.DataFrame
+    requirements: pd.DataFrame
+    schedule: ScheduleResult
+    counters: pd.DataFrame
+    check: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def roster(self) -> pd.DataFrame:
+        """``roster.csv`` rows."""
+        return roster_frame(self.schedule.shifts)
+
+    def write(self, outdir: str | Path) -> Path:
+        """Write requirements.csv, roster.csv, counters.csv, summary.json and roster.xlsx."""
+        out = Path(outdir)
+        out.mkdir(parents=True, exist_ok=True)
+        fmt = "%Y-%m-%d %H:%M"
+        self.requirements.to_csv(out / "requirements.csv", index=False, date_format=fmt)
+        self.roster.to_csv(out / "roster.csv", index=False)
+        self.counters.to_csv(out / "counters.csv", index=False, date_format=fmt)
+        (out / "summary.json").write_text(json.dumps(self.summary, indent=2, default=str),
+                                          encoding="utf-8")
+        write_roster_excel(self, out / "roster.xlsx")
+        return out
+
+
+def week_grid(shifts: Sequence[Shift], week: Sequence[dt.date]) -> pd.DataFrame:
+    """Printable week view: one row per person, one column per day, ``HH:MM-HH:MM``."""
+    people = sorted({s.staff_id for s in shifts})
+    grid = pd.DataFrame("", index=people, columns=[f"{d:%a %m-%d}" for d in week])
+    for s in shifts:
+        grid.loc[s.staff_id, f"{s.day:%a %m-%d}"] = (
+            f"{clock(s.start)}-{clock(s.end)}" + (f" ({s.role})" if s.role != "counter" else ""))
+    grid.index.name = "staff_id"
+    return grid.reset_index()
+
+
+def write_roster_excel(plan: HallPlan, path: Path) -> None:
+    """Excel workbook for printing: week grid, shifts with breaks, counters, summary."""
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        grid = week_grid(plan.schedule.shifts, plan.week)
+        grid.to_excel(xl, sheet_name="Week", index=False)
+        plan.roster.to_excel(xl, sheet_name="Shifts", index=False)
+        c = plan.counters.copy()
+        c["interval_start"] = c["interval_start"].dt.strftime("%Y-%m-%d %H:%M")
+        c.to_excel(xl, sheet_name="Counters", index=False)
+        pd.DataFrame(sorted(plan.summary.items()), columns=["item", "value"]).astype(str).to_excel(
+            xl, sheet_name="Summary", index=False)
+        ws = xl.sheets["Week"]
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        for col in ws.columns:
+            ws.column_dimensions[col[0].column_letter].width = 22
+
+
+def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None, *,
+              time_limit_s: float = 20.0, seed: int = 0, locked: Sequence[Shift] = (),
+              policy: PeakPolicy | None = None, method: str = "auto",
+              replications: int = 30, progress: Progress | None = None) -> HallPlan:
+    """Plan one hall-week end to end.
+
+    Parameters
+    ----------
+    dataset:
+        A validated data directory.
+    hall_id:
+        The hall.
+    week_start:
+        First day of the week to plan; default the day after the hall's last
+        day of data. Must not be before that day (the forecast looks ahead).
+    time_limit_s:
+        Roster solver budget, seconds.
+    seed:
+        Solver and simulation seed.
+    locked:
+        Shifts a manager fixed by hand (kept as they are).
+    policy:
+        Peak levers (kiosk adoption, cross-sell pause, fast lane).
+    method:
+        Staffing method (``auto``, ``sipp``, ``simulation``).
+    replications:
+        Simulated hall-days per day for the final check.
+    progress:
+        Callback ``(fraction 0-1, message)``.
+    """
+    say = progress or (lambda f, m: None)
+    ds = dataset
+    hall = ds.hall(hall_id)
+    last = ds.last_day()  # the region's data end: a hall closed that day still plans the same week
+    start = week_start or last + dt.timedelta(days=1)
+    if start <= last:
+        raise ValueError(f"week_start={start} must be after the last day of data ({last})")
+    horizon = (start - last).days + 6
+    if horizon > 35:
+        raise ValueError(f"week_start={start} is {horizon - 6} days after the data ends; "
+                         "plan at most four weeks ahead")
+    week = [start + dt.timedelta(days=k) for k in range(7)]
+    say(0.02, "forecasting footfall")
+    fc = forecast_arrivals(ds.footfall_for(hall_id, ds.policy.interval_minutes), horizon,
+                           calendar=ds.calendar, halls=ds.halls)
+    fc = fc[fc["interval_start"].dt.date.isin(week)].reset_index(drop=True)
+    if fc.empty:
+        raise ValueError(f"hall {hall_id} is closed all week from {start}")
+    say(0.1, "turning the service target into counters per interval")
+    req = hall_requirements(ds, hall_id, fc, policy=policy, method=method, seed=seed + 1)
+    kinds = dict(zip(week, ds.calendar.day_kinds(week)))
+
+    def roster_progress(f: float, m: str) -> None:
+        say(0.3 + 0.55 * f, m)
+
+    sched = plan_week(hall, ds.staff_of(hall_id), req[["interval_start", "required"]], kinds,
+                      ds.policy.shifts, ds.policy.labour, locked=locked,
+                      time_limit_s=time_limit_s, seed=seed, progress=roster_progress)
+    counters = counters_plan(sched.shifts, hall, req[["interval_start", "required"]])
+    say(0.88, "checking the plan by simulation")
+    check = simulated_check(ds, hall_id, req, counters, replications=replications, seed=seed + 7)
+    violations = validate_roster(sched.shifts, ds.staff_of(hall_id), hall, kinds, ds.policy.shifts,
+                                 ds.policy.labour, locked=locked, check_contract_min=False)
+    arrivals = check["arrivals"].to_numpy(float)
+    within = check["service_level"].to_numpy(float)
+    predicted = float(np.nansum(arrivals * within) / max(np.nansum(arrivals), 1e-9))
+    meets = check["service_level"] >= ds.policy.target.service_level - 0.01
+    summary: dict[str, Any] = {
+        "hall_id": hall_id, "week_start": start.isoformat(),
+        "staff_hours": round(sched.staff_hours, 2),
+        "lower_bound_hours": round(sched.lower_bound_hours, 2),
+        "gap": round(sched.gap, 4), "solver_status": sched.solver_status,
+        "solve_seconds": round(sched.solve_seconds, 2),
+        "shortfall_staff_minutes": sched.shortfall_staff_minutes,
+        "predicted_service_level": round(predicted, 4),
+        "predicted_mean_wait_minutes": round(float(
+            np.nansum(check["mean_wait"] * arrivals) / max(np.nansum(arrivals), 1e-9)), 3),
+        "share_intervals_meeting_target": round(float(meets.mean()), 4),
+        "requirement_staff_hours": round(float(req["staff"].sum() * ds.policy.interval_minutes / 60), 2),
+        "forecast_arrivals": round(float(fc["arrivals"].sum()), 1),
+        "binding": sched.binding, "unassigned_shifts": len(sched.unassigned),
+        "rule_violations": [str(v) for v in violations],
+        "service_target": f"{ds.policy.target.service_level:.0%} within "
+                          f"{ds.policy.target.threshold:g} min",
+        "provisional_calendar": any(ds.calendar.is_provisional(d) for d in week),
+    }
+    say(1.0, "done")
+    return HallPlan(hall_id=hall_id, week=week, forecast=fc, requirements=req, schedule=sched,
+                    counters=counters, check=check, summary=summary)
+
+
+def simulated_check(ds: Dataset, hall_id: str, requirements: pd.DataFrame, counters: pd.DataFrame,
+                    *, replications: int = 30, seed: int = 0) -> pd.DataFrame:
+    """Simulate the counters actually open; per interval pooled SL, mean wait, abandonment."""
+    ds.hall(hall_id)
+    types = list(ds.transactions)
+    tt = [ds.transactions[c] for c in types]
+    mix = ds.mix_for(hall_id).set_index("transaction_type")["share"].reindex(types, fill_value=0)
+    shares = mix.to_numpy(float)
+    means = np.array([t.mean_minutes + t.cross_sell_minutes for t in tt])
+    cvs = np.array([t.cv for t in tt])
+    interval = ds.policy.interval_minutes
+    eligible = np.array([t.kiosk_eligible for t in tt])
+    el_share = float(shares[eligible].sum()) if eligible.any() else 0.0
+    total = float(requirements["arrivals"].sum())
+    adoption = (float(requirements["kiosk_arrivals"].sum()) / (total * el_share)
+                if total > 0 and el_share > 0 else 0.0)
+    _, _, counter_mix = split_kiosk(np.ones(1), shares, eligible, min(max(adoption, 0.0), 1.0))
+    frames = []
+    merged = requirements.merge(counters[["interval_start", "counters_open"]], on="interval_start",
+                                how="left")
+    for day, part in merged.groupby(merged["interval_start"].dt.date, sort=True):
+        lam = part["counter_arrivals"].to_numpy(float) / interval
+        open_c = np.maximum(part["counters_open"].fillna(0).to_numpy(np.int64), 0)
+        first = part["interval_start"].iloc[0]
+        res = simulate_day(lam, open_c, shares=counter_mix[0], handle_mean=means, handle_cv=cvs,
+                           interval_minutes=interval, start_minute=first.hour * 60 + first.minute,
+                           threshold=ds.policy.target.threshold, patience=ds.policy.patience,
+                           vip_share=0.0, replications=replications,
+                           rng=seed + pd.Timestamp(day).toordinal())
+        frames.append(pd.DataFrame({
+            "interval_start": part["interval_start"].to_numpy(),
+            "arrivals": res.arrivals.mean(0), "counters_open": open_c,
+            "service_level": res.pooled_service_level(), "mean_wait": res.pooled_mean_wait(),
+            "abandonment": res.pooled_abandonment(), "queue_end": res.queue_end.mean(0)}))
+    return pd.concat(frames, ignore_index=True)
