@@ -71,6 +71,10 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 METHODS: tuple[str, ...] = ("auto", "sipp", "mol", "simulation")
+_CUSTOMERS_PER_CHECK = 30_000
+"""Simulated customers per check when ``replications`` is ``None``."""
+_Z = 1.0
+"""Standard errors by which the simulated checks tighten each target."""
 
 
 @dataclass(frozen=True)
@@ -212,7 +216,7 @@ def _misses(res: SimulationResult, target: float, max_mean_wait: float | None,
     that a plan accepted on ``replications`` days also holds on fresh random
     numbers.
     """
-    z = 1.5 if margin > 0 else 0.0
+    z = _Z if margin > 0 else 0.0
     a = res.arrivals.astype(float)
     sl = np.nan_to_num(res.pooled_service_level(), nan=1.0)
     miss = sl < target + (margin + z * _ratio_se(res.within.astype(float), a) if z else 0.0)
@@ -233,7 +237,8 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
                        max_abandonment: float | None = None, max_occupancy: float = 1.0,
                        shrinkage: float = 0.0, max_counters: int | None = None,
                        mix: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] | None = None,
-                       replications: int = 40, margin: float = 0.005, max_iterations: int = 40,
+                       replications: int | None = None, margin: float = 0.005,
+                       max_iterations: int = 40,
                        max_removals: int = 24, vip_share: float = 0.0,
                        seed: int = 20261125) -> StaffingResult:
     """Counters needed per interval of one day so that every interval meets the target.
@@ -272,7 +277,10 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
         per interval x type) for a faithful simulation of the mix; default a
         single lognormal type with ``handle_time`` and ``handle_time_scv``.
     replications:
-        Simulated days per check (common random numbers across iterations).
+        Simulated days per check (common random numbers across iterations);
+        ``None`` sizes it to about 30,000 simulated customers per check
+        (40 to 400 days): small halls get more days, because the margins
+        shrink with the square root of the days.
     margin:
         Safety margin on the pooled simulated service level.
     max_iterations:
@@ -323,7 +331,7 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
         raise ValueError(f"patience={patience} must be > 0 (minutes) or None")
     if max_abandonment is not None and patience is None:
         raise ValueError("max_abandonment needs patience (customers never leave without it)")
-    if replications < 1:
+    if replications is not None and replications < 1:
         raise ValueError(f"replications={replications} must be >= 1")
     if not 0 <= vip_share < 1:
         raise ValueError(f"vip_share={vip_share} must be in [0, 1)")
@@ -362,6 +370,9 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
             np.array([float(np.mean(scv))]))
     else:
         shares, means, cvs = (np.asarray(x, dtype=float) for x in mix)
+    if replications is None:
+        per_day = float(lam.sum()) * interval_minutes
+        replications = int(np.clip(_CUSTOMERS_PER_CHECK / max(per_day, 1.0), 40, 400))
     model = _DayModel(lam=lam, shares=shares, means=means, cvs=cvs, threshold=threshold,
                       patience=patience, interval=interval_minutes, replications=replications,
                       seed=seed, kwargs={"vip_share": vip_share})
@@ -588,7 +599,7 @@ def _staff_stream(stream: _Stream, floor: int, common: dict[str, object]) -> Sta
 
 def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
                       mix: pd.DataFrame | None = None, policy: PeakPolicy | None = None,
-                      method: str = "auto", replications: int = 40,
+                      method: str = "auto", replications: int | None = None,
                       seed: int = 20261125) -> pd.DataFrame:
     """Counters, kiosks and predicted waits per interval for a hall's forecast.
 

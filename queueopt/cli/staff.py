@@ -22,8 +22,8 @@ def register(sub: Any) -> None:
     p.add_argument("--method", default="auto", choices=("auto", "sipp", "mol", "simulation"),
                    help="staffing method (default auto: the cheapest plan that meets the "
                         "target in every simulated interval)")
-    p.add_argument("--replications", type=int, default=40,
-                   help="simulated days per check (default 40)")
+    p.add_argument("--replications", type=int, default=None,
+                   help="simulated days per check (default: about 30,000 customers per check)")
     p.add_argument("--pause-cross-sell", nargs="?", const="all", default="never",
                    choices=("never", "peak", "all"),
                    help="pause cross-selling: never (default), 'peak' (the busiest quarter of "
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.days < 1:
         raise ValueError(f"--days={args.days} must be >= 1")
-    if args.replications < 1:
+    if args.replications is not None and args.replications < 1:
         raise ValueError(f"--replications={args.replications} must be >= 1")
     ds = load_dataset(args.data)
     ds.hall(args.hall)
