@@ -9,12 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from queueopt.queueing import (
+    _wait_scale,
     erlang_a,
     erlang_b,
     erlang_c,
+    kiosk_pool,
     mean_wait,
     mix_moments,
     priority_mean_wait,
+    priority_service_level,
     required_servers,
     service_level,
 )
@@ -166,3 +169,90 @@ def test_general_service_mix_within_tolerance_of_simulation() -> None:
     ec = float(mean_wait(lam, m, c))
     assert abs(ac - sim) / sim < 0.15
     assert abs(ac - sim) < abs(ec - sim)
+
+
+@given(st.floats(0.0, 4.0), st.floats(0.05, 0.999), st.integers(1, 200))
+@settings(max_examples=200, deadline=None)
+def test_whitt_factor_properties(scv: float, rho: float, c: int) -> None:
+    """φ(1 + scv)/2: exact (1) at scv = 1, positive, monotone in scv, (1 + scv)/2 for one server
+    in heavy traffic, and within Whitt's bounds of the Allen-Cunneen factor."""
+    f = float(_wait_scale(scv, rho * c, c))
+    assert float(_wait_scale(1.0, rho * c, c)) == pytest.approx(1.0, abs=1e-12)
+    assert f > 0
+    assert float(_wait_scale(scv + 0.5, rho * c, c)) > f
+    assert 0.7 * (1 + scv) / 2 <= f <= 1.25 * (1 + scv) / 2
+    assert float(_wait_scale(scv, 0.9999 * c, c)) == pytest.approx((1 + scv) / 2, rel=1e-3)
+
+
+def test_priority_service_level_by_hand_and_properties() -> None:
+    # VIP: 1 - C exp(-(c/s - lv) t); two counters, 1-minute handling, 0.5 VIP + 0.5 regular / min
+    v, r = priority_service_level(0.5, 0.5, 1.0, 2, 1.0)
+    pw = 1 / 3
+    assert float(v) == pytest.approx(1 - pw * np.exp(-1.5), rel=1e-12)
+    wv, wr = priority_mean_wait(0.5, 0.5, 1.0, 2)
+    assert float(r) == pytest.approx(1 - pw * np.exp(-pw / float(wr)), rel=1e-12)
+    assert float(v) > float(service_level(1.0, 1.0, 2, 1.0)) > float(r)
+    # unstable regular class: 0, never an exception
+    v, r = priority_service_level(0.5, 2.0, 1.0, 2, 1.0)
+    assert float(r) == 0.0 and 0 < float(v) < 1
+
+
+def test_kiosk_pool_splits_demand() -> None:
+    k = kiosk_pool([1.0, 3.0], 0.5, 0.4, 5.0, 2, threshold=5.0, kiosk_handle_time_scv=0.5)
+    assert k.arrival_rate.tolist() == pytest.approx([0.2, 0.6])
+    assert (k.arrival_rate + k.counter_rate).tolist() == pytest.approx([1.0, 3.0])
+    assert k.mean_wait[0] == pytest.approx(float(mean_wait(0.2, 5.0, 2, 0.5)))
+    assert k.mean_wait[1] == np.inf and k.service_level[1] == 0.0
+    with pytest.raises(ValueError, match="adoption"):
+        kiosk_pool(1.0, 0.5, 3.0, 5.0, 2, 5.0)
+
+
+@pytest.mark.slow
+def test_priority_service_levels_inside_simulation() -> None:
+    """M/M/3 at ρ = 0.9 with 25% VIPs, 2-minute threshold: the exact VIP service level and
+    the regular-class approximation (within 1.5 points) against 40 replications."""
+    lam, s, c, vip, thr = 0.9, 3.0, 3, 0.25, 2.0
+    res = simulate_day([lam] * 320, [c] * 320, shares=[1.0], handle_mean=[s], handle_cv=[1.0],
+                       vip_share=vip, threshold=thr, replications=40, rng=31,
+                       service="exponential")
+    sl_v_rep = res.vip_within[:, 30:].sum(1) / res.vip_arrivals[:, 30:].sum(1)
+    reg_within = res.within[:, 30:].sum(1) - res.vip_within[:, 30:].sum(1)
+    reg_arr = res.arrivals[:, 30:].sum(1) - res.vip_arrivals[:, 30:].sum(1)
+    sl_r_rep = reg_within / reg_arr
+    ev, er = priority_service_level(vip * lam, (1 - vip) * lam, s, c, thr)
+    half = 2.03 * sl_v_rep.std(ddof=1) / np.sqrt(len(sl_v_rep))
+    assert abs(sl_v_rep.mean() - float(ev)) < half
+    assert abs(sl_r_rep.mean() - float(er)) < 0.015
+
+
+@pytest.mark.slow
+def test_kiosk_pool_against_simulation() -> None:
+    """Kiosks in the simulator (their own queue, 40% of eligible arrivals) vs kiosk_pool."""
+    lam = 2.0
+    res = simulate_day([lam] * 240, [12] * 240, shares=[0.5, 0.5], handle_mean=[3.0, 5.0],
+                       handle_cv=[0.5, 0.5], kiosks=4, kiosk_eligible=[True, False],
+                       kiosk_adoption=0.45, kiosk_mean=[6.0, 6.0], kiosk_cv=0.5,
+                       replications=20, rng=41)
+    k = kiosk_pool(lam, 0.5, 0.45, 6.0, 4, threshold=10.0, kiosk_handle_time_scv=0.25)
+    w = res.kiosk_wait_sum[:, 24:].sum(1) / res.kiosk_arrivals[:, 24:].sum(1)
+    rate = res.kiosk_arrivals.sum(1) / (240 * 15)
+    assert abs(rate.mean() - float(k.arrival_rate)) < 0.01
+    assert abs(w.mean() - float(k.mean_wait)) / w.mean() < 0.08
+
+
+@pytest.mark.slow
+def test_whitt_factor_fixes_light_traffic_with_many_counters() -> None:
+    """8 counters at ρ = 0.65 with the issue's mix: plain Allen-Cunneen overshoots by ~10%;
+    with Whitt's factor the approximation is within 5% of a long simulation."""
+    shares, means, cvs = [0.6, 0.25, 0.15], [1.5, 6.0, 15.0], [0.6, 0.6, 0.6]
+    m, scv = mix_moments(shares, means, cvs)
+    c, rho = 8, 0.65
+    lam = rho * c / float(m)
+    res = simulate_day([lam] * 400, [c] * 400, shares=shares, handle_mean=means,
+                       handle_cv=cvs, replications=60, rng=5)
+    sim = res.wait_sum[:, 20:].sum() / res.arrivals[:, 20:].sum()
+    approx = float(mean_wait(lam, m, c, scv))
+    allen_cunneen = float(mean_wait(lam, m, c)) * (1 + float(scv)) / 2
+    assert abs(approx - sim) / sim < 0.05
+    assert allen_cunneen > 1.07 * sim
+    assert abs(approx - sim) < abs(allen_cunneen - sim)
