@@ -1,0 +1,116 @@
+"""Off-peak nudges: the busy and quiet windows of each day, and messages built from them.
+
+Signs in the hall and messages to customers show when the hall is busy and
+when it is quiet (错峰引导). Everything here is computed from numbers: a
+per-interval frame with ``interval_start``, ``arrivals`` (per interval) and
+``mean_wait`` (minutes), from the forecast and the planned counters (e.g.
+:attr:`queueopt.pipeline.HallPlan.check`) or the hall's own history.
+
+A window is ``hours`` consecutive opening hours; the busy window has the most
+arrivals, the quiet window the fewest (ties go to the shorter expected wait).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from queueopt.rules import clock
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A busy or quiet window of one day (minutes since midnight)."""
+
+    day: dt.date
+    kind: str
+    start: int
+    end: int
+    arrivals: float
+    expected_wait: float
+
+    @property
+    def label(self) -> str:
+        """``HH:MM-HH:MM``."""
+        return f"{clock(self.start)}-{clock(self.end)}"
+
+
+def hourly(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrivals and arrival-weighted expected wait per day and clock hour.
+
+    Returns ``date, hour, arrivals, expected_wait`` (minutes).
+    """
+    f = frame.copy()
+    f["interval_start"] = pd.to_datetime(f["interval_start"])
+    f["date"] = f["interval_start"].dt.date
+    f["hour"] = f["interval_start"].dt.hour
+    f["ww"] = f["mean_wait"].fillna(0.0) * f["arrivals"]
+    g = f.groupby(["date", "hour"], sort=True)[["arrivals", "ww"]].sum().reset_index()
+    g["expected_wait"] = np.where(g["arrivals"] > 0, g["ww"] / g["arrivals"].where(g["arrivals"] > 0, 1), 0.0)
+    return g.drop(columns="ww")
+
+
+def windows(frame: pd.DataFrame, hours: int = 2) -> list[Window]:
+    """The busiest and the quietest ``hours``-hour window of every day.
+
+    >>> idx = pd.date_range("2026-11-23 09:00", periods=32, freq="15min")
+    >>> f = pd.DataFrame({"interval_start": idx, "arrivals": [5] * 16 + [20] * 8 + [3] * 8,
+    ...                   "mean_wait": [1.0] * 16 + [9.0] * 8 + [0.5] * 8})
+    >>> [(w.kind, w.label) for w in windows(f)]
+    [('busy', '13:00-15:00'), ('quiet', '15:00-17:00')]
+    """
+    if hours < 1:
+        raise ValueError(f"hours={hours} must be >= 1")
+    out: list[Window] = []
+    for day, part in hourly(frame).groupby("date", sort=True):
+        part = part.sort_values("hour")
+        if len(part) < hours:
+            continue
+        arr = part["arrivals"].to_numpy(float)
+        wait = part["expected_wait"].to_numpy(float)
+        kernel = np.ones(hours)
+        sums = np.convolve(arr, kernel, "valid")
+        wsum = np.convolve(arr * wait, kernel, "valid")
+        mean_w = np.divide(wsum, sums, out=np.zeros_like(sums), where=sums > 0)
+        h0 = part["hour"].to_numpy()
+        contiguous = np.array([h0[i + hours - 1] - h0[i] == hours - 1 for i in range(len(sums))])
+        busy_key = np.where(contiguous, sums + 1e-6 * mean_w, -np.inf)
+        quiet_key = np.where(contiguous, sums + 1e-6 * mean_w, np.inf)
+        b, q = int(np.argmax(busy_key)), int(np.argmin(quiet_key))
+        for kind, i in (("busy", b), ("quiet", q)):
+            out.append(Window(day, kind, int(h0[i]) * 60, int(h0[i] + hours) * 60,
+                              float(sums[i]), float(mean_w[i])))
+    return out
+
+
+def messages(wins: list[Window], *, hall_name: str = "", lang: str = "en") -> pd.DataFrame:
+    """Short customer messages for each day, in English (``en``) or Chinese (``zh``).
+
+    Returns ``date, language, text``. The numbers come from the windows, so a
+    day whose quiet hour is as slow as its busy hour says so.
+    """
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang={lang!r} must be 'en' or 'zh'")
+    rows = []
+    by_day: dict[dt.date, dict[str, Window]] = {}
+    for w in wins:
+        by_day.setdefault(w.day, {})[w.kind] = w
+    for day, ws in sorted(by_day.items()):
+        busy, quiet = ws.get("busy"), ws.get("quiet")
+        if busy is None or quiet is None:
+            continue
+        bw, qw = max(round(busy.expected_wait), 1), max(round(quiet.expected_wait), 1)
+        if lang == "en":
+            where = f"{hall_name} " if hall_name else ""
+            text = (f"{day:%a %d %b}: {where}is busiest {busy.label} (about {busy.arrivals:.0f} "
+                    f"customers, expected wait {bw} min). Come {quiet.label} and wait about "
+                    f"{qw} min, or pay and top up in the app.")
+        else:
+            where = f"{hall_name}" if hall_name else "本厅"
+            text = (f"{day.month}月{day.day}日 {where}{busy.label}最忙（约{busy.arrivals:.0f}位客户，"
+                    f"预计等候{bw}分钟）。建议{quiet.label}前来，约等{qw}分钟；缴费充值可用手机营业厅。")
+        rows.append({"date": day.isoformat(), "language": lang, "text": text})
+    return pd.DataFrame(rows, columns=["date", "language", "text"])

@@ -1,0 +1,38 @@
+"""Busy and quiet windows and messages come from the numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from queueopt.nudges import messages, windows
+
+
+def _frame() -> pd.DataFrame:
+    idx = pd.date_range("2026-11-23 09:00", periods=40, freq="15min")
+    arr = [4] * 12 + [25] * 8 + [6] * 20
+    wait = [1.0] * 12 + [12.0] * 8 + [2.0] * 20
+    return pd.DataFrame({"interval_start": idx, "arrivals": arr, "mean_wait": wait})
+
+
+def test_windows_and_messages_follow_the_numbers() -> None:
+    ws = windows(_frame(), hours=2)
+    busy = next(w for w in ws if w.kind == "busy")
+    quiet = next(w for w in ws if w.kind == "quiet")
+    assert busy.label == "12:00-14:00" and busy.arrivals == 200
+    assert quiet.start < busy.start  # 09:00-11:00 has 4 a quarter
+    en = messages(ws, hall_name="Tianhe", lang="en")["text"].iloc[0]
+    zh = messages(ws, lang="zh")["text"].iloc[0]
+    assert "12:00-14:00" in en and "expected wait 12 min" in en
+    assert "12:00-14:00" in zh and "预计等候12分钟" in zh
+    # change the numbers and the message changes with them
+    f = _frame()
+    f.loc[f["mean_wait"] > 10, "mean_wait"] = 30.0
+    assert "expected wait 30 min" in messages(windows(f), lang="en")["text"].iloc[0]
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(ValueError):
+        windows(_frame(), hours=0)
+    with pytest.raises(ValueError):
+        messages([], lang="fr")
