@@ -287,6 +287,13 @@ def required_servers(arrival_rate: ArrayLike, handle_time: ArrayLike, threshold:
                max_mean_wait)]
     shape = np.broadcast_shapes(*(x.shape for x in params))
     lam, s, t, tgt, scv, occ, mw = params
+    for name, x, ok in (("arrival_rate", lam, np.isfinite(lam) & (lam >= 0)),
+                        ("handle_time", s, np.isfinite(s) & (s > 0)),
+                        ("threshold", t, np.isfinite(t) & (t >= 0)),
+                        ("handle_time_scv", scv, np.isfinite(scv) & (scv >= 0))):
+        if not np.all(ok):
+            raise ValueError(f"{name} must be finite and {'> 0' if name == 'handle_time' else '>= 0'}"
+                             f" in every element; got {x[~ok].ravel()[:3].tolist()} ...")
     if np.any(tgt > 1) or np.any(tgt < 0):
         raise ValueError(f"target={np.asarray(target)!r} must be in [0, 1]")
     if np.any(occ <= 0) or np.any(occ > 1):

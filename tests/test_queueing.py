@@ -256,3 +256,19 @@ def test_whitt_factor_fixes_light_traffic_with_many_counters() -> None:
     assert abs(approx - sim) / sim < 0.05
     assert allen_cunneen > 1.07 * sim
     assert abs(approx - sim) < abs(allen_cunneen - sim)
+
+
+@pytest.mark.parametrize("kw, name", [
+    (dict(arrival_rate=[1.0, np.nan]), "arrival_rate"),
+    (dict(arrival_rate=[1.0, -1.0]), "arrival_rate"),
+    (dict(arrival_rate=[1.0, np.inf]), "arrival_rate"),
+    (dict(handle_time=0.0), "handle_time"),
+    (dict(threshold=-1.0), "threshold"),
+    (dict(target=1.5), "target"),
+    (dict(max_occupancy=0.0), "max_occupancy"),
+])
+def test_required_servers_rejects_bad_input_naming_the_parameter(kw: dict, name: str) -> None:
+    args = dict(arrival_rate=[1.0, 2.0], handle_time=3.0, threshold=1.0, target=0.8)
+    args.update(kw)
+    with pytest.raises(ValueError, match=name):
+        required_servers(**args)
