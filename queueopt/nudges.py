@@ -114,3 +114,55 @@ def messages(wins: list[Window], *, hall_name: str = "", lang: str = "en") -> pd
                     f"预计等候{bw}分钟）。建议{quiet.label}前来，约等{qw}分钟；缴费充值可用手机营业厅。")
         rows.append({"date": day.isoformat(), "language": lang, "text": text})
     return pd.DataFrame(rows, columns=["date", "language", "text"])
+
+
+def shift_demand(forecast: pd.DataFrame, share: float, *, busy_hours: int = 2,
+                 app_share: float = 0.25) -> pd.DataFrame:
+    """Move ``share`` of the busy window's arrivals to the same day's quiet window.
+
+    Of the customers who move, ``app_share`` use the app instead and never
+    come; the rest spread over the quiet window in proportion to its own
+    arrivals. Both windows lie inside the day's opening hours (they are made
+    from its open intervals), so demand never moves outside them.
+
+    Parameters
+    ----------
+    forecast:
+        ``interval_start, arrivals`` (per interval), one or more days.
+    share:
+        Share of busy-window customers who move (0-1).
+    busy_hours:
+        Length of the busy and quiet windows, hours.
+    app_share:
+        Share of movers who switch to the app (0-1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The forecast with shifted ``arrivals``.
+    """
+    if not 0 <= share <= 1 or not 0 <= app_share <= 1:
+        raise ValueError(f"share={share} and app_share={app_share} must be in [0, 1]")
+    out = forecast.copy()
+    out["interval_start"] = pd.to_datetime(out["interval_start"])
+    frame = out.assign(mean_wait=0.0)
+    for w_busy, w_quiet in _pairs(windows(frame, busy_hours)):
+        day = out["interval_start"].dt.date == w_busy.day
+        minute = out["interval_start"].dt.hour * 60 + out["interval_start"].dt.minute
+        in_busy = day & (minute >= w_busy.start) & (minute < w_busy.end)
+        in_quiet = day & (minute >= w_quiet.start) & (minute < w_quiet.end)
+        if w_busy.start == w_quiet.start:
+            continue
+        moved = out.loc[in_busy, "arrivals"] * share
+        out.loc[in_busy, "arrivals"] -= moved
+        q = out.loc[in_quiet, "arrivals"]
+        weights = q / q.sum() if q.sum() > 0 else pd.Series(1.0 / len(q), index=q.index)
+        out.loc[in_quiet, "arrivals"] += moved.sum() * (1 - app_share) * weights
+    return out
+
+
+def _pairs(wins: list[Window]) -> list[tuple[Window, Window]]:
+    by_day: dict[dt.date, dict[str, Window]] = {}
+    for w in wins:
+        by_day.setdefault(w.day, {})[w.kind] = w
+    return [(d["busy"], d["quiet"]) for d in by_day.values() if "busy" in d and "quiet" in d]

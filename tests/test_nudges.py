@@ -36,3 +36,14 @@ def test_bad_arguments() -> None:
         windows(_frame(), hours=0)
     with pytest.raises(ValueError):
         messages([], lang="fr")
+
+
+def test_shift_demand_moves_customers_inside_opening_hours() -> None:
+    from queueopt.nudges import shift_demand
+
+    f = _frame()[["interval_start", "arrivals"]]
+    moved = shift_demand(f, 0.5, app_share=0.2)
+    assert set(moved["interval_start"]) == set(f["interval_start"])  # no new intervals
+    assert moved["arrivals"].sum() == pytest.approx(f["arrivals"].sum() - 0.5 * 200 * 0.2)
+    assert moved["arrivals"].max() < f["arrivals"].max()
+    assert shift_demand(f, 0.0)["arrivals"].tolist() == f["arrivals"].tolist()
