@@ -145,6 +145,7 @@ def shift_demand(forecast: pd.DataFrame, share: float, *, busy_hours: int = 2,
         raise ValueError(f"share={share} and app_share={app_share} must be in [0, 1]")
     out = forecast.copy()
     out["interval_start"] = pd.to_datetime(out["interval_start"])
+    out["arrivals"] = out["arrivals"].astype(float)
     frame = out.assign(mean_wait=0.0)
     for w_busy, w_quiet in _pairs(windows(frame, busy_hours)):
         day = out["interval_start"].dt.date == w_busy.day
