@@ -73,7 +73,7 @@ IntArray = npt.NDArray[np.int64]
 METHODS: tuple[str, ...] = ("auto", "sipp", "mol", "simulation")
 _CUSTOMERS_PER_CHECK = 30_000
 """Simulated customers per check when ``replications`` is ``None``."""
-_Z = 1.0
+_Z = 1.25
 """Standard errors by which the simulated checks tighten each target."""
 
 
