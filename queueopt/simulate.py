@@ -190,9 +190,57 @@ class SimulationResult:
         """Day service level: (mean, low, high) over replications."""
         return _t_interval(self.day_service_level(), level)
 
+    def abandonment_ci(self, level: float = 0.95) -> tuple[float, float, float]:
+        """Day abandonment share: (mean, low, high) over replications."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return _t_interval(self.abandoned.sum(1) / self.arrivals.sum(1), level)
+
+    def interval_ci(self, metric: str, level: float = 0.95
+                    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Per-interval Student-t interval over replications of one metric.
+
+        Parameters
+        ----------
+        metric:
+            ``"mean_wait"`` (minutes), ``"service_level"``, ``"abandonment"``
+            (shares of the interval's counter arrivals) or ``"queue_end"``
+            (customers waiting at the interval's end).
+        level:
+            Confidence level.
+
+        Returns
+        -------
+        (mean, low, high)
+            Arrays of shape (intervals,): the mean over replications of the
+            per-replication value (replications without arrivals in the
+            interval are left out) and the interval bounds (``nan`` with
+            fewer than two usable replications).
+        """
+        num = {"mean_wait": self.wait_sum, "service_level": self.within,
+               "abandonment": self.abandoned, "queue_end": self.queue_end}
+        if metric not in num:
+            raise ValueError(f"metric={metric!r} must be one of {sorted(num)}")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            x = (num[metric].astype(float) if metric == "queue_end"
+                 else num[metric] / np.where(self.arrivals > 0, self.arrivals, np.nan))
+            n = np.isfinite(x).sum(0)
+            mean = np.nanmean(np.where(n > 0, x, 0.0), axis=0)
+            sd = np.nanstd(np.where(n > 1, x, 0.0), axis=0, ddof=1)
+            half = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+        mean = np.where(n > 0, mean, np.nan)
+        half = np.where(n > 1, half, np.nan)
+        return mean, mean - half, mean + half
+
     def to_frame(self) -> pd.DataFrame:
-        """Per-interval pooled results: one row per interval."""
-        return pd.DataFrame({
+        """Per-interval pooled results, one row per interval, with 95% intervals.
+
+        Columns: ``interval``, ``arrivals`` (mean counter arrivals per
+        replication), ``mean_wait`` (minutes), ``service_level``,
+        ``abandonment``, ``queue_end`` (pooled over replications),
+        ``kiosk_mean_wait`` (minutes) and ``<metric>_low`` / ``<metric>_high``
+        bounds of the per-interval Student-t intervals over replications.
+        """
+        frame = pd.DataFrame({
             "interval": np.arange(self.arrivals.shape[1]),
             "arrivals": self.arrivals.mean(0),
             "mean_wait": self.pooled_mean_wait(),
@@ -201,6 +249,11 @@ class SimulationResult:
             "queue_end": self.queue_end.mean(0),
             "kiosk_mean_wait": self.pooled_kiosk_mean_wait(),
         })
+        for metric in ("mean_wait", "service_level", "abandonment", "queue_end"):
+            _, low, high = self.interval_ci(metric)
+            frame[f"{metric}_low"] = low
+            frame[f"{metric}_high"] = high
+        return frame
 
 
 def _t_interval(x: FloatArray, level: float) -> tuple[float, float, float]:
@@ -282,12 +335,29 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
         raise ValueError(f"counters has shape {open_c.shape}; expected ({n_int},) like arrival_rate")
     if np.any(lam < 0) or not np.all(np.isfinite(lam)):
         raise ValueError("arrival_rate must be finite and >= 0 in every interval")
+    if np.any(open_c < 0):
+        raise ValueError("counters must be >= 0 in every interval")
+    if replications < 1:
+        raise ValueError(f"replications={replications} must be >= 1")
     p = np.asarray(shares, dtype=float)
+    if p.ndim not in (1, 2) or (p.ndim == 2 and p.shape[0] != n_int):
+        raise ValueError(f"shares has shape {p.shape}; expected (types,) or ({n_int}, types)")
+    if np.any(p < 0) or not np.all(np.isfinite(p)) or np.any(p.sum(axis=-1) <= 0):
+        raise ValueError("shares must be finite, >= 0 and not all zero")
     p = np.broadcast_to(p, (n_int, p.shape[-1])) if p.ndim == 1 else p
     p = p / p.sum(axis=1, keepdims=True)
     mean = np.asarray(handle_mean, dtype=float)
     cv = np.asarray(handle_cv, dtype=float)
     n_types = p.shape[1]
+    for name, x, bad in (("handle_mean", mean, mean <= 0), ("handle_cv", cv, cv < 0)):
+        if x.shape != (n_types,):
+            raise ValueError(f"{name} has shape {x.shape}; expected ({n_types},) like shares")
+        if not np.all(np.isfinite(x)) or np.any(bad):
+            raise ValueError(f"{name} must be finite and {'> 0' if name == 'handle_mean' else '>= 0'}")
+    if not 0.0 <= kiosk_adoption <= 1.0 or not 0.0 <= vip_share <= 1.0:
+        raise ValueError("kiosk_adoption and vip_share must be in [0, 1]")
+    if kiosks < 0:
+        raise ValueError(f"kiosks={kiosks} must be >= 0")
     eligible = (np.zeros(n_types, bool) if kiosk_eligible is None
                 else np.asarray(kiosk_eligible, dtype=bool))
     k_mean = mean if kiosk_mean is None else np.asarray(kiosk_mean, dtype=float)

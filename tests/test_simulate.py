@@ -73,6 +73,29 @@ def test_seed_reproducible_and_shapes() -> None:
     assert ((frame["service_level"] >= 0) & (frame["service_level"] <= 1)).all()
     m, lo, hi = a.mean_wait_ci()
     assert lo <= m <= hi
+    m, lo, hi = a.abandonment_ci()
+    assert 0 <= lo <= m <= hi
+    for col in ("mean_wait", "service_level", "abandonment", "queue_end"):
+        ok = frame[f"{col}_low"].notna()
+        assert (frame.loc[ok, f"{col}_low"] <= frame.loc[ok, f"{col}_high"]).all()
+
+
+def test_interval_ci_by_hand() -> None:
+    """Three replications of one interval with waits 1, 2, 3 minutes per customer."""
+    from queueopt.simulate import SimulationResult
+    one = np.ones((3, 1), np.int64)
+    res = SimulationResult(interval_minutes=15, threshold=2.0, arrivals=one * 2,
+                           within=np.array([[2], [1], [0]]), abandoned=0 * one,
+                           wait_sum=np.array([[2.0], [4.0], [6.0]]), queue_end=one,
+                           kiosk_arrivals=0 * one, kiosk_within=0 * one,
+                           kiosk_wait_sum=np.zeros((3, 1)), vip_arrivals=0 * one,
+                           vip_within=0 * one)
+    mean, low, high = res.interval_ci("mean_wait")
+    half = 4.302652729911275 * 1.0 / np.sqrt(3)  # t(0.975, 2) x sd 1 / sqrt(3)
+    assert mean[0] == pytest.approx(2.0) and high[0] - mean[0] == pytest.approx(half)
+    assert res.interval_ci("service_level")[0][0] == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="metric"):
+        res.interval_ci("waits")
 
 
 def test_counts_add_up() -> None:
@@ -89,6 +112,13 @@ def test_counts_add_up() -> None:
     dict(counters=[3] * 5),
     dict(arrival_rate=[-1.0] * 8),
     dict(service="gamma"),
+    dict(counters=[-1] * 8),
+    dict(replications=0),
+    dict(shares=[-1.0]),
+    dict(handle_mean=[0.0]),
+    dict(handle_mean=[1.0, 2.0]),
+    dict(handle_cv=[-0.5]),
+    dict(kiosks=-1),
 ])
 def test_bad_input_names_the_parameter(bad: dict) -> None:
     kw = dict(arrival_rate=[1.0] * 8, counters=[3] * 8, shares=[1.0], handle_mean=[3.0],
