@@ -431,3 +431,61 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
         kiosk_arrivals=k_arr, kiosk_within=k_within, kiosk_wait_sum=k_wait,
         vip_arrivals=v_arr, vip_within=v_within,
     )
+
+
+def simulate(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
+             shares: npt.ArrayLike, replications: int = 20,
+             rng: np.random.Generator | int | None = None,
+             **day_options: object) -> SimulationResult:
+    """Simulate one or many hall-days; each day starts with an empty hall.
+
+    Parameters
+    ----------
+    arrival_rate:
+        Mean arrivals per minute, shape (intervals,) for one day or
+        (days, intervals) for several.
+    counters:
+        Counters open per interval, same shape as ``arrival_rate``.
+    shares:
+        Transaction mix: (types,), (intervals, types) for one day, or
+        (days, intervals, types).
+    replications:
+        Independent replications of every day.
+    rng:
+        Generator or seed (one stream for all days).
+    **day_options:
+        Any other keyword of :func:`simulate_day` (``handle_mean``,
+        ``handle_cv``, ``threshold`` (minutes), ``patience`` (minutes),
+        kiosks, VIPs ...).
+
+    Returns
+    -------
+    SimulationResult
+        Arrays of shape (replications, days x intervals), days in order.
+
+    Examples
+    --------
+    >>> r = simulate([[0.5] * 4, [0.8] * 4], [[3] * 4, [4] * 4], shares=[1.0],
+    ...              handle_mean=[4.0], handle_cv=[0.5], replications=3, rng=1)
+    >>> r.arrivals.shape
+    (3, 8)
+    """
+    lam = np.asarray(arrival_rate, dtype=float)
+    cnt = np.asarray(counters)
+    if lam.ndim == 1:
+        lam, cnt = lam[None, :], cnt[None, :] if cnt.ndim == 1 else cnt
+    if lam.ndim != 2 or cnt.shape != lam.shape:
+        raise ValueError(f"arrival_rate {lam.shape} and counters {cnt.shape} must both be "
+                         "(intervals,) or (days, intervals)")
+    p = np.asarray(shares, dtype=float)
+    gen = np.random.default_rng(rng)
+    days = [simulate_day(lam[d], cnt[d], shares=p[d] if p.ndim == 3 else p,
+                         replications=replications, rng=gen, **day_options)  # type: ignore[arg-type]
+            for d in range(lam.shape[0])]
+    first = days[0]
+    arrays = {name: np.concatenate([getattr(r, name) for r in days], axis=1)
+              for name in ("arrivals", "within", "abandoned", "wait_sum", "queue_end",
+                           "kiosk_arrivals", "kiosk_within", "kiosk_wait_sum",
+                           "vip_arrivals", "vip_within")}
+    return SimulationResult(interval_minutes=first.interval_minutes,
+                            threshold=first.threshold, **arrays)

@@ -197,3 +197,16 @@ def test_simulator_agrees_with_ciw() -> None:
         se = math.sqrt(x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y))
         assert abs(x.mean() - y.mean()) < 1.99 * se, (x.mean(), y.mean(), se)
     assert w_o.mean() > 0.3  # a real queue, not an empty hall
+
+
+def test_simulate_many_days_concatenates_independent_days() -> None:
+    from queueopt.simulate import simulate
+    kw = dict(shares=[0.7, 0.3], handle_mean=[2.0, 8.0], handle_cv=[0.5, 0.5], replications=4)
+    two = simulate([[0.5] * 6, [1.5] * 6], [[2] * 6, [6] * 6], rng=3, **kw)
+    assert two.arrivals.shape == (4, 12)
+    assert two.arrivals[:, 6:].sum() > 2 * two.arrivals[:, :6].sum()  # day two is busier
+    one = simulate([0.5] * 6, [2] * 6, rng=3, **kw)
+    first = simulate_day([0.5] * 6, [2] * 6, rng=3, **kw)
+    assert np.array_equal(one.wait_sum, first.wait_sum)
+    with pytest.raises(ValueError, match="counters"):
+        simulate([[0.5] * 6], [[2] * 5], rng=3, **kw)
