@@ -1,0 +1,47 @@
+"""Nudges and kiosks page: what moving demand, kiosks and pausing cross-selling buy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from queueopt.ui import cache, state
+from queueopt.ui.i18n import lang, t
+
+path = state.data_dir()
+sig = cache.signature(path)
+hall_id = state.hall()
+info = cache.halls_table(path, sig).set_index("hall_id").loc[hall_id]
+st.title(f"{t('page_nudges')} · {hall_id}")
+
+shift = st.slider(t("shift_share"), 0.0, 0.5, 0.0, 0.05)
+has_kiosks = int(info["kiosks"]) > 0
+adoption = st.slider(t("kiosk_adoption"), 0.0, 1.0, 0.5, 0.05, disabled=not has_kiosks,
+                     help=None if has_kiosks else "This hall has no kiosks.")
+pause = st.checkbox(t("pause_cross_sell"))
+
+base = cache.requirements(path, sig, hall_id)
+after = cache.requirements(path, sig, hall_id, round(shift, 2),
+                           round(adoption, 2) if has_kiosks else 0.0, pause)
+
+
+def summary(r: pd.DataFrame) -> dict[str, float]:
+    w = r["counter_arrivals"]
+    return {t("staff_hours"): float(r["staff"].sum() / 4),
+            t("mean_wait"): float((r["mean_wait"] * w).sum() / max(w.sum(), 1e-9)),
+            t("worst_wait"): float(np.nanmax(r["mean_wait"])),
+            t("meet_share"): float((r["service_level"] >= 0.8).mean()),
+            "kiosk wait (min)": float(np.nanmax(r["kiosk_mean_wait"]))}
+
+
+table = pd.DataFrame({t("before"): summary(base), t("after"): summary(after)})
+table["Δ"] = table[t("after")] - table[t("before")]
+st.dataframe(table.round(2), width="stretch")
+
+st.subheader(t("messages"))
+msgs = cache.nudge_messages(path, sig, hall_id, lang())
+for text in msgs["text"]:
+    st.markdown(f"- {text}")
+st.download_button(t("download_messages"), msgs.to_csv(index=False).encode("utf-8"),
+                   f"messages_{hall_id}.csv", "text/csv", on_click="ignore")

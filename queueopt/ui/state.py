@@ -1,0 +1,53 @@
+"""Session state shared by the pages: the data source and the selected hall."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from queueopt.ui import cache
+from queueopt.ui.i18n import t
+
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def default_data_dir() -> str:
+    """``QUEUEOPT_DATA`` or the bundled sample region."""
+    return os.environ.get("QUEUEOPT_DATA", str(SAMPLE_DIR))
+
+
+def init() -> None:
+    """Set defaults once per session."""
+    st.session_state.setdefault("lang", "en")
+    st.session_state.setdefault("data_dir", default_data_dir())
+
+
+def data_dir() -> str:
+    """The data directory this session uses."""
+    init()
+    return str(st.session_state["data_dir"])
+
+
+def sidebar_hall_picker() -> None:
+    """Region and hall pickers (in the sidebar)."""
+    info = cache.halls_table(data_dir(), cache.signature(data_dir()))
+    regions = sorted(info["region"].unique())
+    region = st.selectbox(t("region"), regions, key="region")
+    halls = info[info["region"] == region]
+    labels = dict(zip(halls["hall_id"], halls["hall_id"] + " · " + halls["name"]))
+    if st.session_state.get("hall") not in labels:
+        st.session_state["hall"] = next(iter(labels))
+    st.selectbox(t("hall"), list(labels), key="hall", format_func=lambda h: labels[h])
+    source = t("using_sample") if Path(data_dir()) == SAMPLE_DIR else t("using_upload")
+    st.caption(source)
+
+
+def hall() -> str:
+    """The selected hall id."""
+    init()
+    if "hall" not in st.session_state:
+        info = cache.halls_table(data_dir(), cache.signature(data_dir()))
+        st.session_state["hall"] = str(info["hall_id"].iloc[0])
+    return str(st.session_state["hall"])

@@ -1,0 +1,100 @@
+"""The Streamlit app under AppTest: every page for several halls, one interaction per page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ["forecast_page", "roster_page", "nudges_page", "region_page", "data_page"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """st.cache_data is shared across AppTest runs in one process: clear it; own database."""
+    monkeypatch.setenv("QUEUEOPT_DB", str(tmp_path / "q.sqlite"))
+    monkeypatch.setenv("QUEUEOPT_TIME_LIMIT", "3")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def _app(hall: str | None = None, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["lang"] = lang
+    if hall:
+        at.session_state["hall"] = hall
+        at.session_state["region"] = {"H01": "Guangzhou-East", "H06": "Foshan",
+                                      "H11": "Guangzhou-West"}[hall]
+    return at.run()
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("hall", ["H01", "H06", "H11"])
+def test_every_page_renders_for_sample_halls(page: str, hall: str) -> None:
+    at = _app(hall)
+    assert not at.exception
+    at.switch_page(f"queueopt/ui/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_forecast_page_switch_hall_and_language() -> None:
+    at = _app("H01")
+    assert "H01" in at.title[0].value
+    at.sidebar.selectbox(key="region").set_value("Guangzhou-West").run()
+    at.sidebar.selectbox(key="hall").set_value("H11").run()
+    assert not at.exception and "H11" in at.title[0].value
+    at.sidebar.selectbox(key="lang").set_value("zh").run()
+    assert "客流预测" in at.title[0].value
+
+
+@pytest.mark.slow
+def test_roster_page_generates_publishes_and_detects_conflicts() -> None:
+    at = _app("H11")
+    at.switch_page("queueopt/ui/roster_page.py").run()
+    at.button[0].click().run()  # generate
+    assert not at.exception
+    assert any("staff-hours" in s.value for s in at.success)
+    assert len(at.get("download_button")) == 2
+    publish = [b for b in at.button if b.label == "Publish roster"][0]
+    publish.click().run()
+    assert any("version 1" in s.value for s in at.success)
+    # a second session publishes on top of version 1 ...
+    other = _app("H11")
+    other.switch_page("queueopt/ui/roster_page.py").run()
+    other.button[0].click().run()
+    [b for b in other.button if b.label == "Publish roster"][0].click().run()
+    assert any("version 2" in s.value for s in other.success)
+    # ... so the first session's next publish is refused, not silently overwriting
+    [b for b in at.button if b.label == "Publish roster"][0].click().run()
+    assert any("saved as version 2" in e.value for e in at.error)
+
+
+def test_nudges_sliders_change_the_after_column() -> None:
+    at = _app("H01")
+    at.switch_page("queueopt/ui/nudges_page.py").run()
+    before = at.dataframe[0].value
+    at.slider[0].set_value(0.3).run()
+    at.checkbox[0].check().run()
+    after = at.dataframe[0].value
+    assert not at.exception
+    assert after.iloc[0, 1] < before.iloc[0, 1]  # fewer staff-hours after the levers
+    assert len(at.markdown) >= 7  # a message per day
+
+
+def test_region_page_ranks_every_hall() -> None:
+    at = _app("H01")
+    at.switch_page("queueopt/ui/region_page.py").run()
+    table = at.dataframe[0].value
+    assert len(table) == 12 and table["rank"].tolist() == list(range(1, 13))
+
+
+def test_data_page_starts_on_the_sample() -> None:
+    at = _app("H01")
+    at.switch_page("queueopt/ui/data_page.py").run()
+    assert not at.exception
+    assert any("sample" in c.value for c in at.caption)
