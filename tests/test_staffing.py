@@ -248,3 +248,22 @@ def test_cli_staff_rejects_unknown_hall(sample_dir: Path, tmp_path: Path,
                  str(tmp_path / "x.csv")])
     assert code == 2
     assert "NOPE" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_cli_staff_with_peak_levers(sample_dir: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "levers.csv"
+    args = ["staff", "--data", str(sample_dir), "--hall", "H11", "--days", "2", "--out", str(out),
+            "--method", "sipp"]
+    assert main(args) == 0
+    plain = pd.read_csv(out)
+    assert main(args + ["--pause-cross-sell", "peak", "--vip-counter", "--fast-lane",
+                        "--kiosk-adoption", "0.5"]) == 0
+    levers = pd.read_csv(out)
+    assert len(levers) == len(plain) and "staff-hours" in capsys.readouterr().out
+    assert (levers["vip"] >= 1).all() and (levers["fast_lane"] >= 1).any()
+    assert (levers["required"] >= levers["vip"] + levers["fast_lane"]).all()
+    assert main(args + ["--pause-cross-sell"]) == 0  # the bare flag pauses it all day
+    assert (pd.read_csv(out)["handle_minutes"] < plain["handle_minutes"]).all()
+    assert main(args[:-2] + ["--days", "0"]) == 2
