@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from queueopt.queueing import (
     _wait_scale,
     erlang_a,
+    erlang_a_service_level,
     erlang_b,
     erlang_c,
     kiosk_pool,
@@ -281,3 +282,35 @@ def test_required_servers_rejects_bad_input_naming_the_parameter(kw: dict, name:
     args.update(kw)
     with pytest.raises(ValueError, match=name):
         required_servers(**args)
+
+
+@given(st.floats(0.05, 30.0), st.integers(1, 40), st.floats(0.2, 60.0))
+@settings(max_examples=60, deadline=None)
+def test_erlang_a_service_level_limits(a: float, c: int, patience: float) -> None:
+    """t = 0: the share not waiting; t -> inf: the share served (1 - P(abandon)); monotone in t;
+    overloaded intervals included (abandonment keeps them stable)."""
+    r = erlang_a(a / 3.0, 3.0, c, patience)
+    sl = erlang_a_service_level(a / 3.0, 3.0, c, patience, [0.0, 1.0, 5.0, 1e7])
+    assert sl[0] == pytest.approx(1 - float(r.p_wait), abs=1e-9)
+    assert sl[-1] == pytest.approx(1 - float(r.p_abandon), abs=1e-9)
+    assert np.all(np.diff(sl) >= -1e-12)
+
+
+def test_erlang_a_service_level_tends_to_erlang_c() -> None:
+    got = erlang_a_service_level(1.0, 4.0, [5, 6, 8], 1e8, 2.0)
+    want = service_level(1.0, 4.0, [5, 6, 8], 2.0)
+    assert got == pytest.approx(want, abs=1e-6)
+
+
+@pytest.mark.slow
+def test_erlang_a_service_level_against_long_simulation() -> None:
+    from queueopt.simulate import serve_queue
+    lam, s, c, pat, t = 1.0, 4.0, 4, 10.0, 2.0
+    g = np.random.default_rng(100)
+    n = 600_000
+    arrive = np.cumsum(g.exponential(1 / lam, n))
+    call, _ = serve_queue(arrive, g.exponential(s, n), g.exponential(pat, n), np.zeros(n, bool),
+                          np.array([c]), 1e15, 0.0)
+    w = (call - arrive)[n // 10:]
+    sim = np.mean(~np.isnan(w) & (w <= t))
+    assert abs(sim - float(erlang_a_service_level(lam, s, c, pat, t))) < 0.005
