@@ -631,7 +631,8 @@ def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
     method:
         Staffing method per day (see :func:`staff_requirements`).
     replications, seed:
-        Simulation checks per day.
+        Simulated days per check (``None``: sized to the day's volume, see
+        :func:`staff_requirements`) and the seed of the checks (one per day).
 
     Returns
     -------
