@@ -302,10 +302,11 @@ def required_servers(arrival_rate: ArrayLike, handle_time: ArrayLike, threshold:
     size = int(np.prod(shape))
     a = np.ravel(np.broadcast_to(lam * s, shape))
     # A parameter that is one value for all elements stays a scalar (no copies).
-    s, t, tgt, scv, occ, mw = (float(x.ravel()[0]) if x.size == 1
-                               else np.ravel(np.broadcast_to(x, shape))
-                               for x in (s, t, tgt, scv, occ, mw))
-    start = np.maximum(np.floor(a) + 1, np.ceil(a / occ - 1e-12))
+    def compact(x: FloatArray) -> FloatArray | float:
+        return float(x.ravel()[0]) if x.size == 1 else np.ravel(np.broadcast_to(x, shape))
+
+    s_, t_, tgt_, scv_, occ_, mw_ = (compact(x) for x in (s, t, tgt, scv, occ, mw))
+    start = np.maximum(np.floor(a) + 1, np.ceil(a / occ_ - 1e-12))
     c = np.where(a == 0, 0, start).astype(np.int64)
     b = _erlang_b_flat(a, c)
 
@@ -316,16 +317,16 @@ def required_servers(arrival_rate: ArrayLike, handle_time: ArrayLike, threshold:
         cf = (c if idx is None else c[idx]).astype(float)
         ai = a if idx is None else a[idx]
         bi = b if idx is None else b[idx]
-        si = take(s, idx)
+        si = take(s_, idx)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            scale = (1.0 if isinstance(scv, float) and scv == 1.0
-                     else _wait_scale(take(scv, idx), ai, cf))
+            scale = (1.0 if isinstance(scv_, float) and scv_ == 1.0
+                     else _wait_scale(take(scv_, idx), ai, cf))
             pw = np.clip(cf * bi / (cf - ai * (1.0 - bi)), 0.0, 1.0)
-            sl = 1.0 - pw * np.exp(-(cf - ai) * take(t, idx) / (si * scale))
-            ok = ((cf > ai) & (sl >= take(tgt, idx) - 1e-12)
-                  & (ai <= take(occ, idx) * cf + 1e-12))
-            if not (isinstance(mw, float) and mw == np.inf):
-                ok &= pw * si / (cf - ai) * scale <= take(mw, idx) + 1e-12
+            sl = 1.0 - pw * np.exp(-(cf - ai) * take(t_, idx) / (si * scale))
+            ok = ((cf > ai) & (sl >= take(tgt_, idx) - 1e-12)
+                  & (ai <= take(occ_, idx) * cf + 1e-12))
+            if not (isinstance(mw_, float) and mw_ == np.inf):
+                ok &= pw * si / (cf - ai) * scale <= take(mw_, idx) + 1e-12
         return np.asarray(ok | (ai == 0), dtype=bool)
 
     idx = np.flatnonzero(~meets(None))
