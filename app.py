@@ -7,7 +7,7 @@ import streamlit as st
 from queueopt.ui import state
 from queueopt.ui.i18n import LANGUAGES, t
 
-st.set_page_config(page_title="queueopt", page_icon="🏢", layout="wide")
+st.set_page_config(page_title="queueopt", page_icon=":material/storefront:", layout="wide")
 state.init()
 
 with st.sidebar:
@@ -16,10 +16,10 @@ with st.sidebar:
     state.sidebar_hall_picker()
 
 pages = [
-    st.Page("queueopt/ui/forecast_page.py", title=t("page_forecast"), icon="📈", default=True),
-    st.Page("queueopt/ui/roster_page.py", title=t("page_roster"), icon="🗓️"),
-    st.Page("queueopt/ui/nudges_page.py", title=t("page_nudges"), icon="🪧"),
-    st.Page("queueopt/ui/region_page.py", title=t("page_region"), icon="🗺️"),
-    st.Page("queueopt/ui/data_page.py", title=t("page_data"), icon="📂"),
+    st.Page("queueopt/ui/forecast_page.py", title=t("page_forecast"), icon=":material/show_chart:", default=True),
+    st.Page("queueopt/ui/roster_page.py", title=t("page_roster"), icon=":material/calendar_month:"),
+    st.Page("queueopt/ui/nudges_page.py", title=t("page_nudges"), icon=":material/campaign:"),
+    st.Page("queueopt/ui/region_page.py", title=t("page_region"), icon=":material/map:"),
+    st.Page("queueopt/ui/data_page.py", title=t("page_data"), icon=":material/folder_open:"),
 ]
 st.navigation(pages).run()

@@ -24,10 +24,12 @@ c2.metric(t("busiest"), f"{peak['interval_start']:%a %H:%M}", f"{peak['arrivals'
           delta_color="off")
 c3.metric(t("mean_wait"), f"{(req['mean_wait'] * req['counter_arrivals']).sum() / max(req['counter_arrivals'].sum(), 1):.1f}")
 
+fc["date"] = fc["interval_start"].dt.strftime("%Y-%m-%d")  # one line per day: no line over the night
 band = alt.Chart(fc).mark_area(opacity=0.25).encode(
-    x=alt.X("interval_start:T", title=None), y=alt.Y("lo80:Q", title=t("arrivals")), y2="hi80:Q")
+    x=alt.X("interval_start:T", title=None), y=alt.Y("lo80:Q", title=t("arrivals")), y2="hi80:Q",
+    detail="date:N")
 line = alt.Chart(fc).mark_line().encode(
-    x="interval_start:T", y="arrivals:Q",
+    x="interval_start:T", y="arrivals:Q", detail="date:N",
     tooltip=[alt.Tooltip("interval_start:T", format="%a %H:%M"), alt.Tooltip("arrivals:Q", format=".1f"),
              "lo80:Q", "hi80:Q"])
 days = fc.groupby(fc["interval_start"].dt.date).agg(

@@ -1,0 +1,115 @@
+"""End to end in headless Chromium: start the app, open every page, generate and download a roster.
+
+Debian's chromium driven by Playwright (never a downloaded browser). Screenshots
+of every page go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium not installed")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    env = dict(os.environ, QUEUEOPT_DB=str(tmp_path_factory.mktemp("db") / "q.sqlite"),
+               QUEUEOPT_TIME_LIMIT="4", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not start within 60 s")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_every_page_and_a_roster_download(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        t0 = time.time()
+        page.goto(server)
+        page.get_by_text("Next week's footfall").first.wait_for(timeout=60_000)
+        first_render = time.time() - t0
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / "forecast.png"), full_page=True)
+
+        for title, marker, shot in [("Nudges & kiosks", "Messages to customers", "nudges"),
+                                    ("Region", "Halls ranked", "region"),
+                                    ("Data", "Upload your CSV", "data")]:
+            page.get_by_role("link", name=title).click()
+            page.get_by_text(marker).first.wait_for(timeout=60_000)
+            page.wait_for_timeout(1000)
+            assert page.locator("[data-testid='stException']").count() == 0
+            page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
+
+        # a bad upload is refused with file, row and column, and nothing is replaced
+        bad = tmp_path / "footfall.csv"
+        bad.write_text("hall_id,interval_start,arrivals\nH01,2026-11-20 09:00,-4\n", encoding="utf-8")
+        page.locator("input[type='file']").set_input_files(str(bad))
+        page.get_by_role("button", name="Validate and use").click()
+        page.get_by_text("Problems found").first.wait_for(timeout=60_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "data_bad_upload.png"), full_page=True)
+
+        page.get_by_role("link", name="Roster").click()
+        page.get_by_text("No roster yet").first.wait_for(timeout=60_000)
+        page.get_by_role("button", name="Generate roster").click()
+        page.get_by_text("staff-hours").first.wait_for(timeout=120_000)
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / "roster.png"), full_page=True)
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name="Download roster (CSV)").click()
+        target = tmp_path / "roster.csv"
+        info.value.save_as(target)
+        rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+        assert rows and set(rows[0]) >= {"staff_id", "date", "start", "end", "breaks", "role"}
+        assert all(r["staff_id"].startswith("S") for r in rows)
+        browser.close()
+    assert first_render < 30  # generous for CI; the README's figure comes from the benchmark
+    assert shutil.which("chromium") or Path(CHROMIUM).exists()
