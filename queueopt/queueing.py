@@ -39,7 +39,7 @@ References
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -389,12 +389,33 @@ class ErlangAResult:
         Mean wait over all arrivals, including those who leave, minutes.
     mean_queue:
         Mean number of customers waiting.
+    inputs:
+        (arrival_rate, handle_time, servers, patience) as given, for
+        :meth:`service_level`.
+
+    Examples
+    --------
+    >>> r = erlang_a(1.0, 4.0, 4, patience=10.0)
+    >>> bool(np.isclose(r.service_level(0.0), 1 - r.p_wait, rtol=0, atol=1e-12))
+    True
     """
 
     p_wait: FloatArray
     p_abandon: FloatArray
     mean_wait: FloatArray
     mean_queue: FloatArray
+    inputs: tuple[FloatArray, ...] | None = field(default=None, repr=False, compare=False)
+
+    def service_level(self, threshold: ArrayLike) -> FloatArray:
+        """Share of arrivals called within ``threshold`` minutes (exact, abandoners not).
+
+        See :func:`erlang_a_service_level`.
+        """
+        if self.inputs is None:
+            raise ValueError("this ErlangAResult was built without its inputs; "
+                             "call erlang_a_service_level(...) instead")
+        lam, s, c, pat = self.inputs
+        return erlang_a_service_level(lam, s, c, pat, threshold)
 
 
 _MAX_TAIL_TERMS = 200_000
@@ -477,7 +498,8 @@ def erlang_a(arrival_rate: ArrayLike, handle_time: ArrayLike, servers: ArrayLike
     mean_queue = np.where(unstable, np.inf, mean_queue)
     return ErlangAResult(p_wait=np.clip(p_wait, 0, 1).reshape(shape),
                          p_abandon=np.clip(p_abandon, 0, 1).reshape(shape),
-                         mean_wait=w.reshape(shape), mean_queue=mean_queue.reshape(shape))
+                         mean_wait=w.reshape(shape), mean_queue=mean_queue.reshape(shape),
+                         inputs=tuple(arrays))
 
 
 def priority_mean_wait(vip_rate: ArrayLike, regular_rate: ArrayLike, handle_time: ArrayLike,
