@@ -17,6 +17,8 @@ needs the ``bench`` extra: pyworkforce, mpmath).
    steady-state simulation, with plain Erlang C alongside.
 5. VIP priority (non-preemptive M/M/c, 20% VIPs): the exact service levels
    of both classes vs long simulation runs.
+6. Erlang A service level (called within the threshold; abandoners not) vs
+   long simulation runs.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pyworkforce.queuing import ErlangC
 
 from queueopt.queueing import (
     erlang_a,
+    erlang_a_service_level,
     erlang_c,
     mean_wait,
     mix_moments,
@@ -287,8 +290,30 @@ def section_priority() -> None:
           f"median {np.median(er_):.2f} pts, worst {er_.max():.2f} pts (simulation noise)")
 
 
+def section_erlang_a() -> None:
+    print("6. Erlang A service level (exact) vs one long run of 1.5 million customers per case")
+    errs = []
+    for lam, s, c, pat, t in [(1.0, 4.0, 4, 10.0, 2.0), (1.5, 4.0, 4, 10.0, 5.0),
+                              (0.9, 3.0, 3, 2.5, 1.0), (3.0, 4.0, 12, 20.0, 3.0),
+                              (6.0, 4.0, 20, 5.0, 1.0)]:
+        g = np.random.default_rng(int(lam * 100) + c)
+        n = 1_500_000
+        arrive = np.cumsum(g.exponential(1 / lam, n))
+        call, _ = serve_queue(arrive, g.exponential(s, n), g.exponential(pat, n),
+                              np.zeros(n, bool), np.array([c]), 1e15, 0.0)
+        w = (call - arrive)[n // 10:]
+        sim = float(np.mean(~np.isnan(w) & (w <= t)))
+        exact = float(erlang_a_service_level(lam, s, c, pat, t))
+        errs.append(abs(exact - sim) * 100)
+        print(f"   load {lam * s:>5.1f} on {c:>2} counters, patience {pat:>4g} min, t = {t:g} min:"
+              f" sim {sim:.4f} exact {exact:.4f}")
+    print(f"   error median {np.median(errs):.2f} pts, worst {max(errs):.2f} pts "
+          "(simulation noise)")
+
+
 if __name__ == "__main__":
     section_reference()
     section_required_servers()
     section_mix()
     section_priority()
+    section_erlang_a()

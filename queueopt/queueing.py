@@ -33,7 +33,17 @@ References
 * Erlang A (M/M/c+M): exact birth-death solution, Garnett, Mandelbaum and
   Reiman, "Designing a call center with impatient customers", MSOM 2002.
 * Non-preemptive priorities with a common service rate: Cobham (1954), see
-  Kleinrock, *Queueing Systems* vol. 2, 1976, §3.
+  Kleinrock, *Queueing Systems* vol. 2, 1976, §3; the VIP waiting-time
+  distribution: Kella and Yechiali, "Waiting times in the non-preemptive
+  priority M/M/c queue", Stochastic Models 1(2), 1985; the regular class by
+  inverting its transform with the Euler algorithm of Abate and Whitt, "A
+  unified framework for numerically inverting Laplace transforms", INFORMS
+  J. Computing 18(4), 2006.
+* Erlang A service level: the stage argument of
+  :func:`erlang_a_service_level` (order statistics of exponentials give the
+  incomplete-beta CDF).
+
+Accuracy and speed figures are printed by ``benchmarks/bench_queueing.py``.
 """
 
 from __future__ import annotations
