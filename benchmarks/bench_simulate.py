@@ -48,29 +48,43 @@ def hall_day() -> tuple[list[float], list[int]]:
 
 
 def ciw_day(rates: list[float], counters: list[int], seed: int,
-            patience: float | None) -> tuple[float, float, float, int]:
-    """One Ciw hall-day: (mean wait, service level, abandonment share, customers)."""
+            patience: float | None, vip_share: float = 0.0
+            ) -> tuple[float, float, float, int, float]:
+    """One Ciw hall-day: (mean wait, service level, abandonment, customers, VIP service level).
+
+    With ``vip_share`` > 0 the VIPs are a second customer class with
+    non-preemptive priority (Ciw's ``priority_classes``).
+    """
     n = len(rates)
     ends = [INTERVAL * (i + 1) for i in range(n)]
     sig = [math.sqrt(math.log1p(v * v)) for v in CVS]
     dists = [ciw.dists.Lognormal(math.log(m) - s * s / 2, s) for m, s in zip(MEANS, sig)]
     schedule = ciw.Schedule(numbers_of_servers=list(counters) + [counters[-1]],
                             shift_end_dates=ends + [ends[-1] + 1e6], preemption="resume")
-    kw = {}
+    shares = {"Regular": 1.0 - vip_share, "VIP": vip_share} if vip_share > 0 else {"Regular": 1.0}
+    kw: dict[str, object] = {}
     if patience is not None:
-        kw["reneging_time_distributions"] = [ciw.dists.Exponential(1 / patience)]
+        kw["reneging_time_distributions"] = {k: [ciw.dists.Exponential(1 / patience)]
+                                             for k in shares}
+    if vip_share > 0:
+        kw["priority_classes"] = {"VIP": 0, "Regular": 1}
+    ciw.seed(seed)  # before the network: PoissonIntervals samples its arrivals when built
     net = ciw.create_network(
-        arrival_distributions=[ciw.dists.PoissonIntervals(rates, ends, ends[-1])],
-        service_distributions=[ciw.dists.MixtureDistribution(dists, SHARES)],
+        arrival_distributions={k: [ciw.dists.PoissonIntervals([r * p for r in rates], ends,
+                                                              ends[-1])]
+                               for k, p in shares.items()},
+        service_distributions={k: [ciw.dists.MixtureDistribution(dists, SHARES)]
+                               for k in shares},
         number_of_servers=[schedule], **kw)
-    ciw.seed(seed)
     sim = ciw.Simulation(net)
     sim.simulate_until_max_time(ends[-1] + 5_000)
     call: dict[int, float] = {}
     arrive: dict[int, float] = {}
     left: dict[int, float] = {}
+    vip: dict[int, bool] = {}
     for rec in sim.get_all_records():
         arrive.setdefault(rec.id_number, rec.arrival_date)
+        vip[rec.id_number] = rec.original_customer_class == "VIP"
         if rec.record_type == "renege":
             left[rec.id_number] = rec.exit_date
         else:  # first call; a preempted customer's later records are resumptions
@@ -79,7 +93,9 @@ def ciw_day(rates: list[float], counters: list[int], seed: int,
     gone = np.array([k in left and k not in call for k in ids])
     wait = np.array([(left[k] if g else call[k]) - arrive[k] for k, g in zip(ids, gone)])
     within = ~gone & (wait <= THRESHOLD)
-    return float(wait.mean()), float(within.mean()), float(gone.mean()), len(ids)
+    is_vip = np.array([vip[k] for k in ids])
+    vip_sl = float(within[is_vip].mean()) if is_vip.any() else math.nan
+    return float(wait.mean()), float(within.mean()), float(gone.mean()), len(ids), vip_sl
 
 
 def ci(x: np.ndarray) -> tuple[float, float]:
@@ -87,22 +103,25 @@ def ci(x: np.ndarray) -> tuple[float, float]:
     return float(x.mean()), float(half)
 
 
-def compare(name: str, patience: float | None, reps_ours: int, reps_ciw: int) -> None:
+def compare(name: str, patience: float | None, reps_ours: int, reps_ciw: int,
+            vip_share: float = 0.0) -> None:
     rates, counters = hall_day()
     t0 = time.perf_counter()
     res = simulate_day(rates, counters, shares=SHARES, handle_mean=MEANS, handle_cv=CVS,
                        interval_minutes=int(INTERVAL), threshold=THRESHOLD, patience=patience,
-                       replications=reps_ours, rng=20261122)
+                       vip_share=vip_share, replications=reps_ours, rng=20261122)
     t_ours = time.perf_counter() - t0
     n_ours = int(res.arrivals.sum())
     ours = {"mean wait (min)": res.day_mean_wait(), "service level": res.day_service_level(),
-            "abandonment": res.abandoned.sum(1) / res.arrivals.sum(1)}
+            "abandonment": res.abandoned.sum(1) / res.arrivals.sum(1),
+            "VIP serv. level": res.vip_within.sum(1) / np.maximum(res.vip_arrivals.sum(1), 1)}
     t0 = time.perf_counter()
-    runs = np.array([ciw_day(rates, counters, 1000 + r, patience) for r in range(reps_ciw)])
+    runs = np.array([ciw_day(rates, counters, 1000 + r, patience, vip_share)
+                     for r in range(reps_ciw)])
     t_ciw = time.perf_counter() - t0
     n_ciw = int(runs[:, 3].sum())
     theirs = {"mean wait (min)": runs[:, 0], "service level": runs[:, 1],
-              "abandonment": runs[:, 2]}
+              "abandonment": runs[:, 2], "VIP serv. level": runs[:, 4]}
     print(f"{name}: 48 quarter-hours, counters {min(counters)}-{max(counters)}, "
           f"~{n_ours / reps_ours:.0f} customers a day")
     print(f"   queueopt: {reps_ours} days, {n_ours:,} customers in {t_ours:.2f} s = "
@@ -111,7 +130,7 @@ def compare(name: str, patience: float | None, reps_ours: int, reps_ciw: int) ->
           f"{n_ciw / t_ciw:,.0f} customers/s")
     print(f"   speed-up {(n_ours / t_ours) / (n_ciw / t_ciw):.0f}x")
     for key in ours:
-        if patience is None and key == "abandonment":
+        if (patience is None and key == "abandonment") or (vip_share == 0 and key[:3] == "VIP"):
             continue
         mo, ho = ci(ours[key])
         mc, hc = ci(theirs[key])
@@ -127,3 +146,5 @@ def compare(name: str, patience: float | None, reps_ours: int, reps_ciw: int) ->
 if __name__ == "__main__":
     compare("Counter mix, no abandonment", None, reps_ours=1000, reps_ciw=200)
     compare("Counter mix, exponential patience 20 min", 20.0, reps_ours=1000, reps_ciw=200)
+    compare("Counter mix, patience 20 min, 15% VIPs served first", 20.0, reps_ours=1000,
+            reps_ciw=200, vip_share=0.15)

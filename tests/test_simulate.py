@@ -164,11 +164,11 @@ def ciw_day_waits(rates: list[float], counters: list[int], interval: float, seed
     dists = [ciw.dists.Lognormal(math.log(m) - s * s / 2, s) for m, s in zip(MEANS, sig)]
     schedule = ciw.Schedule(numbers_of_servers=list(counters) + [counters[-1]],
                             shift_end_dates=ends + [ends[-1] + 1e6], preemption="resume")
+    ciw.seed(seed)  # before the network: PoissonIntervals samples its arrivals when built
     net = ciw.create_network(
         arrival_distributions=[ciw.dists.PoissonIntervals(rates, ends, ends[-1])],
         service_distributions=[ciw.dists.MixtureDistribution(dists, SHARES)],
         number_of_servers=[schedule])
-    ciw.seed(seed)
     sim = ciw.Simulation(net)
     sim.simulate_until_max_time(ends[-1] + 2_000)
     first: dict[int, float] = {}
