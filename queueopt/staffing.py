@@ -279,7 +279,7 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
     replications:
         Simulated days per check (common random numbers across iterations);
         ``None`` sizes it to about 30,000 simulated customers per check
-        (40 to 400 days): small halls get more days, because the margins
+        (40 to 200 days): small halls get more days, because the margins
         shrink with the square root of the days.
     margin:
         Safety margin on the pooled simulated service level.
@@ -372,7 +372,7 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
         shares, means, cvs = (np.asarray(x, dtype=float) for x in mix)
     if replications is None:
         per_day = float(lam.sum()) * interval_minutes
-        replications = int(np.clip(_CUSTOMERS_PER_CHECK / max(per_day, 1.0), 40, 400))
+        replications = int(np.clip(_CUSTOMERS_PER_CHECK / max(per_day, 1.0), 40, 200))
     model = _DayModel(lam=lam, shares=shares, means=means, cvs=cvs, threshold=threshold,
                       patience=patience, interval=interval_minutes, replications=replications,
                       seed=seed, kwargs={"vip_share": vip_share})
