@@ -130,7 +130,7 @@ def main() -> None:
         print(f"== every hall, month-end week, SL only, at least {args.all_halls_reps} check "
               "replications (400,000 customers) per day")
         print(f"{'hall':<6}{'SIPP h':>9}{'auto h':>9}{'ratio':>7}{'SIPP meet':>11}"
-              f"{'auto meet':>11}{'SIPP worst':>11}{'auto worst':>11}")
+              f"{'auto meet':>11}{'SIPP worst':>11}{'auto worst':>11}{'week s':>8}")
         grand = np.zeros(6)
         for h_index, hall_id in enumerate(sorted(ds.halls)):
             fch = forecast_arrivals(ds.footfall_for(hall_id), 7, calendar=ds.calendar,
@@ -147,8 +147,12 @@ def main() -> None:
                     acc[key][2] += len(c_lam)
                     acc[key][3] = min(acc[key][3], r["worst_sl"])
             sp, au = acc["sipp"], acc["auto"]
+            t0 = time.perf_counter()
+            hall_requirements(ds, hall_id, fch)
+            week_s = time.perf_counter() - t0
             print(f"{hall_id:<6}{sp[0]:>9.2f}{au[0]:>9.2f}{au[0] / sp[0]:>7.3f}"
-                  f"{sp[1] / sp[2]:>11.1%}{au[1] / au[2]:>11.1%}{sp[3]:>11.3f}{au[3]:>11.3f}")
+                  f"{sp[1] / sp[2]:>11.1%}{au[1] / au[2]:>11.1%}{sp[3]:>11.3f}{au[3]:>11.3f}"
+                  f"{week_s:>8.2f}")
             grand += [sp[0], au[0], sp[1], au[1], sp[2], 0]
         print(f"ALL   SIPP {grand[0]:.1f} h, default {grand[1]:.1f} h (ratio "
               f"{grand[1] / grand[0]:.3f}); interval-days meeting target: SIPP "
