@@ -89,7 +89,9 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
     k = 0  # current interval
     i = 0
     inf = float("inf")
-    while i < n or busy:
+    # Run until every customer has arrived and been served; a queue left while no
+    # counter is busy still waits for the next interval that opens counters.
+    while i < n or busy or ((queues[0] or queues[1]) and k < n_int - 1):
         t_arr = arrive_l[i] if i < n else inf
         t_end = busy[0][0] if busy else inf
         t_bnd = next_boundary if k < n_int - 1 else inf
@@ -132,6 +134,8 @@ class SimulationResult:
 
     Counts are customers; waits are minutes. ``within`` counts arrivals
     called within ``threshold`` minutes (abandoners count as not within).
+    ``queue_end`` counts customers still waiting at each interval's end,
+    after any customers called at that very instant (by counters opening).
     """
 
     interval_minutes: int

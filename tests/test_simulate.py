@@ -210,3 +210,16 @@ def test_simulate_many_days_concatenates_independent_days() -> None:
     assert np.array_equal(one.wait_sum, first.wait_sum)
     with pytest.raises(ValueError, match="counters"):
         simulate([[0.5] * 6], [[2] * 5], rng=3, **kw)
+
+
+def test_queue_at_interval_end_by_hand() -> None:
+    """No counter open for two intervals: everyone who arrived is still waiting at each end."""
+    r = simulate_day([1.0, 1.0, 0.0, 0.0], [0, 0, 5, 5], shares=[1.0], handle_mean=[2.0],
+                     handle_cv=[0.5], replications=3, rng=4)
+    a = r.arrivals
+    assert np.array_equal(r.queue_end[:, 0], a[:, 0])
+    # at 30 min five counters open and call five customers at that very instant
+    assert np.array_equal(r.queue_end[:, 1], a[:, 0] + a[:, 1] - 5)
+    assert np.all(r.queue_end[:, 3] == 0)  # 5 counters clear ~30 customers in 15 min
+    assert np.all(r.within[:, 0] == 0)  # threshold 10 min: interval-0 arrivals wait >= 15
+    assert np.all(r.abandoned == 0) and np.all(np.isfinite(r.wait_sum))  # all served later
