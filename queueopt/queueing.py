@@ -210,7 +210,7 @@ def mean_wait(arrival_rate: ArrayLike, handle_time: ArrayLike, servers: ArrayLik
     approximation ``C / (c μ - λ) * (1 + scv) / 2`` with Whitt's (1993)
     light-traffic factor φ (see :func:`_wait_scale`).
 
-    Returns ``inf`` where load >= servers.
+    Returns ``inf`` where load >= servers (0 where nobody arrives, even with no server).
 
     Examples
     --------
@@ -225,7 +225,7 @@ def mean_wait(arrival_rate: ArrayLike, handle_time: ArrayLike, servers: ArrayLik
     pw = erlang_c(arrival_rate, handle_time, servers)
     with np.errstate(divide="ignore", invalid="ignore"):
         w = pw * s / (c - a) * _wait_scale(handle_time_scv, a, c)
-    return np.asarray(np.where(a >= c, np.inf, np.where(a == 0, 0.0, w)), dtype=float)
+    return np.asarray(np.where(a == 0, 0.0, np.where(a >= c, np.inf, w)), dtype=float)
 
 
 def service_level(arrival_rate: ArrayLike, handle_time: ArrayLike, servers: ArrayLike,
