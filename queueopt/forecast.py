@@ -43,12 +43,19 @@ from queueopt.model import Hall
 FloatArray = npt.NDArray[np.float64]
 
 #: Day groups of the intraday profile.
-DAY_GROUPS: tuple[str, ...] = ("weekday", "saturday", "sunday", "holiday")
+DAY_GROUPS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday")
+_PARENT: dict[str, str] = {"mon": "workday", "tue": "workday", "wed": "workday", "thu": "workday",
+                           "fri": "workday", "sat": "weekend", "sun": "weekend",
+                           "holiday": "holiday"}
+PROFILE_SHRINK_DAYS = 3.0
+"""Pseudo-days of the pooled profile in each weekday's profile."""
 MIN_HISTORY_DAYS = 28
 """Below four weeks the forecast falls back to a plain profile (warning column set)."""
 HALF_LIFE_DAYS = 42.0
 """Recency weight of the daily regression: a day six weeks old counts half."""
 LEVEL_HALF_LIFE_DAYS = 7.0
+PROFILE_HALF_LIFE_DAYS = 21.0
+"""Recency weight of the intraday profile: schedules and habits drift within a season."""
 """Half-life of the local level that follows recent changes."""
 
 
@@ -69,15 +76,15 @@ class _HallModel:
 def _day_group(day: dt.date, kind: str) -> str:
     if kind == "holiday":
         return "holiday"
-    if kind == "makeup" or day.weekday() < 5:
-        return "weekday"
-    return "saturday" if day.weekday() == 5 else "sunday"
+    if kind == "makeup":
+        return "mon"  # a make-up weekend day works like a Monday (the design does the same)
+    return DAY_GROUPS[day.weekday()]
 
 
 def _design(days: list[dt.date], kinds: list[str], origin: dt.date) -> FloatArray:
     """Regression features of the daily log-total (one row per day)."""
     n = len(days)
-    x = np.zeros((n, 13))
+    x = np.zeros((n, 12))
     for i, (d, k) in enumerate(zip(days, kinds)):
         x[i, 0] = 1.0
         dow = 0 if k == "makeup" else d.weekday()  # a make-up day works like a Monday-Friday
@@ -88,8 +95,6 @@ def _design(days: list[dt.date], kinds: list[str], origin: dt.date) -> FloatArra
         x[i, 9] = max(d.day - 21, 0) / 10.0
         x[i, 10] = 1.0 if d.day <= 3 else 0.0
         x[i, 11] = (d - origin).days / 365.0
-        # a working day right after a holiday block catches up on errands
-        x[i, 12] = 1.0 if (k in ("workday", "makeup") and d.weekday() == 0) else 0.0
     return x
 
 
@@ -147,36 +152,45 @@ def _fit_hall(part: pd.DataFrame, calendar: HallCalendar, hall: Hall | None) -> 
     level = float(np.sum(lw * resid) / np.sum(lw)) if len(resid) else 0.0
     # one-step-ahead-like error of the daily total: residual spread after the level
     sigma_day = float(np.sqrt(np.average((resid - level) ** 2, weights=lw + 0.2)))
-    # intraday profiles per day group
+    # intraday profiles per weekday (and holiday), shrunk towards the pooled
+    # working-day or weekend profile: a weekday seen few times borrows from its group
     groups = np.array([_day_group(d, k) for d, k in zip(dates, kinds)])
     share = counts / np.where(totals[day_of_row] > 0, totals[day_of_row], 1.0)
+    age_all = np.array([(last_day - d).days for d in dates], dtype=float)
+    w_day = 0.5 ** (age_all / PROFILE_HALF_LIFE_DAYS)
+    rows = open_day[day_of_row]
+    frame = pd.DataFrame({"day": day_of_row[rows], "slot": slot[rows], "share": share[rows],
+                          "w": w_day[day_of_row[rows]], "group": groups[day_of_row[rows]]})
+    frame["parent"] = frame["group"].map(_PARENT)
+    frame["ws"] = frame["w"] * frame["share"]
+
+    def profile(key: str) -> tuple[pd.Series, pd.Series]:
+        days = frame.drop_duplicates("day")
+        den = days.groupby(key)["w"].sum()
+        n_days = days.groupby(key).size()
+        agg = frame.groupby([key, "slot"]).agg(num=("ws", "sum"), seen=("day", "nunique"))
+        g_index = agg.index.get_level_values(0)
+        agg = agg[agg["seen"].to_numpy() >= 0.3 * n_days.reindex(g_index).to_numpy()]
+        prof = agg["num"] / den.reindex(agg.index.get_level_values(0)).to_numpy()
+        return prof, n_days
+
+    own, n_own = profile("group")
+    pooled, _ = profile("parent")
     profiles: dict[str, FloatArray] = {}
     slots: dict[str, FloatArray] = {}
-    age_all = np.array([(last_day - d).days for d in dates], dtype=float)
-    for g in DAY_GROUPS:
-        rows = (groups[day_of_row] == g) & open_day[day_of_row]
-        if not rows.any():
-            continue
-        s = slot[rows]
-        wrow = 0.5 ** (age_all[day_of_row[rows]] / HALF_LIFE_DAYS)
-        uniq = np.unique(s)
-        n_group_days = len(np.unique(day_of_row[rows]))
-        # a slot belongs to the opening hours when it appears on >= 30% of the group's days
-        seen = np.array([len(np.unique(day_of_row[rows][s == u])) for u in uniq])
-        keep = uniq[seen >= 0.3 * n_group_days]
-        num = np.array([np.sum(wrow[s == u] * share[rows][s == u]) for u in keep])
-        den = np.sum(0.5 ** (age_all[np.unique(day_of_row[rows])] / HALF_LIFE_DAYS))
-        prof = num / max(den, 1e-12)
-        profiles[g] = prof / prof.sum() if prof.sum() > 0 else prof
-        slots[g] = keep.astype(float)
+    for g in own.index.get_level_values(0).unique():
+        p_own = own.loc[g]
+        parent = pooled.loc[_PARENT[g]].reindex(p_own.index).fillna(p_own)
+        n = float(n_own[g])
+        prof = ((n * p_own + PROFILE_SHRINK_DAYS * parent) / (n + PROFILE_SHRINK_DAYS)).to_numpy()
+        profiles[str(g)] = prof / prof.sum() if prof.sum() > 0 else prof
+        slots[str(g)] = p_own.index.to_numpy(dtype=float)
     if hall is not None:
         slots, profiles = _apply_hall_hours(hall, slots, profiles, interval)
     # intraday over-dispersion k from counts given their day's total
-    mu = np.zeros_like(counts)
-    for g, prof in profiles.items():
-        lookup = dict(zip(slots[g].astype(int), prof))
-        rows = groups[day_of_row] == g
-        mu[rows] = totals[day_of_row[rows]] * np.array([lookup.get(int(s), 0.0) for s in slot[rows]])
+    lookup = pd.Series({(g, int(sl)): p for g in profiles for sl, p in zip(slots[g], profiles[g])})
+    keys = pd.MultiIndex.from_arrays([groups[day_of_row], slot])
+    mu = totals[day_of_row] * lookup.reindex(keys).fillna(0.0).to_numpy()
     good = mu > 0
     excess = np.sum((counts[good] - mu[good]) ** 2 - mu[good])
     k = float(np.sum(mu[good] ** 2) / excess) if excess > 0 else 1e6
@@ -188,8 +202,8 @@ def _fit_hall(part: pd.DataFrame, calendar: HallCalendar, hall: Hall | None) -> 
 def _apply_hall_hours(hall: Hall, slots: dict[str, FloatArray], profiles: dict[str, FloatArray],
                       interval: int) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
     """Restrict (or extend, flat) each group's profile to the hall's published hours."""
-    hours = {"weekday": hall.hours[0], "saturday": hall.hours[5], "sunday": hall.hours[6],
-             "holiday": hall.holiday_hours}
+    hours = {g: hall.hours[i] for i, g in enumerate(DAY_GROUPS[:7])}
+    hours["holiday"] = hall.holiday_hours
     out_s: dict[str, FloatArray] = {}
     out_p: dict[str, FloatArray] = {}
     for g, h in hours.items():
@@ -197,7 +211,7 @@ def _apply_hall_hours(hall: Hall, slots: dict[str, FloatArray], profiles: dict[s
             continue
         first = -(-h.open_minute // interval) * interval
         grid = np.arange(first, h.close_minute, interval, dtype=float)
-        src_g = g if g in profiles else ("weekday" if "weekday" in profiles else next(iter(profiles)))
+        src_g = g if g in profiles else ("mon" if "mon" in profiles else next(iter(profiles)))
         lookup = dict(zip(slots[src_g].astype(int), profiles[src_g]))
         prof = np.array([lookup.get(int(s), np.nan) for s in grid])
         fill = np.nanmin(prof) if np.isfinite(prof).any() else 1.0
