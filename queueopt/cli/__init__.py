@@ -23,6 +23,8 @@ COMMANDS: tuple[str, ...] = (
     "backtest",
     "staff",
     "plan",
+    "plan-region",
+    "compare",
 )
 
 
