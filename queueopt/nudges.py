@@ -7,7 +7,8 @@ per-interval frame with ``interval_start``, ``arrivals`` (per interval) and
 :attr:`queueopt.pipeline.HallPlan.check`) or the hall's own history.
 
 A window is ``hours`` consecutive opening hours; the busy window has the most
-arrivals, the quiet window the fewest (ties go to the shorter expected wait).
+arrivals, the quiet window the shortest expected wait (the fewest arrivals
+when no waits are known).
 """
 
 from __future__ import annotations
@@ -65,6 +66,11 @@ def windows(frame: pd.DataFrame, hours: int = 2) -> list[Window]:
     if hours < 1:
         raise ValueError(f"hours={hours} must be >= 1")
     out: list[Window] = []
+    t = pd.to_datetime(frame["interval_start"])
+    step = int(t.sort_values().diff().dropna().dt.total_seconds().min() // 60) if len(t) > 1 else 15
+    minute = t.dt.hour * 60 + t.dt.minute
+    span = minute.groupby(t.dt.date).agg(["min", "max"])
+    day_span = {d: (int(r["min"]), int(r["max"]) + step) for d, r in span.iterrows()}
     for day, part in hourly(frame).groupby("date", sort=True):
         part = part.sort_values("hour")
         if len(part) < hours:
@@ -78,10 +84,21 @@ def windows(frame: pd.DataFrame, hours: int = 2) -> list[Window]:
         h0 = part["hour"].to_numpy()
         contiguous = np.array([h0[i + hours - 1] - h0[i] == hours - 1 for i in range(len(sums))])
         busy_key = np.where(contiguous, sums + 1e-6 * mean_w, -np.inf)
-        quiet_key = np.where(contiguous, sums + 1e-6 * mean_w, np.inf)
-        b, q = int(np.argmax(busy_key)), int(np.argmin(quiet_key))
+        # quiet = the shortest expected wait (what a customer gains by coming then);
+        # without waits (all zero) the fewest arrivals
+        quiet_val = mean_w + 1e-6 * sums if np.any(mean_w > 0) else sums
+        quiet_key = np.where(contiguous, quiet_val, np.inf)
+        b = int(np.argmax(busy_key))
+        # the quiet window must not overlap the busy one
+        starts = np.arange(len(sums))
+        quiet_key = np.where(np.abs(starts - b) >= hours, quiet_key, np.inf)
+        q = int(np.argmin(quiet_key)) if np.isfinite(quiet_key).any() else b
+        if q == b:
+            continue
+        first_open, last_close = day_span[day]
         for kind, i in (("busy", b), ("quiet", q)):
-            out.append(Window(day, kind, int(h0[i]) * 60, int(h0[i] + hours) * 60,
+            out.append(Window(day, kind, max(int(h0[i]) * 60, first_open),
+                              min(int(h0[i] + hours) * 60, last_close),
                               float(sums[i]), float(mean_w[i])))
     return out
 
@@ -103,6 +120,18 @@ def messages(wins: list[Window], *, hall_name: str = "", lang: str = "en") -> pd
         if busy is None or quiet is None:
             continue
         bw, qw = max(round(busy.expected_wait), 1), max(round(quiet.expected_wait), 1)
+        if qw >= bw:  # no hour is better for waiting: say so, point to the app
+            if lang == "en":
+                where = f"{hall_name} " if hall_name else ""
+                text = (f"{day:%a %d %b}: {where}is busiest {busy.label} (about "
+                        f"{busy.arrivals:.0f} customers); expect about {bw} min at any hour. "
+                        "Pay and top up in the app or at a kiosk.")
+            else:
+                where = f"{hall_name}" if hall_name else "本厅"
+                text = (f"{day.month}月{day.day}日 {where}{busy.label}最忙（约{busy.arrivals:.0f}位客户），"
+                        f"全天预计等候约{bw}分钟；缴费充值请用手机营业厅或自助终端。")
+            rows.append({"date": day.isoformat(), "language": lang, "text": text})
+            continue
         if lang == "en":
             where = f"{hall_name} " if hall_name else ""
             text = (f"{day:%a %d %b}: {where}is busiest {busy.label} (about {busy.arrivals:.0f} "
@@ -167,3 +196,32 @@ def _pairs(wins: list[Window]) -> list[tuple[Window, Window]]:
     for w in wins:
         by_day.setdefault(w.day, {})[w.kind] = w
     return [(d["busy"], d["quiet"]) for d in by_day.values() if "busy" in d and "quiet" in d]
+
+
+def usual_waits(tickets: pd.DataFrame, forecast: pd.DataFrame, *, weeks: int = 8,
+                interval_minutes: int = 15) -> pd.DataFrame:
+    """The forecast with ``mean_wait`` = what customers usually waited at that weekday and time.
+
+    Customers decide from what they experience: the mean wait observed in the
+    ticket log over the last ``weeks`` weeks for the same weekday and clock
+    interval (counters only, abandoners up to when they left). Intervals never
+    seen get the day's mean.
+    """
+    from queueopt.calibrate import calibrate
+
+    f = forecast.copy()
+    f["interval_start"] = pd.to_datetime(f["interval_start"])
+    if tickets is None or tickets.empty:
+        return f.assign(mean_wait=np.nan)
+    end = tickets["issued_at"].max()
+    recent = tickets[tickets["issued_at"] > end - pd.Timedelta(weeks=weeks)]
+    obs = calibrate(recent, interval_minutes=interval_minutes).observed
+    obs = obs.assign(dow=obs["interval_start"].dt.day_of_week,
+                     clock=obs["interval_start"].dt.hour * 60 + obs["interval_start"].dt.minute)
+    typical = obs.groupby(["dow", "clock"])["mean_wait"].mean()
+    key = pd.MultiIndex.from_arrays([f["interval_start"].dt.day_of_week,
+                                     f["interval_start"].dt.hour * 60 + f["interval_start"].dt.minute])
+    f["mean_wait"] = typical.reindex(key).to_numpy()
+    day_mean = f.groupby(f["interval_start"].dt.date)["mean_wait"].transform("mean")
+    f["mean_wait"] = f["mean_wait"].fillna(day_mean).fillna(0.0)
+    return f

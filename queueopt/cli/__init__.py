@@ -25,6 +25,8 @@ COMMANDS: tuple[str, ...] = (
     "plan",
     "plan-region",
     "compare",
+    "nudges",
+    "whatif",
 )
 
 

@@ -18,7 +18,7 @@ import streamlit as st
 
 from queueopt.forecast import forecast_arrivals
 from queueopt.io import Dataset, load_dataset
-from queueopt.nudges import messages, shift_demand, windows
+from queueopt.nudges import messages, shift_demand, usual_waits, windows
 from queueopt.pipeline import HallPlan, plan_hall
 from queueopt.region import compare_halls
 from queueopt.rules import parse_roster
@@ -77,8 +77,9 @@ def requirements(path: str, sig: str, hall_id: str, shift: float = 0.0,
 def nudge_messages(path: str, sig: str, hall_id: str, lang: str) -> pd.DataFrame:
     """Busy/quiet messages for next week."""
     ds = dataset(path, sig)
-    req = requirements(path, sig, hall_id)
-    return messages(windows(req), hall_name=ds.hall(hall_id).name, lang=lang)
+    frame = (usual_waits(ds.tickets_of(hall_id), week_forecast(path, sig, hall_id))
+             if len(ds.tickets_of(hall_id)) else requirements(path, sig, hall_id))
+    return messages(windows(frame), hall_name=ds.hall(hall_id).name, lang=lang)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -1,0 +1,200 @@
+"""What-ifs: what moving demand, kiosks and pausing cross-selling buy, in waits and staff-hours.
+
+Each what-if compares a *before* and an *after* on the same forecast:
+
+* waits **at the same staffing**: the before plan's counters serve the after
+  demand (per-interval M/G/c with the after handling time, Allen-Cunneen /
+  Whitt), so the change in wait is the lever's own effect;
+* **staff-hours** when the after demand is staffed to the same target.
+
+Reported: mean wait (arrival-weighted, minutes), worst-interval wait, share of
+intervals meeting the service target, staff-hours (:class:`WhatIf`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from queueopt.errors import InfeasibleError
+from queueopt.io import Dataset
+from queueopt.nudges import shift_demand
+from queueopt.queueing import mean_wait, mix_moments, service_level
+from queueopt.staffing import PeakPolicy, hall_requirements
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """Before/after figures of one what-if (waits in minutes)."""
+
+    before: dict[str, float]
+    after: dict[str, float]
+    requirements_before: pd.DataFrame
+    requirements_after: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Rows: the figures; columns: before, after, change."""
+        f = pd.DataFrame({"before": self.before, "after": self.after})
+        f["change"] = f["after"] - f["before"]
+        return f
+
+
+def _figures(req: pd.DataFrame, counters: np.ndarray, scv: float, threshold: float,
+             target: float, interval: int) -> dict[str, float]:
+    lam = req["counter_arrivals"].to_numpy(float) / interval
+    s = req["handle_minutes"].to_numpy(float)
+    w = mean_wait(lam, s, counters, scv)
+    sl = service_level(lam, s, counters, threshold, scv)
+    weight = lam / max(lam.sum(), 1e-12)
+    return {"mean_wait": float(np.sum(np.where(np.isfinite(w), w, 60.0) * weight)),
+            "worst_interval_wait": float(np.nanmax(np.where(np.isfinite(w), w, np.inf))),
+            "share_meeting_target": float(np.mean(sl >= target)),
+            "staff_hours": float(req["staff"].sum() * interval / 60)}
+
+
+def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float = 0.0,
+             app_share: float = 0.25, shift_to: tuple[int, int] | None = None,
+             kiosk_adoption: float | None = None, kiosks: int | None = None,
+             pause_cross_sell: bool = False) -> WhatIf:
+    """Before/after of the levers on a hall's forecast.
+
+    Parameters
+    ----------
+    ds, hall_id:
+        The hall.
+    forecast:
+        ``hall_id, interval_start, arrivals`` (per interval).
+    shift:
+        Share of busy-window customers who move (0-1).
+    app_share:
+        Share of movers who use the app instead (0-1).
+    shift_to:
+        Clock window ``(start_minute, end_minute)`` to move them to; default the
+        day's quiet window. A window outside the opening hours is refused.
+    kiosk_adoption:
+        Kiosk adoption of eligible transactions after (0-1; default as measured).
+    kiosks:
+        Kiosks after (default: as now). With 0 kiosks adoption is 0.
+    pause_cross_sell:
+        Stop cross-selling all day after.
+
+    Raises
+    ------
+    InfeasibleError
+        A shift into hours the hall is closed.
+    """
+    hall = ds.hall(hall_id)
+    interval = ds.policy.interval_minutes
+    target = ds.policy.target
+    fc = forecast[forecast["hall_id"] == hall_id]
+    after_fc = fc
+    if shift > 0:
+        if shift_to is not None:
+            after_fc = _shift_to_window(fc, shift, app_share, shift_to, interval)
+        else:
+            after_fc = shift_demand(fc, shift, app_share=app_share)
+    ds_after = ds
+    if kiosks is not None:
+        if kiosks < 0:
+            raise ValueError(f"kiosks={kiosks} must be >= 0")
+        halls = dict(ds.halls)
+        halls[hall_id] = dataclasses.replace(hall, kiosks=kiosks)
+        ds_after = dataclasses.replace(ds, halls=halls)
+    before = hall_requirements(ds, hall_id, fc, method="sipp")
+    types = list(ds.transactions)
+    mix = ds.mix_for(hall_id).set_index("transaction_type")["share"].reindex(types).fillna(0)
+    _, scv = mix_moments(mix.to_numpy(float),
+                         [ds.transactions[c].mean_minutes + ds.transactions[c].cross_sell_minutes for c in types],
+                         [ds.transactions[c].cv for c in types])
+    if shift > 0:
+        after_fc = _within_spare_capacity(fc, after_fc, before, float(scv), target.threshold,
+                                          target.service_level, interval)
+    policy = PeakPolicy(kiosk_adoption=kiosk_adoption,
+                        cross_sell_paused="all" if pause_cross_sell else frozenset())
+    after = hall_requirements(ds_after, hall_id, after_fc, method="sipp", policy=policy)
+    counters = np.maximum(before["required"].to_numpy(), 1)
+    fb = _figures(before, counters, float(scv), target.threshold, target.service_level, interval)
+    fa = _figures(after, counters, float(scv), target.threshold, target.service_level, interval)
+    fa["staff_hours"] = float(after["staff"].sum() * interval / 60)
+    return WhatIf(fb, fa, before, after)
+
+
+def _within_spare_capacity(fc: pd.DataFrame, shifted: pd.DataFrame, before: pd.DataFrame,
+                           scv: float, threshold: float, target: float, interval: int
+                           ) -> pd.DataFrame:
+    """Let a quiet interval take movers only while its planned counters still keep the promise.
+
+    A nudge only suggests hours where the planned counters have room: an
+    interval may receive customers while, at its planned counters, it still
+    meets the service target and its mean wait stays below the day's mean
+    wait before the move. Customers beyond that keep their original time
+    (they are put back where they came from, in proportion to what each
+    interval gave).
+    """
+    out = shifted.copy()
+    old = fc["arrivals"].to_numpy(float)
+    new = out["arrivals"].to_numpy(float)
+    c = np.maximum(before["required"].to_numpy(float), 1)
+    s = before["handle_minutes"].to_numpy(float)
+    share = (before["counter_arrivals"] / before["arrivals"].where(before["arrivals"] > 0, 1)).to_numpy()
+    lam_old = before["counter_arrivals"].to_numpy(float) / interval
+    w_old = mean_wait(lam_old, s, c, scv)
+    days = pd.to_datetime(out["interval_start"]).dt.date.to_numpy()
+    cap_wait = np.zeros(len(old))
+    for d in np.unique(days):
+        on = days == d
+        w = np.where(np.isfinite(w_old[on]), w_old[on], 0.0)
+        cap_wait[on] = np.sum(w * lam_old[on]) / max(lam_old[on].sum(), 1e-12)
+    lo, hi = lam_old.copy(), c / s  # bisection on the counter arrival rate (per minute)
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        ok = (service_level(mid, s, c, threshold, scv) >= target) & (
+            mean_wait(mid, s, c, scv) <= np.maximum(cap_wait, w_old))
+        lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
+    spare = np.maximum((lo - lam_old) * interval / np.maximum(share, 1e-9), 0.0)
+    gained = np.maximum(new - old, 0.0)
+    overflow = gained - np.minimum(gained, spare)
+    result = new - overflow
+    for d in np.unique(days):
+        on = days == d
+        lost = np.maximum(old[on] - new[on], 0.0)
+        if lost.sum() > 0 and overflow[on].sum() > 0:
+            result[on] += overflow[on].sum() * lost / lost.sum()
+    out["arrivals"] = result
+    return out
+
+
+def _shift_to_window(fc: pd.DataFrame, share: float, app_share: float, window: tuple[int, int],
+                     interval: int) -> pd.DataFrame:
+    """Move ``share`` of each day's busiest two hours into ``window``, inside opening hours only."""
+    out = fc.copy()
+    out["arrivals"] = out["arrivals"].astype(float)
+    t = pd.to_datetime(out["interval_start"])
+    minute = t.dt.hour * 60 + t.dt.minute
+    a, b = window
+    if b <= a:
+        raise ValueError(f"shift_to window {a}-{b} must end after it starts (minutes)")
+    for day, idx in out.groupby(t.dt.date).groups.items():
+        m = minute.loc[idx]
+        open_lo, open_hi = int(m.min()), int(m.max()) + interval
+        if a < open_lo or b > open_hi:
+            raise InfeasibleError(
+                f"cannot move customers to {a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d} on "
+                f"{day}: the hall is open {open_lo // 60:02d}:{open_lo % 60:02d}-"
+                f"{open_hi // 60:02d}:{open_hi % 60:02d}")
+        arr = out.loc[idx, "arrivals"]
+        hourly = arr.groupby(m // 60).sum()
+        busy_start = int((hourly.rolling(2).sum().idxmax() - 1) * 60)
+        in_busy = (m >= busy_start) & (m < busy_start + 120)
+        in_target = (m >= a) & (m < b) & ~in_busy
+        if not in_target.any():
+            continue
+        moved = arr[in_busy] * share
+        out.loc[moved.index, "arrivals"] -= moved
+        tgt = arr[in_target]
+        weights = tgt / tgt.sum() if tgt.sum() > 0 else pd.Series(1 / len(tgt), index=tgt.index)
+        out.loc[tgt.index, "arrivals"] += moved.sum() * (1 - app_share) * weights
+    return out

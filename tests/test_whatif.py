@@ -1,0 +1,107 @@
+"""What-ifs: directions agree with the simulator; edge cases; poster and CLIs on every hall."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from queueopt.cli import main
+from queueopt.errors import InfeasibleError
+from queueopt.forecast import forecast_arrivals
+from queueopt.io import Dataset, load_dataset
+from queueopt.poster import render_poster
+from queueopt.simulate import simulate_day
+from queueopt.whatif import evaluate
+
+
+@pytest.fixture(scope="module")
+def ds(sample_dir: Path) -> Dataset:
+    return load_dataset(sample_dir)
+
+
+def _fc(ds: Dataset, hall: str, days: int = 2) -> pd.DataFrame:
+    return forecast_arrivals(ds.footfall_for(hall), days, calendar=ds.calendar, halls=ds.halls)
+
+
+@pytest.mark.parametrize("levers", [dict(shift=0.3), dict(kiosk_adoption=0.9),
+                                    dict(pause_cross_sell=True)])
+def test_levers_never_raise_waits_at_the_same_staffing(ds: Dataset, levers: dict) -> None:
+    r = evaluate(ds, "H05", _fc(ds, "H05"), **levers)
+    assert r.after["mean_wait"] <= r.before["mean_wait"] + 1e-9
+    assert r.after["staff_hours"] <= r.before["staff_hours"] + 1e-9
+
+
+@pytest.mark.slow
+def test_simulator_confirms_the_predicted_change(ds: Dataset) -> None:
+    """Pausing cross-selling at the same counters: the predicted drop in mean wait has
+    the same sign as the simulated drop, and the simulated drop is significant."""
+    r = evaluate(ds, "H05", _fc(ds, "H05", 1), pause_cross_sell=True)
+    b, a = r.requirements_before, r.requirements_after
+    counters = b["required"].to_numpy()
+    types = list(ds.transactions)
+    mix = ds.mix_for("H05").set_index("transaction_type")["share"].reindex(types).to_numpy()
+    base = np.array([ds.transactions[c].mean_minutes for c in types])
+    cross = np.array([ds.transactions[c].cross_sell_minutes for c in types])
+    cvs = np.array([ds.transactions[c].cv for c in types])
+    lam = b["counter_arrivals"].to_numpy() / 15
+    first = b["interval_start"].iloc[0]
+    start = first.hour * 60 + first.minute
+    kw = dict(shares=mix, handle_cv=cvs, start_minute=start, replications=60)
+    before = simulate_day(lam, counters, handle_mean=base + cross, rng=1, **kw).day_mean_wait()
+    after = simulate_day(lam, counters, handle_mean=base, rng=1, **kw).day_mean_wait()
+    diff = after - before  # common random numbers: paired differences
+    half = 2.0 * diff.std(ddof=1) / np.sqrt(len(diff))
+    predicted = r.after["mean_wait"] - r.before["mean_wait"]
+    assert predicted < 0 and diff.mean() + half < 0
+
+
+def test_hall_without_kiosks_and_full_adoption(ds: Dataset) -> None:
+    no_kiosk = evaluate(ds, "H06", _fc(ds, "H06"), kiosk_adoption=1.0)  # H06 has none
+    assert no_kiosk.after["staff_hours"] == pytest.approx(no_kiosk.before["staff_hours"])
+    added = evaluate(ds, "H06", _fc(ds, "H06"), kiosks=2, kiosk_adoption=1.0)
+    assert added.after["staff_hours"] < added.before["staff_hours"]
+    full = evaluate(ds, "H01", _fc(ds, "H01"), kiosk_adoption=1.0)
+    assert full.after["mean_wait"] < full.before["mean_wait"]
+    assert (full.requirements_after["kiosk_arrivals"] > 0).any()
+
+
+def test_shift_outside_opening_hours_is_refused(ds: Dataset) -> None:
+    with pytest.raises(InfeasibleError, match="the hall is open"):
+        evaluate(ds, "H01", _fc(ds, "H01"), shift=0.2, shift_to=(21 * 60, 22 * 60))
+
+
+def test_open_seven_days_hall(ds: Dataset) -> None:
+    hall = ds.hall("H01")
+    assert all(h.is_open for h in hall.hours)
+    r = evaluate(ds, "H01", _fc(ds, "H01", 7), shift=0.2)
+    assert r.requirements_after["interval_start"].dt.day_of_week.nunique() == 7
+
+
+def test_poster_files(tmp_path: Path, ds: Dataset) -> None:
+    idx = pd.date_range("2026-11-23 09:00", periods=40, freq="15min")
+    frame = pd.DataFrame({"interval_start": idx, "arrivals": np.arange(40) % 7 + 1.0,
+                          "mean_wait": np.arange(40) % 5 + 0.5})
+    poster = render_poster(frame, tmp_path / "p", hall_name="测试营业厅 Test")
+    assert [p.suffix for p in poster.files] == [".png", ".svg", ".pdf"]
+    assert (tmp_path / "p.pdf").read_bytes()[:5] == b"%PDF-"
+    assert all(p.stat().st_size > 5000 for p in poster.files)
+
+
+@pytest.mark.slow
+def test_cli_on_every_sample_hall(ds: Dataset, sample_dir: Path, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    for hall in ds.halls:
+        out = tmp_path / hall
+        assert main(["nudges", "--data", str(sample_dir), "--hall", hall, "--out", str(out)]) == 0
+        msgs = pd.read_csv(out / "messages.csv")
+        assert set(msgs["language"]) == {"zh", "en"} and len(msgs) >= 12
+        assert (out / "poster.pdf").is_file()
+    assert main(["whatif", "--data", str(sample_dir), "--hall", "H01", "--days", "2",
+                 "--shift", "0.2", "--kiosk-adoption", "0.5"]) == 0
+    assert "staff_hours" in capsys.readouterr().out
+    assert main(["whatif", "--data", str(sample_dir), "--hall", "H01", "--shift", "0.2",
+                 "--shift-to", "21:00-22:00"]) == 2
+    assert "the hall is open" in capsys.readouterr().err
