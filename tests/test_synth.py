@@ -62,3 +62,12 @@ def test_footfall_only_mode_is_fast_and_countable() -> None:
     assert r.tickets is None and r.footfall is not None
     assert r.footfall["hall_id"].nunique() == 30
     assert (r.footfall["arrivals"] >= 0).all()
+
+
+def test_synth_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`queueopt synth` writes a valid small region and refuses a bad date."""
+    from queueopt.cli import main
+
+    assert main(["synth", "--out", str(tmp_path), "--halls", "2", "--weeks", "1"]) == 0
+    assert main(["validate", str(tmp_path)]) == 0
+    assert main(["synth", "--out", str(tmp_path), "--end", "2026-02-30"]) == 2

@@ -104,3 +104,20 @@ def plan(path: str, sig: str, hall_id: str, locked_json: str, time_limit_s: floa
 def week_start(path: str, sig: str) -> dt.date:
     """The first day the app plans."""
     return dataset(path, sig).last_day() + dt.timedelta(days=1)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def poster_files(path: str, sig: str, hall_id: str) -> dict[str, bytes]:
+    """The hall's week poster as PNG and PDF bytes."""
+    import tempfile
+
+    from queueopt.poster import render_poster
+
+    ds = dataset(path, sig)
+    fc = week_forecast(path, sig, hall_id)
+    frame = (usual_waits(ds.tickets_of(hall_id), fc) if len(ds.tickets_of(hall_id))
+             else requirements(path, sig, hall_id))
+    with tempfile.TemporaryDirectory() as tmp:
+        poster = render_poster(frame[["interval_start", "arrivals", "mean_wait"]],
+                               Path(tmp) / "poster", hall_name=ds.hall(hall_id).name)
+        return {p.suffix[1:]: p.read_bytes() for p in poster.files}

@@ -45,3 +45,12 @@ for text in msgs["text"]:
     st.markdown(f"- {text}")
 st.download_button(t("download_messages"), msgs.to_csv(index=False).encode("utf-8"),
                    f"messages_{hall_id}.csv", "text/csv", on_click="ignore")
+
+st.subheader("Poster / 海报")
+files = cache.poster_files(path, sig, hall_id)
+st.image(files["png"], width=520)
+p1, p2 = st.columns(2)
+p1.download_button("Poster (PDF)", files["pdf"], f"poster_{hall_id}.pdf", "application/pdf",
+                   on_click="ignore")
+p2.download_button("Poster (PNG)", files["png"], f"poster_{hall_id}.png", "image/png",
+                   on_click="ignore")
