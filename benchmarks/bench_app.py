@@ -1,0 +1,49 @@
+"""Issue 8 figures: first page render, switching hall once cached, generating a roster.
+
+Uses Streamlit's AppTest (the same script run the browser gets) on the bundled
+sample region: a cold first render of the Hall forecast page, then switching
+to another hall and back (the second visit is cached), and generating a
+hall-week roster on the Roster page.
+
+    python benchmarks/bench_app.py
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def main() -> None:
+    os.environ.setdefault("QUEUEOPT_DB", str(Path(tempfile.mkdtemp()) / "bench.sqlite"))
+    t0 = time.perf_counter()
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    first = time.perf_counter() - t0
+    box = at.sidebar.selectbox(key="hall")
+    first_hall, other = box.value, box.options[1].split(" · ")[0]
+    print(f"first page (Hall forecast, {first_hall}, cold caches): {first:.2f} s")
+    box.set_value(other)
+    t0 = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - t0
+    at.sidebar.selectbox(key="hall").set_value(first_hall)
+    t0 = time.perf_counter()
+    at.run()
+    warm = time.perf_counter() - t0
+    print(f"switch hall, first visit: {cold:.2f} s; back to a cached hall: {warm:.2f} s")
+    at.switch_page("queueopt/ui/roster_page.py").run()
+    t0 = time.perf_counter()
+    at.button[0].click().run()
+    print(f"generate the {first_hall} hall-week roster (forecast, requirements, roster, simulated "
+          f"check): {time.perf_counter() - t0:.1f} s; "
+          f"{[s.value[:60] for s in at.success][:1]}")
+
+
+if __name__ == "__main__":
+    main()
