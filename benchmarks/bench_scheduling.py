@@ -25,7 +25,7 @@ from queueopt.staffing import hall_requirements
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", default=str(Path(__file__).resolve().parents[1] / "data" / "sample"))
-    ap.add_argument("--time-limit", type=float, default=20.0)
+    ap.add_argument("--time-limit", type=float, default=18.0)
     args = ap.parse_args()
     ds = load_dataset(args.data)
     rows = []

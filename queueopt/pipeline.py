@@ -88,7 +88,7 @@ def write_roster_excel(plan: HallPlan, path: Path) -> None:
 
 
 def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None, *,
-              time_limit_s: float = 20.0, seed: int = 0, locked: Sequence[Shift] = (),
+              time_limit_s: float = 18.0, seed: int = 0, locked: Sequence[Shift] = (),
               policy: PeakPolicy | None = None, method: str = "auto",
               replications: int = 30, progress: Progress | None = None) -> HallPlan:
     """Plan one hall-week end to end.

@@ -72,7 +72,7 @@ def inputs_hash(data: str, hall_id: str, week: str | None, time_limit_s: float) 
 
 
 def plan_one(data: str, hall_id: str, out: str, week: str | None = None,
-             time_limit_s: float = 20.0) -> HallOutcome:
+             time_limit_s: float = 18.0) -> HallOutcome:
     """Plan one hall into ``out/<hall_id>/`` unless its manifest shows the same inputs.
 
     Never raises: a failure comes back as ``status="failed"`` with the error.
@@ -104,7 +104,7 @@ def plan_one(data: str, hall_id: str, out: str, week: str | None = None,
 
 
 def run_halls(data: str | Path, hall_ids: Sequence[str], out: str | Path, *,
-              week: str | None = None, time_limit_s: float = 20.0, workers: int | None = None,
+              week: str | None = None, time_limit_s: float = 18.0, workers: int | None = None,
               scheduler: str | None = None,
               progress: Callable[[int, int, HallOutcome], None] | None = None,
               task: Callable[..., HallOutcome] = plan_one) -> list[HallOutcome]:

@@ -418,7 +418,7 @@ def solve(model: cp_model.CpModel, variables: RosterVars, staff: Sequence[StaffM
     solver.parameters.max_time_in_seconds = float(time_limit_s)
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
-    solver.parameters.relative_gap_limit = 0.002
+    solver.parameters.relative_gap_limit = 0.01  # soft goals only: hours are fixed by stage 1
     t0 = time.perf_counter()
     code = solver.solve(model)
     seconds = time.perf_counter() - t0
@@ -442,7 +442,7 @@ def solve(model: cp_model.CpModel, variables: RosterVars, staff: Sequence[StaffM
 def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
               day_kinds: Mapping[dt.date, str], shift_rules: ShiftRules, labour: LabourRules, *,
               locked: Sequence[Shift] = (), history: Mapping[str, int] | None = None,
-              time_limit_s: float = 20.0, seed: int = 0,
+              time_limit_s: float = 18.0, seed: int = 0,
               progress: Progress | None = None) -> ScheduleResult:
     """Roster a hall-week from its requirements.
 

@@ -26,7 +26,8 @@ def register(sub: Any) -> None:
     p.add_argument("--week", metavar="YYYY-MM-DD",
                    help="first day of the week (default: the day after the data ends)")
     p.add_argument("--out", required=True, metavar="OUTDIR", help="output directory")
-    p.add_argument("--time-limit", type=float, default=20.0, help="solver seconds (default 20)")
+    p.add_argument("--time-limit", type=float, default=18.0,
+                   help="solver seconds (default 18: a hall-week stays under 20 s)")
     p.add_argument("--locked", metavar="ROSTER.csv",
                    help="roster.csv rows to keep as they are (a manager's locked shifts)")
     p.add_argument("--seed", type=int, default=0, help="solver and simulation seed")

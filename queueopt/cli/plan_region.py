@@ -25,7 +25,7 @@ def register(sub: Any) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="Dask scheduler address")
-    p.add_argument("--time-limit", type=float, default=20.0, help="solver seconds per hall")
+    p.add_argument("--time-limit", type=float, default=18.0, help="solver seconds per hall (default 18)")
     p.add_argument("--synthetic", type=int, metavar="N",
                    help="generate a synthetic region of N halls into OUT/data and plan it")
     p.set_defaults(func=run)
