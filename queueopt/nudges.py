@@ -225,3 +225,61 @@ def usual_waits(tickets: pd.DataFrame, forecast: pd.DataFrame, *, weeks: int = 8
     day_mean = f.groupby(f["interval_start"].dt.date)["mean_wait"].transform("mean")
     f["mean_wait"] = f["mean_wait"].fillna(day_mean).fillna(0.0)
     return f
+
+
+DAY_TYPES: tuple[str, ...] = ("weekday", "weekend", "month-end", "holiday")
+
+
+def day_type(day: dt.date, kind: str) -> str:
+    """Day type of the nudges: holiday, month-end (days 21-31), weekend or weekday.
+
+    >>> day_type(dt.date(2026, 11, 28), "weekend"), day_type(dt.date(2026, 11, 10), "makeup")
+    ('month-end', 'weekday')
+    """
+    if kind == "holiday":
+        return "holiday"
+    if day.day >= 21:
+        return "month-end"
+    return "weekend" if kind == "weekend" else "weekday"
+
+
+def windows_by_day_type(frame: pd.DataFrame, kinds: dict[dt.date, str], hours: int = 2
+                        ) -> pd.DataFrame:
+    """Busiest and quietest window of a typical day of each day type.
+
+    Parameters
+    ----------
+    frame:
+        ``interval_start, arrivals, mean_wait`` over many days (e.g. the
+        ticket log's observed intervals, or a forecast with waits).
+    kinds:
+        Day kind of each date (:meth:`queueopt.calendar.HallCalendar.day_kinds`).
+    hours:
+        Window length, hours.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``day_type, kind (busy/quiet), window, arrivals_per_day, expected_wait``
+        plus the hourly table's ``days`` (how many days of that type it averages).
+    """
+    h = hourly(frame)
+    h["day_type"] = [day_type(d, kinds.get(d, "workday")) for d in h["date"]]
+    rows = []
+    for t, part in h.groupby("day_type", sort=False):
+        n_days = part["date"].nunique()
+        typical = part.groupby("hour", as_index=False).agg(
+            arrivals=("arrivals", "mean"),
+            expected_wait=("expected_wait", "mean"))
+        start = pd.Timestamp("2000-01-03")  # a placeholder date for the typical day
+        fake = pd.DataFrame({"interval_start": start + pd.to_timedelta(typical["hour"] * 60, unit="min"),
+                             "arrivals": typical["arrivals"], "mean_wait": typical["expected_wait"]})
+        for w in windows(fake, hours):
+            rows.append({"day_type": t, "kind": w.kind, "window": w.label,
+                         "arrivals_per_day": round(w.arrivals, 1),
+                         "expected_wait": round(w.expected_wait, 2), "days": n_days})
+    order = {t: i for i, t in enumerate(DAY_TYPES)}
+    out = pd.DataFrame(rows, columns=["day_type", "kind", "window", "arrivals_per_day",
+                                      "expected_wait", "days"])
+    return out.sort_values(["day_type", "kind"], key=lambda s: s.map(order) if s.name == "day_type"
+                           else s).reset_index(drop=True)

@@ -47,3 +47,28 @@ def test_shift_demand_moves_customers_inside_opening_hours() -> None:
     assert moved["arrivals"].sum() == pytest.approx(f["arrivals"].sum() - 0.5 * 200 * 0.2)
     assert moved["arrivals"].max() < f["arrivals"].max()
     assert shift_demand(f, 0.0)["arrivals"].tolist() == f["arrivals"].tolist()
+
+
+def test_windows_by_day_type() -> None:
+    import datetime as dt
+
+    from queueopt.nudges import windows_by_day_type
+
+    days = pd.date_range("2026-10-01", "2026-10-31", freq="D")
+    rows = []
+    for d in days:
+        for k in range(32):  # 09:00-17:00
+            t = d + pd.Timedelta(minutes=9 * 60 + 15 * k)
+            peak = 3.0 if (d.day >= 21 and 14 <= t.hour < 16) else 1.0
+            rows.append((t, 10 * peak, 2.0 * peak))
+    f = pd.DataFrame(rows, columns=["interval_start", "arrivals", "mean_wait"])
+    from queueopt.calendar import HallCalendar
+
+    dates = [d.date() for d in days]
+    kinds = dict(zip(dates, HallCalendar("CN").day_kinds(dates)))
+    table = windows_by_day_type(f, kinds)
+    assert set(table["day_type"]) == {"weekday", "weekend", "month-end", "holiday"}
+    month_end_busy = table[(table["day_type"] == "month-end") & (table["kind"] == "busy")].iloc[0]
+    assert month_end_busy["window"] == "14:00-16:00"
+    assert table.loc[table["day_type"] == "holiday", "days"].iloc[0] == 7  # National Day week
+    assert dt.date(2026, 10, 1) in kinds

@@ -10,7 +10,7 @@ import pandas as pd
 
 from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
-from queueopt.nudges import messages, usual_waits, windows
+from queueopt.nudges import messages, usual_waits, windows, windows_by_day_type
 from queueopt.poster import render_poster
 from queueopt.staffing import hall_requirements
 
@@ -47,6 +47,17 @@ def run(args: argparse.Namespace) -> int:
     msgs = pd.concat([messages(wins, hall_name=hall.name, lang="zh"),
                       messages(wins, hall_name=hall.name, lang="en")], ignore_index=True)
     msgs.to_csv(out / "messages.csv", index=False, encoding="utf-8")
+    tickets = ds.tickets_of(args.hall)
+    if len(tickets):  # the hall's rhythm by day type, from its own ticket log
+        from queueopt.calibrate import calibrate
+
+        obs = calibrate(tickets, interval_minutes=ds.policy.interval_minutes).observed
+        dates = sorted(set(obs["interval_start"].dt.date))
+        kinds = dict(zip(dates, ds.calendar.day_kinds(dates)))
+        by_type = windows_by_day_type(obs[["interval_start", "arrivals", "mean_wait"]], kinds,
+                                      args.hours)
+        by_type.to_csv(out / "windows_by_day_type.csv", index=False)
+        print(by_type.to_string(index=False))
     print(f"wrote {', '.join(p.name for p in poster.files)} and messages.csv ({len(msgs)} "
           f"messages) to {out}" + ("" if poster.chinese else "; no CJK font: poster in English only"))
     print(msgs[msgs["language"] == "en"]["text"].iloc[0])
