@@ -70,5 +70,6 @@ def test_windows_by_day_type() -> None:
     assert set(table["day_type"]) == {"weekday", "weekend", "month-end", "holiday"}
     month_end_busy = table[(table["day_type"] == "month-end") & (table["kind"] == "busy")].iloc[0]
     assert month_end_busy["window"] == "14:00-16:00"
-    assert table.loc[table["day_type"] == "holiday", "days"].iloc[0] == 7  # National Day week
+    # National Day 2026: Oct 1-3 and 5-7 are days off; Sunday Oct 4 stays a weekend day
+    assert table.loc[table["day_type"] == "holiday", "days"].iloc[0] == 6
     assert dt.date(2026, 10, 1) in kinds
