@@ -28,18 +28,26 @@ def _app(hall: str | None = None, lang: str = "en") -> AppTest:
     at.session_state["lang"] = lang
     if hall:
         at.session_state["hall"] = hall
-        at.session_state["region"] = {"H01": "Guangzhou-East", "H06": "Foshan",
-                                      "H11": "Guangzhou-West"}[hall]
+        at.session_state["region"] = REGION_OF[hall]
     return at.run()
 
 
-@pytest.mark.parametrize("page", PAGES)
-@pytest.mark.parametrize("hall", ["H01", "H06", "H11"])
-def test_every_page_renders_for_sample_halls(page: str, hall: str) -> None:
-    at = _app(hall)
+REGION_OF = {"H01": "Guangzhou-East", "H02": "Guangzhou-West", "H03": "Foshan",
+             "H04": "Guangzhou-East", "H05": "Guangzhou-West", "H06": "Foshan",
+             "H07": "Guangzhou-East", "H08": "Guangzhou-West", "H09": "Foshan",
+             "H10": "Guangzhou-East", "H11": "Guangzhou-West", "H12": "Foshan"}
+
+
+@pytest.mark.parametrize("hall", sorted(REGION_OF))
+def test_every_page_renders_for_every_sample_hall(hall: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["hall"] = hall
+    at.session_state["region"] = REGION_OF[hall]
+    at.run()
     assert not at.exception
-    at.switch_page(f"queueopt/ui/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    for page in PAGES:
+        at.switch_page(f"queueopt/ui/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
 
 
 def test_forecast_page_switch_hall_and_language() -> None:

@@ -13,7 +13,15 @@ from queueopt.ui.i18n import t
 
 path = state.data_dir()
 sig = cache.signature(path)
-table = cache.region_table(path, sig)
+table = cache.region_table(path, sig).copy()
+# what next week's plan promises (planned counters) next to what customers get today
+predicted = {}
+for h in table["hall_id"]:
+    req = cache.requirements(path, sig, h)
+    w = req["counter_arrivals"]
+    predicted[h] = float((req["mean_wait"] * w).sum() / max(w.sum(), 1e-9))
+table.insert(table.columns.get_loc("observed_mean_wait") + 1, "predicted_mean_wait",
+             table["hall_id"].map(predicted).round(2))
 st.title(t("region_title"))
 st.caption("super-busy: mean wait ≥ 8 min or busy-hour utilisation ≥ 0.95; busy: ≥ 4 min or ≥ 0.80. "
            "Gains: customer-minutes of waiting saved on a typical day.")
@@ -23,6 +31,12 @@ st.altair_chart(alt.Chart(table).mark_bar().encode(
     y=alt.Y("hall_id:N", sort="-x", title=None), color=alt.Color("busy_class:N", scale=colors),
     tooltip=["hall_id", "name", "busy_class", "observed_mean_wait", "customers_per_day",
              "best_lever"]).properties(height=28 * len(table)), width="stretch")
+st.subheader("Predicted (next week's plan) vs observed (last 4 weeks) mean wait, minutes")
+pv = table.melt(id_vars="hall_id", value_vars=["observed_mean_wait", "predicted_mean_wait"],
+                var_name="wait", value_name="minutes")
+st.altair_chart(alt.Chart(pv).mark_bar().encode(
+    x=alt.X("minutes:Q"), y=alt.Y("hall_id:N", title=None), color="wait:N",
+    yOffset="wait:N").properties(height=40 * len(table)), width="stretch")
 st.dataframe(table, hide_index=True, width="stretch")
 buf = io.BytesIO()
 with pd.ExcelWriter(buf, engine="openpyxl") as xl:
