@@ -92,6 +92,8 @@ def test_nudges_sliders_change_the_after_column() -> None:
     assert not at.exception
     assert after.iloc[0, 1] < before.iloc[0, 1]  # fewer staff-hours after the levers
     assert len(at.markdown) >= 7  # a message per day
+    [b for b in at.button if b.label == "Save scenario"][0].click().run()
+    assert any("as version 1" in s.value for s in at.success)
 
 
 def test_region_page_ranks_every_hall() -> None:

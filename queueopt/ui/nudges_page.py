@@ -54,3 +54,26 @@ p1.download_button("Poster (PDF)", files["pdf"], f"poster_{hall_id}.pdf", "appli
                    on_click="ignore")
 p2.download_button("Poster (PNG)", files["png"], f"poster_{hall_id}.png", "image/png",
                    on_click="ignore")
+
+st.subheader("Save this scenario / 保存方案")
+from queueopt.store import ConflictError, Store  # noqa: E402  (page code runs top to bottom)
+
+store = Store()
+scenario_name = st.text_input("Scenario name", value=f"{hall_id} what-if", key="scenario_name")
+latest = store.latest("scenario", scenario_name)
+base_key = f"scenario_base_{scenario_name}"
+st.session_state.setdefault(base_key, latest.version if latest else None)
+if st.button("Save scenario"):
+    try:
+        saved = store.save("scenario", scenario_name,
+                           {"hall_id": hall_id, "shift": shift, "kiosk_adoption": adoption,
+                            "pause_cross_sell": pause, "figures": table.round(4).to_dict()},
+                           base_version=st.session_state[base_key],
+                           author=st.session_state.get("author", "manager"))
+        st.session_state[base_key] = saved.version
+        st.success(f"Saved scenario '{scenario_name}' as version {saved.version}.")
+    except ConflictError as err:
+        st.error(str(err))
+if latest:
+    st.caption(f"Saved versions: {len(store.versions('scenario', scenario_name))}; latest by "
+               f"{latest.author} at {latest.saved_at}.")
