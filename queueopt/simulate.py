@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -41,9 +41,17 @@ def lognormal(rng: np.random.Generator, mean: npt.ArrayLike, cv: npt.ArrayLike) 
 
 
 def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, vip: BoolArray,
-                servers_open: IntArray, interval_minutes: float, start: float
+                servers_open: IntArray, interval_minutes: float, start: float, *,
+                emergency_after: float = float("inf"), emergency_counters: int = 0,
+                emergency_log: list[tuple[float, float]] | None = None
                 ) -> tuple[FloatArray, IntArray]:
     """Run one multi-server queue: FIFO within class, VIP first, abandonment.
+
+    With ``emergency_counters > 0`` the duty manager's rule is simulated: as
+    soon as the customer at the head of the queue has waited
+    ``emergency_after`` minutes while the hall is open, ``emergency_counters``
+    extra counters open; they close (each finishing its customer) when nobody
+    is left waiting.
 
     Parameters
     ----------
@@ -62,6 +70,13 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
         Length of an interval, minutes.
     start:
         Start of the first interval, minutes since midnight.
+    emergency_after:
+        Head-of-queue wait (minutes) that opens the emergency counters.
+    emergency_counters:
+        Extra counters the duty manager opens (0 = never).
+    emergency_log:
+        If given, each ``(opened, closed)`` period (minutes since midnight)
+        of the emergency counters is appended to it.
 
     Returns
     -------
@@ -81,7 +96,8 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
     open_l = [int(x) for x in servers_open]
     n_int = len(open_l)
     queues: tuple[deque[int], deque[int]] = (deque(), deque())
-    free = list(range(max(open_l) if open_l else 0))
+    extra = max(int(emergency_counters), 0)
+    free = list(range((max(open_l) if open_l else 0) + extra))
     heapq.heapify(free)
     busy: list[tuple[float, int]] = []
     n_busy = 0
@@ -89,13 +105,18 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
     k = 0  # current interval
     i = 0
     inf = float("inf")
+    surge = False  # emergency counters open
+    surge_from = 0.0
+    t_trig = inf  # when the head of the queue reaches emergency_after
     # Run until every customer has arrived and been served; a queue left while no
     # counter is busy still waits for the next interval that opens counters.
     while i < n or busy or ((queues[0] or queues[1]) and k < n_int - 1):
         t_arr = arrive_l[i] if i < n else inf
         t_end = busy[0][0] if busy else inf
         t_bnd = next_boundary if k < n_int - 1 else inf
-        if t_end <= t_arr and t_end <= t_bnd:
+        if t_trig < t_arr and t_trig < t_end and t_trig < t_bnd:
+            t = t_trig  # only re-evaluates the rule below
+        elif t_end <= t_arr and t_end <= t_bnd:
             t, s = heapq.heappop(busy)
             n_busy -= 1
             heapq.heappush(free, s)
@@ -107,7 +128,24 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
             t = t_arr
             queues[0 if vip_l[i] else 1].append(i)
             i += 1
-        cap = open_l[k]
+        if extra:
+            for q in queues:  # customers who already left are no longer in the hall
+                while q and deadline[q[0]] < t:
+                    q.popleft()
+            waiting = bool(queues[0] or queues[1])
+            if surge and not waiting:
+                surge = False
+                if emergency_log is not None:
+                    emergency_log.append((surge_from, t))
+            elif not surge and waiting and open_l[k] > 0:
+                head = min(arrive_l[q[0]] for q in queues if q)
+                if head + emergency_after <= t:
+                    surge, surge_from = True, t
+            t_trig = inf
+            if not surge and waiting:
+                head = min(arrive_l[q[0]] for q in queues if q)
+                t_trig = head + emergency_after if head + emergency_after > t else inf
+        cap = open_l[k] + (extra if surge else 0)
         while n_busy < cap and free:
             j = -1
             for q in queues:
@@ -125,6 +163,12 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
             server[j] = s
             heapq.heappush(busy, (t + service_l[j], s))
             n_busy += 1
+        if extra and surge and not (queues[0] or queues[1]):
+            surge = False  # the queue is cleared: the emergency counters close
+            if emergency_log is not None:
+                emergency_log.append((surge_from, t))
+    if surge and emergency_log is not None:
+        emergency_log.append((surge_from, t))
     return call, server
 
 
@@ -150,6 +194,9 @@ class SimulationResult:
     kiosk_wait_sum: FloatArray
     vip_arrivals: IntArray
     vip_within: IntArray
+    emergency_minutes: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    """Minutes the duty manager's emergency counters were open in each interval
+    (summed over the emergency counters), shape (replications, intervals)."""
 
     @property
     def replications(self) -> int:
@@ -278,7 +325,8 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
                  kiosk_eligible: npt.ArrayLike | None = None, kiosk_adoption: float = 0.0,
                  kiosk_mean: npt.ArrayLike | None = None, kiosk_cv: float = 0.5,
                  kiosk_patience: float | None = None, replications: int = 20,
-                 service: str = "lognormal",
+                 service: str = "lognormal", emergency_after: float | None = None,
+                 emergency_counters: int = 1,
                  rng: np.random.Generator | int | None = None) -> SimulationResult:
     """Simulate ``replications`` independent copies of one hall-day.
 
@@ -319,6 +367,12 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
         ``"lognormal"`` (handling times with mean and cv per type) or
         ``"exponential"`` (cv ignored: the M/M/c models' own assumption, for
         cross-checks against Erlang C and Erlang A).
+    emergency_after:
+        The duty manager's rule: when the first customer in the counter queue
+        has waited this many minutes, ``emergency_counters`` extra counters
+        open until nobody is waiting (``None`` = never).
+    emergency_counters:
+        Counters the duty manager opens under that rule.
     rng:
         Generator or seed.
 
@@ -381,6 +435,12 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
     k_wait = np.zeros(shape)
     v_arr = np.zeros(shape, np.int64)
     v_within = np.zeros(shape, np.int64)
+    em_minutes = np.zeros(shape)
+    if emergency_after is not None and (emergency_after < 0 or emergency_counters < 1):
+        raise ValueError(f"emergency_after={emergency_after} must be >= 0 minutes and "
+                         f"emergency_counters={emergency_counters} >= 1")
+    em = ({} if emergency_after is None else
+          {"emergency_after": float(emergency_after), "emergency_counters": int(emergency_counters)})
     bounds = start_minute + interval_minutes * np.arange(1, n_int + 1)
     for r in range(replications):
         counts = gen.poisson(lam * interval_minutes)
@@ -400,8 +460,12 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
         else:
             work = lognormal(gen, mean[ttype[c]], cv[ttype[c]])
         patience_c = gen.exponential(1.0, nc) * pat if np.isfinite(pat) else np.full(nc, np.inf)
+        log: list[tuple[float, float]] = []
         call, _ = serve_queue(t_arr[c], work, patience_c, vip[c], open_c, interval_minutes,
-                              start_minute)
+                              start_minute, emergency_log=log, **em)
+        for a, b in log:  # open periods -> minutes open in each interval
+            lo_edge = bounds - interval_minutes
+            em_minutes[r] += np.clip(np.minimum(b, bounds) - np.maximum(a, lo_edge), 0, None)
         left = np.isnan(call)
         wait = np.where(left, patience_c, call - t_arr[c])
         sc = slot[c]
@@ -434,6 +498,7 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
         within=within, abandoned=abandoned, wait_sum=wait_sum, queue_end=queue_end,
         kiosk_arrivals=k_arr, kiosk_within=k_within, kiosk_wait_sum=k_wait,
         vip_arrivals=v_arr, vip_within=v_within,
+        emergency_minutes=em_minutes * (emergency_counters if em else 0),
     )
 
 
@@ -490,6 +555,6 @@ def simulate(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
     arrays = {name: np.concatenate([getattr(r, name) for r in days], axis=1)
               for name in ("arrivals", "within", "abandoned", "wait_sum", "queue_end",
                            "kiosk_arrivals", "kiosk_within", "kiosk_wait_sum",
-                           "vip_arrivals", "vip_within")}
+                           "vip_arrivals", "vip_within", "emergency_minutes")}
     return SimulationResult(interval_minutes=first.interval_minutes,
                             threshold=first.threshold, **arrays)

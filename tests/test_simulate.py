@@ -223,3 +223,39 @@ def test_queue_at_interval_end_by_hand() -> None:
     assert np.all(r.queue_end[:, 3] == 0)  # 5 counters clear ~30 customers in 15 min
     assert np.all(r.within[:, 0] == 0)  # threshold 10 min: interval-0 arrivals wait >= 15
     assert np.all(r.abandoned == 0) and np.all(np.isfinite(r.wait_sum))  # all served later
+
+
+def test_emergency_counter_by_hand() -> None:
+    """One counter, customers at 0, 1, 2 (5 minutes each); the rule opens a counter after 3
+    minutes of waiting: customer 1 (waiting since 1) is called at 4 on the extra counter,
+    customer 2 at 5 when the first counter frees; the rule ends at 5 (nobody left waiting)."""
+    log: list[tuple[float, float]] = []
+    call, server = serve_queue(np.array([0.0, 1.0, 2.0]), np.full(3, 5.0), np.full(3, INF),
+                               np.zeros(3, bool), np.array([1, 1], np.int64), 15.0, 0.0,
+                               emergency_after=3.0, emergency_counters=1, emergency_log=log)
+    assert call.tolist() == [0.0, 4.0, 5.0]
+    assert log == [(4.0, 5.0)]
+
+
+def test_emergency_rule_at_zero_equals_more_counters() -> None:
+    """Opening e counters whenever anyone waits is the same as c + e counters all day."""
+    kw = dict(shares=[0.7, 0.3], handle_mean=[3.0, 9.0], handle_cv=[0.8, 0.5],
+              replications=40, rng=5, patience=20.0)
+    lam = [0.6, 1.1, 1.4, 1.2, 0.7, 0.5] * 2
+    rule = simulate_day(lam, [3] * 12, emergency_after=0.0, emergency_counters=2, **kw)
+    more = simulate_day(lam, [5] * 12, **kw)
+    assert np.allclose(rule.wait_sum, more.wait_sum) and np.array_equal(rule.within, more.within)
+    assert rule.emergency_minutes.sum() > 0 and more.emergency_minutes.sum() == 0
+
+
+def test_emergency_counter_cuts_waits_only_when_triggered() -> None:
+    kw = dict(shares=[1.0], handle_mean=[4.0], handle_cv=[0.8], replications=60, rng=2)
+    lam, c = [1.0] * 16, [3] * 16  # overloaded: rho = 4/3
+    base = simulate_day(lam, c, **kw)
+    rule = simulate_day(lam, c, emergency_after=10.0, **kw)
+    assert rule.day_mean_wait().mean() < 0.5 * base.day_mean_wait().mean()
+    assert (rule.emergency_minutes.sum(1) > 0).all()
+    never = simulate_day(lam, c, emergency_after=1e9, **kw)
+    assert np.array_equal(never.wait_sum, base.wait_sum) and never.emergency_minutes.sum() == 0
+    with pytest.raises(ValueError, match="emergency_after"):
+        simulate_day(lam, c, emergency_after=-1.0, **kw)
