@@ -254,6 +254,56 @@ def service_level(arrival_rate: ArrayLike, handle_time: ArrayLike, servers: Arra
     return np.asarray(np.where(a == 0, 1.0, np.clip(sl, 0.0, 1.0)), dtype=float)
 
 
+def max_arrival_rate(handle_time: ArrayLike, servers: ArrayLike, threshold: ArrayLike,
+                     target: ArrayLike, handle_time_scv: ArrayLike = 1.0,
+                     max_mean_wait: ArrayLike = np.inf, *, rtol: float = 1e-9) -> FloatArray:
+    """Largest arrival rate (customers per minute) that ``servers`` serve to the target.
+
+    The inverse of :func:`required_servers`: the highest λ with
+    :func:`service_level` >= ``target`` and :func:`mean_wait` <= ``max_mean_wait``.
+    Both fall monotonically in λ, so a vectorised bisection on (0, c / s)
+    finds it to relative tolerance ``rtol``.
+
+    Parameters
+    ----------
+    handle_time:
+        Mean handling time, minutes.
+    servers:
+        Servers (counters or kiosks), >= 0.
+    threshold:
+        Wait threshold of the service level, minutes.
+    target:
+        Required share served within ``threshold`` (0-1).
+    handle_time_scv:
+        Squared coefficient of variation of handling time.
+    max_mean_wait:
+        Cap on the mean wait, minutes.
+    rtol:
+        Relative tolerance of the bisection.
+
+    Returns
+    -------
+    numpy.ndarray
+        λ max per element, customers per minute (0 for 0 servers).
+
+    Examples
+    --------
+    >>> lam = float(max_arrival_rate(3.0, 5, threshold=0.5, target=0.8))
+    >>> int(required_servers(lam * 0.999, 3.0, 0.5, 0.8)), int(required_servers(lam * 1.001, 3.0, 0.5, 0.8))
+    (5, 6)
+    """
+    s, c, t, tgt, scv, mw = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (
+        handle_time, servers, threshold, target, handle_time_scv, max_mean_wait)))
+    lo = np.zeros(s.shape)
+    hi = np.where(c > 0, c / s, 0.0)
+    steps = int(np.ceil(np.log2(1.0 / rtol))) + 1
+    for _ in range(steps):
+        mid = (lo + hi) / 2
+        ok = (service_level(mid, s, c, t, scv) >= tgt) & (mean_wait(mid, s, c, scv) <= mw)
+        lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
+    return np.asarray(lo, dtype=float)
+
+
 def required_servers(arrival_rate: ArrayLike, handle_time: ArrayLike, threshold: ArrayLike,
                      target: ArrayLike, handle_time_scv: ArrayLike = 1.0,
                      max_occupancy: ArrayLike = 1.0, max_mean_wait: ArrayLike = np.inf

@@ -60,6 +60,7 @@ import pandas as pd
 
 from queueopt.queueing import (
     erlang_a,
+    max_arrival_rate,
     mean_wait,
     mix_moments,
     required_servers,
@@ -540,6 +541,13 @@ class PeakPolicy:
     vip_share:
         Share of counter customers who are VIP (``None`` = as measured in the
         ticket log's ``tier`` column, else 0).
+    kiosk_overflow:
+        Kiosk customers whom the kiosk pool cannot serve to the target (in an
+        interval where the kiosk arrivals exceed what the kiosks handle
+        within the threshold, :func:`queueopt.queueing.max_arrival_rate`) go
+        to the counters instead of queueing at the kiosks. Off by default
+        (everyone who chooses a kiosk waits for it); the kiosk sizing turns
+        it on, since more kiosks then take work off the counters at the peak.
     """
 
     kiosk_adoption: float | None = None
@@ -547,6 +555,7 @@ class PeakPolicy:
     fast_lane: bool = False
     vip_counter: bool = False
     vip_share: float | None = None
+    kiosk_overflow: bool = False
 
     def __post_init__(self) -> None:
         if self.kiosk_adoption is not None and not 0 <= self.kiosk_adoption <= 1:
@@ -717,6 +726,16 @@ def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
             raise ValueError(f"the forecast for hall {hall_id} on {day} has negative or "
                              "missing arrivals")
         c_lam, k_lam, c_shares = split_kiosk(lam, shares, eligible, adoption)
+        if pol.kiosk_overflow and hall.kiosks and eligible.any():
+            k_cap = float(max_arrival_rate(k_mean, hall.kiosks, target.threshold,
+                                           target.service_level, k_scv))
+            over = np.maximum(k_lam - k_cap, 0.0)
+            if over.any():
+                el_mix = np.where(eligible, shares, 0.0) / max(float(shares[eligible].sum()), 1e-12)
+                den = np.maximum(c_lam + over, 1e-300)[:, None]
+                c_shares = np.where(den > 1e-300, (c_lam[:, None] * c_shares
+                                                   + over[:, None] * el_mix) / den, c_shares)
+                c_lam, k_lam = c_lam + over, k_lam - over
         paused = (np.ones(n, bool) if pol.cross_sell_paused == "all" else
                   np.array([s in pol.cross_sell_paused for s in starts], bool))
         sim_shares = np.hstack([c_shares * ~paused[:, None], c_shares * paused[:, None]])

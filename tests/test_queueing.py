@@ -314,3 +314,18 @@ def test_erlang_a_service_level_against_long_simulation() -> None:
     w = (call - arrive)[n // 10:]
     sim = np.mean(~np.isnan(w) & (w <= t))
     assert abs(sim - float(erlang_a_service_level(lam, s, c, pat, t))) < 0.005
+
+
+def test_max_arrival_rate_inverts_required_servers() -> None:
+    """For 1..400 servers, just below the capacity the servers suffice, just above they do not."""
+    from queueopt.queueing import max_arrival_rate
+
+    c = np.arange(1, 401)
+    for scv, mw in ((1.0, np.inf), (0.6, 2.0)):
+        lam = max_arrival_rate(4.0, c, threshold=10.0, target=0.8, handle_time_scv=scv,
+                               max_mean_wait=mw)
+        assert np.all(np.diff(lam) > 0) and np.all(lam < c / 4.0)
+        below = required_servers(lam * (1 - 1e-6), 4.0, 10.0, 0.8, scv, 1.0, mw)
+        above = required_servers(lam * (1 + 1e-6), 4.0, 10.0, 0.8, scv, 1.0, mw)
+        assert np.array_equal(below, c) and np.all(above == c + 1)
+    assert max_arrival_rate(4.0, 0, 10.0, 0.8) == 0.0
