@@ -146,13 +146,16 @@ def messages(wins: list[Window], *, hall_name: str = "", lang: str = "en") -> pd
 
 
 def shift_demand(forecast: pd.DataFrame, share: float, *, busy_hours: int = 2,
-                 app_share: float = 0.25) -> pd.DataFrame:
-    """Move ``share`` of the busy window's arrivals to the same day's quiet window.
+                 app_share: float = 0.25, next_day_share: float = 0.0) -> pd.DataFrame:
+    """Move ``share`` of the busy window's arrivals to a quiet window of the same or the next day.
 
     Of the customers who move, ``app_share`` use the app instead and never
-    come; the rest spread over the quiet window in proportion to its own
-    arrivals. Both windows lie inside the day's opening hours (they are made
-    from its open intervals), so demand never moves outside them.
+    come; of the rest, ``next_day_share`` come in the next day's quiet window
+    (when the next day is in the forecast and the hall opens then; otherwise
+    they stay with the same day) and the others in the same day's quiet
+    window, spread in proportion to its own arrivals. Both windows lie inside
+    opening hours (they are made from the open intervals), so demand never
+    moves outside them.
 
     Parameters
     ----------
@@ -164,30 +167,55 @@ def shift_demand(forecast: pd.DataFrame, share: float, *, busy_hours: int = 2,
         Length of the busy and quiet windows, hours.
     app_share:
         Share of movers who switch to the app (0-1).
+    next_day_share:
+        Share of the movers who still come who come the next day (0-1).
 
     Returns
     -------
     pandas.DataFrame
         The forecast with shifted ``arrivals``.
+
+    Examples
+    --------
+    >>> idx = pd.date_range("2026-11-23 09:00", periods=8, freq="h").append(
+    ...     pd.date_range("2026-11-24 09:00", periods=8, freq="h"))
+    >>> f = pd.DataFrame({"interval_start": idx, "arrivals": [10.0, 10, 40, 40, 10, 5, 5, 10] * 2})
+    >>> out = shift_demand(f, 0.5, app_share=0.0, next_day_share=1.0)
+    >>> float(round(out["arrivals"].sum() - f["arrivals"].sum(), 6))  # the last day's movers stay
+    0.0
+    >>> out.groupby(out["interval_start"].dt.day)["arrivals"].sum().round(1).tolist()
+    [90.0, 170.0]
     """
-    if not 0 <= share <= 1 or not 0 <= app_share <= 1:
-        raise ValueError(f"share={share} and app_share={app_share} must be in [0, 1]")
+    for name, v in (("share", share), ("app_share", app_share), ("next_day_share", next_day_share)):
+        if not 0 <= v <= 1:
+            raise ValueError(f"{name}={v} must be in [0, 1]")
     out = forecast.copy()
     out["interval_start"] = pd.to_datetime(out["interval_start"])
     out["arrivals"] = out["arrivals"].astype(float)
-    frame = out.assign(mean_wait=0.0)
-    for w_busy, w_quiet in _pairs(windows(frame, busy_hours)):
-        day = out["interval_start"].dt.date == w_busy.day
-        minute = out["interval_start"].dt.hour * 60 + out["interval_start"].dt.minute
-        in_busy = day & (minute >= w_busy.start) & (minute < w_busy.end)
-        in_quiet = day & (minute >= w_quiet.start) & (minute < w_quiet.end)
+    base = out["arrivals"].copy()  # windows and movers come from the forecast before any move
+    minute = out["interval_start"].dt.hour * 60 + out["interval_start"].dt.minute
+    date = out["interval_start"].dt.date
+    pairs = {w_busy.day: (w_busy, w_quiet)
+             for w_busy, w_quiet in _pairs(windows(out.assign(mean_wait=0.0), busy_hours))}
+
+    def spread(win: Window, amount: float) -> None:
+        mask = (date == win.day) & (minute >= win.start) & (minute < win.end)
+        q = base[mask]
+        weights = q / q.sum() if q.sum() > 0 else pd.Series(1.0 / len(q), index=q.index)
+        out.loc[mask, "arrivals"] += amount * weights
+
+    for day, (w_busy, w_quiet) in pairs.items():
         if w_busy.start == w_quiet.start:
             continue
-        moved = out.loc[in_busy, "arrivals"] * share
+        in_busy = (date == day) & (minute >= w_busy.start) & (minute < w_busy.end)
+        moved = base[in_busy] * share
         out.loc[in_busy, "arrivals"] -= moved
-        q = out.loc[in_quiet, "arrivals"]
-        weights = q / q.sum() if q.sum() > 0 else pd.Series(1.0 / len(q), index=q.index)
-        out.loc[in_quiet, "arrivals"] += moved.sum() * (1 - app_share) * weights
+        come = float(moved.sum()) * (1 - app_share)
+        nxt = pairs.get(day + dt.timedelta(days=1))
+        later = come * next_day_share if nxt is not None else 0.0
+        spread(w_quiet, come - later)
+        if later > 0 and nxt is not None:
+            spread(nxt[1], later)
     return out
 
 

@@ -7,8 +7,11 @@ Each what-if compares a *before* and an *after* on the same forecast:
   Whitt), so the change in wait is the lever's own effect;
 * **staff-hours** when the after demand is staffed to the same target.
 
-Reported: mean wait (arrival-weighted, minutes), worst-interval wait, share of
-intervals meeting the service target, staff-hours (:class:`WhatIf`).
+Reported: mean counter wait (arrival-weighted, minutes), worst-interval wait,
+share of intervals meeting the service target, mean kiosk wait (minutes) and
+staff-hours (:class:`WhatIf`). The levers that need a simulation (a fast lane
+against pooled counters, the duty manager's emergency counter) are in
+:mod:`queueopt.peak_policies`; kiosk sizing is in :mod:`queueopt.kiosks`.
 """
 
 from __future__ import annotations
@@ -49,16 +52,20 @@ def _figures(req: pd.DataFrame, counters: np.ndarray, scv: float, threshold: flo
     w = mean_wait(lam, s, counters, scv)
     sl = service_level(lam, s, counters, threshold, scv)
     weight = lam / max(lam.sum(), 1e-12)
+    k_cust = req["kiosk_arrivals"].to_numpy(float)
+    k_wait = req["kiosk_mean_wait"].to_numpy(float)
     return {"mean_wait": float(np.sum(np.where(np.isfinite(w), w, 60.0) * weight)),
             "worst_interval_wait": float(np.nanmax(np.where(np.isfinite(w), w, np.inf))),
             "share_meeting_target": float(np.mean(sl >= target)),
+            "kiosk_mean_wait": float(np.sum(k_wait * k_cust) / k_cust.sum()) if k_cust.sum() > 0
+            else 0.0,
             "staff_hours": float(req["staff"].sum() * interval / 60)}
 
 
 def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float = 0.0,
              app_share: float = 0.25, shift_to: tuple[int, int] | None = None,
              kiosk_adoption: float | None = None, kiosks: int | None = None,
-             pause_cross_sell: bool = False) -> WhatIf:
+             pause_cross_sell: bool = False, next_day_share: float = 0.0) -> WhatIf:
     """Before/after of the levers on a hall's forecast.
 
     Parameters
@@ -80,6 +87,9 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
         Kiosks after (default: as now). With 0 kiosks adoption is 0.
     pause_cross_sell:
         Stop cross-selling all day after.
+    next_day_share:
+        Share of the movers who come the next day's quiet window instead of
+        the same day's (0-1; with the default quiet windows only).
 
     Raises
     ------
@@ -95,7 +105,7 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
         if shift_to is not None:
             after_fc = _shift_to_window(fc, shift, app_share, shift_to, interval)
         else:
-            after_fc = shift_demand(fc, shift, app_share=app_share)
+            after_fc = shift_demand(fc, shift, app_share=app_share, next_day_share=next_day_share)
     ds_after = ds
     if kiosks is not None:
         if kiosks < 0:

@@ -73,3 +73,25 @@ def test_windows_by_day_type() -> None:
     # National Day 2026: Oct 1-3 and 5-7 are days off; Sunday Oct 4 stays a weekend day
     assert table.loc[table["day_type"] == "holiday", "days"].iloc[0] == 6
     assert dt.date(2026, 10, 1) in kinds
+
+
+def test_shift_to_the_next_day() -> None:
+    """Movers who come back tomorrow land in tomorrow's quiet window; the last day keeps its own."""
+    from queueopt.nudges import shift_demand, windows
+
+    one = _frame()[["interval_start", "arrivals"]]
+    two = pd.concat([one, one.assign(interval_start=one["interval_start"] + pd.Timedelta(days=1))],
+                    ignore_index=True)
+    out = shift_demand(two, 0.5, app_share=0.0, next_day_share=1.0)
+    day = out["interval_start"].dt.day
+    assert out["arrivals"].sum() == pytest.approx(two["arrivals"].sum())
+    total = out.groupby(day)["arrivals"].sum()
+    assert total[23] == pytest.approx(two["arrivals"].sum() / 2 - 100)
+    assert total[24] == pytest.approx(two["arrivals"].sum() / 2 + 100)
+    quiet = [w for w in windows(two.assign(mean_wait=0.0)) if w.kind == "quiet" and w.day.day == 24][0]
+    m = out["interval_start"].dt.hour * 60 + out["interval_start"].dt.minute
+    inside = (day == 24) & (m >= quiet.start) & (m < quiet.end)
+    gained = (out["arrivals"] - two["arrivals"])[inside].sum()
+    assert gained == pytest.approx(100 + 100)  # day 23's movers and day 24's own
+    with pytest.raises(ValueError, match="next_day_share"):
+        shift_demand(two, 0.5, next_day_share=1.5)

@@ -102,6 +102,13 @@ def test_cli_on_every_sample_hall(ds: Dataset, sample_dir: Path, tmp_path: Path,
     assert main(["whatif", "--data", str(sample_dir), "--hall", "H01", "--days", "2",
                  "--shift", "0.2", "--kiosk-adoption", "0.5"]) == 0
     assert "staff_hours" in capsys.readouterr().out
+    assert main(["whatif", "--data", str(sample_dir), "--hall", "H06", "--days", "2",
+                 "--shift", "0.2", "--next-day-share", "0.5", "--kiosk-search", "2",
+                 "--fast-lane", "--emergency", "--demand-factor", "1.2",
+                 "--replications", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "kiosks: 0 now, recommended" in out and "fast lane" in out
+    assert "emergency counter" in out and "manager_hours" in out
     assert main(["whatif", "--data", str(sample_dir), "--hall", "H01", "--shift", "0.2",
                  "--shift-to", "21:00-22:00"]) == 2
     assert "the hall is open" in capsys.readouterr().err

@@ -7,6 +7,8 @@ from typing import Any
 
 from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
+from queueopt.kiosks import kiosk_options
+from queueopt.peak_policies import compare_fast_lane, emergency_counter
 from queueopt.whatif import evaluate
 
 
@@ -38,6 +40,21 @@ def register(sub: Any) -> None:
     p.add_argument("--kiosk-adoption", type=float, default=None)
     p.add_argument("--kiosks", type=int, default=None, help="kiosks after")
     p.add_argument("--pause-cross-sell", action="store_true")
+    p.add_argument("--next-day-share", type=float, default=0.0,
+                   help="share of movers who come the next day's quiet hours instead (0-1)")
+    p.add_argument("--kiosk-search", type=int, metavar="N", default=None,
+                   help="also size the kiosks: staff-hours and kiosk waits with up to N more")
+    p.add_argument("--fast-lane", action="store_true",
+                   help="also simulate a fast lane for quick transactions against pooled counters")
+    p.add_argument("--emergency", action="store_true",
+                   help="also simulate the duty manager's emergency counter")
+    p.add_argument("--emergency-after", type=float, default=None, metavar="MIN",
+                   help="head-of-queue wait that opens it (default: the target's threshold)")
+    p.add_argument("--demand-factor", type=float, default=1.0,
+                   help="simulate a busier (>1) or quieter day than forecast at the planned "
+                        "staffing (fast lane and emergency counter)")
+    p.add_argument("--replications", type=int, default=30,
+                   help="simulated weeks per scenario (fast lane and emergency counter)")
     p.set_defaults(func=run)
 
 
@@ -47,7 +64,25 @@ def run(args: argparse.Namespace) -> int:
     fc = forecast_arrivals(ds.footfall_for(args.hall), args.days, calendar=ds.calendar, halls=ds.halls)
     res = evaluate(ds, args.hall, fc, shift=args.shift, app_share=args.app_share,
                    shift_to=args.shift_to, kiosk_adoption=args.kiosk_adoption, kiosks=args.kiosks,
-                   pause_cross_sell=args.pause_cross_sell)
+                   pause_cross_sell=args.pause_cross_sell, next_day_share=args.next_day_share)
+    fmt = {"float_format": lambda v: f"{v:.2f}"}
     print(f"hall {args.hall}, next {args.days} days (waits in minutes at the same staffing)")
-    print(res.to_frame().to_string(float_format=lambda v: f"{v:.2f}"))
+    print(res.to_frame().to_string(**fmt))
+    if args.kiosk_search is not None:
+        plan = kiosk_options(ds, args.hall, fc, max_extra=args.kiosk_search)
+        print(f"\nkiosks: {plan.current} now, recommended {plan.recommended} ({plan.reason}); "
+              "staff-hours per week, waits in minutes")
+        print(plan.table.to_string(index=False, **fmt))
+    sim = dict(demand_factor=args.demand_factor, replications=args.replications)
+    if args.fast_lane:
+        cmp = compare_fast_lane(ds, args.hall, fc, **sim)  # type: ignore[arg-type]
+        print(f"\nfast lane vs pooled counters, simulated ({args.replications} weeks each; "
+              "staff-hours per week, waits in minutes, _low/_high = 95% interval)")
+        print(cmp.table.T.to_string(**fmt))
+    if args.emergency:
+        em = emergency_counter(ds, args.hall, fc, after_minutes=args.emergency_after,
+                               **sim)  # type: ignore[arg-type]
+        print(f"\nemergency counter at the planned staffing, simulated ({args.replications} "
+              "weeks each; hours per week, waits in minutes)")
+        print(em.table.T.to_string(**fmt))
     return 0
