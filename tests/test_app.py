@@ -108,3 +108,25 @@ def test_data_page_starts_on_the_sample() -> None:
     at.switch_page("queueopt/ui/data_page.py").run()
     assert not at.exception
     assert any("sample" in c.value for c in at.caption)
+
+
+def test_nudges_page_sizes_kiosks_and_simulates_peak_policies() -> None:
+    at = _app("H06")  # a hall without kiosks
+    at.switch_page("queueopt/ui/nudges_page.py").run()
+    assert any("0 now" in m.value for m in at.markdown)
+    kiosks = at.dataframe[1].value
+    assert kiosks["kiosks"].tolist()[:2] == [0, 1]
+    at.toggle(key="simulate_policies").set_value(True).run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe]
+    assert any("fast lane" in tb.columns for tb in tables)
+    assert any("emergency counter" in tb.columns for tb in tables)
+
+
+def test_region_page_ranks_halls_for_one_more_kiosk() -> None:
+    at = _app("H01")
+    at.switch_page("queueopt/ui/region_page.py").run()
+    at.toggle(key="rank_kiosks").set_value(True).run()
+    assert not at.exception
+    ranking = at.dataframe[-1].value
+    assert len(ranking) == 12 and ranking["rank"].tolist() == list(range(1, 13))

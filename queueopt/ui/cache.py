@@ -18,6 +18,7 @@ import streamlit as st
 
 from queueopt.forecast import forecast_arrivals
 from queueopt.io import Dataset, load_dataset
+from queueopt.kiosks import kiosk_options, region_kiosk_ranking
 from queueopt.nudges import messages, shift_demand, usual_waits, windows
 from queueopt.pipeline import HallPlan, plan_hall
 from queueopt.region import compare_halls
@@ -80,6 +81,42 @@ def nudge_messages(path: str, sig: str, hall_id: str, lang: str) -> pd.DataFrame
     frame = (usual_waits(ds.tickets_of(hall_id), week_forecast(path, sig, hall_id))
              if len(ds.tickets_of(hall_id)) else requirements(path, sig, hall_id))
     return messages(windows(frame), hall_name=ds.hall(hall_id).name, lang=lang)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def kiosk_plan(path: str, sig: str, hall_id: str, adoption: float | None,
+               max_extra: int = 4) -> tuple[int, str, pd.DataFrame]:
+    """Kiosk options for next week: (recommended kiosks, reason, table)."""
+    plan = kiosk_options(dataset(path, sig), hall_id, week_forecast(path, sig, hall_id),
+                         max_extra=max_extra, adoption=adoption)
+    return plan.recommended, plan.reason, plan.table
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def region_kiosks(path: str, sig: str) -> pd.DataFrame:
+    """Where one more kiosk saves most counter staff-hours next week."""
+    ds = dataset(path, sig)
+    fcs = pd.concat([week_forecast(path, sig, h) for h in ds.halls], ignore_index=True)
+    return region_kiosk_ranking(ds, fcs)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def peak_policies(path: str, sig: str, hall_id: str, demand_factor: float,
+                  after_minutes: float, replications: int = 20) -> dict[str, pd.DataFrame]:
+    """Fast lane vs pooled and the emergency counter, simulated on next week's forecast."""
+    from queueopt.peak_policies import compare_fast_lane, emergency_counter
+
+    ds = dataset(path, sig)
+    fc = week_forecast(path, sig, hall_id)
+    out = {"emergency": emergency_counter(ds, hall_id, fc, after_minutes=after_minutes,
+                                          demand_factor=demand_factor,
+                                          replications=replications).table}
+    try:
+        out["fast_lane"] = compare_fast_lane(ds, hall_id, fc, demand_factor=demand_factor,
+                                             replications=replications).table
+    except ValueError:
+        pass  # no fast-lane transaction types in transactions.csv
+    return out
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

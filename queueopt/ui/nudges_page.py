@@ -39,6 +39,32 @@ table = pd.DataFrame({t("before"): summary(base), t("after"): summary(after)})
 table["Δ"] = table[t("after")] - table[t("before")]
 st.dataframe(table.round(2), width="stretch")
 
+st.subheader("Kiosks: how many to add / 自助终端配置")
+k_rec, k_reason, k_table = cache.kiosk_plan(path, sig, hall_id,
+                                            round(adoption, 2) if has_kiosks else None)
+st.markdown(f"**{int(info['kiosks'])} now → {k_rec} recommended.** {k_reason}.")
+st.caption("Counter staff-hours per week when kiosk customers who would wait past the target "
+           "go to a counter instead; kiosk waits in minutes.")
+st.dataframe(k_table.round(2), hide_index=True, width="stretch")
+st.download_button("Kiosk options (CSV)", k_table.to_csv(index=False).encode("utf-8"),
+                   f"kiosks_{hall_id}.csv", "text/csv", on_click="ignore")
+
+st.subheader("Peak policies, simulated / 高峰策略仿真")
+c1, c2 = st.columns(2)
+factor = c1.slider("Demand vs forecast", 0.8, 1.5, 1.0, 0.05,
+                   help="Simulate a quieter or busier week than forecast at the planned counters.")
+trigger = c2.slider("Emergency counter opens after (min)", 0, 30, 10, 1)
+if st.toggle("Simulate fast lane and emergency counter", key="simulate_policies"):
+    with st.spinner("Simulating 20 weeks per scenario…"):
+        sims = cache.peak_policies(path, sig, hall_id, round(factor, 2), float(trigger))
+    st.caption("Waits in minutes, hours per week; _low/_high: 95% interval over simulated weeks; "
+               "wait_change: vs the first column, paired.")
+    if "fast_lane" in sims:
+        st.markdown("**Fast lane for quick transactions vs pooled counters**")
+        st.dataframe(sims["fast_lane"].T.round(2), width="stretch")
+    st.markdown("**Duty manager's emergency counter**")
+    st.dataframe(sims["emergency"].T.round(2), width="stretch")
+
 st.subheader(t("messages"))
 msgs = cache.nudge_messages(path, sig, hall_id, lang())
 for text in msgs["text"]:

@@ -47,3 +47,13 @@ c1.download_button(t("download_csv_table"), table.to_csv(index=False).encode("ut
 c2.download_button(t("download_xlsx_table"), buf.getvalue(), "region.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    on_click="ignore")
+
+st.subheader("Where one more kiosk saves most / 新增自助终端收益排名")
+if st.toggle("Rank halls for one more kiosk", key="rank_kiosks"):
+    with st.spinner("Sizing kiosks for every hall…"):
+        kiosks = cache.region_kiosks(path, sig)
+    st.caption("Counter staff-hours saved per week by one more kiosk (kiosk customers who would "
+               "wait past the target go to a counter), then customer-minutes of kiosk wait saved.")
+    st.dataframe(kiosks.round(2), hide_index=True, width="stretch")
+    st.download_button("Kiosk ranking (CSV)", kiosks.to_csv(index=False).encode("utf-8"),
+                       "region_kiosks.csv", "text/csv", on_click="ignore")
