@@ -168,12 +168,17 @@ def _chosen(ds: Dataset, hall_id: str, req: pd.DataFrame, adoption: float) -> np
 
 def _recommend(table: pd.DataFrame, current: int, min_saving: float) -> tuple[int, str]:
     rec = current
+    why_short = ""
     for i in range(1, len(table)):
         prev, row = table.iloc[i - 1], table.iloc[i]
         short = prev["kiosks"] > 0 and (prev["kiosk_share_meeting_target"] < 1.0
                                         or prev["overflow_to_counters"] > 0.5)
         if row["marginal_staff_hours"] >= min_saving or short:
             rec = int(row["kiosks"])
+            if short and not why_short:
+                why_short = (f"; with {int(prev['kiosks'])} kiosk(s) "
+                             f"{prev['overflow_to_counters']:.0f} kiosk customers go to a counter "
+                             "because the kiosks are full")
         else:
             break
     if rec == current:
@@ -184,7 +189,8 @@ def _recommend(table: pd.DataFrame, current: int, min_saving: float) -> tuple[in
         return rec, why
     got = table.set_index("kiosks").loc[rec]
     return rec, (f"{rec - current} more kiosk(s) save {got['staff_hours_saved']:.1f} counter "
-                 f"staff-hours a week; kiosk wait {got['kiosk_mean_wait']:.1f} min on average")
+                 f"staff-hours a week; kiosk wait {got['kiosk_mean_wait']:.1f} min on average"
+                 + why_short)
 
 
 def region_kiosk_ranking(ds: Dataset, forecasts: pd.DataFrame, *,
@@ -206,7 +212,8 @@ def region_kiosk_ranking(ds: Dataset, forecasts: pd.DataFrame, *,
     pandas.DataFrame
         One row per hall, best first: ``rank, hall_id, name, kiosks,
         staff_hours_saved`` (per week, by one more kiosk),
-        ``kiosk_wait_saved`` (customer-minutes of kiosk wait saved per week),
+        ``kiosk_wait_saved`` (customer-minutes of kiosk wait saved per week; negative
+        for a first kiosk, whose customers now wait at a kiosk, or when more customers use it),
         ``kiosk_mean_wait_now``, ``kiosk_mean_wait_after`` (minutes).
     """
     rows = []
