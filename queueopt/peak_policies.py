@@ -54,8 +54,12 @@ class PolicyComparison:
 
 
 @dataclass
-class _Totals:
-    """Per replication x interval sums of one scenario, over the horizon."""
+class ScenarioTotals:
+    """Per replication x interval sums of one simulated scenario over the horizon.
+
+    Arrays have shape (replications, intervals of all days); counts are
+    customers, waits and manager time minutes.
+    """
 
     arrivals: FloatArray
     within: FloatArray
@@ -66,10 +70,29 @@ class _Totals:
     manager_minutes: FloatArray
 
 
-class _Hall:
-    """A hall's simulation inputs: the counter mix and the day's rates from its requirements."""
+class HallSimulator:
+    """Simulates a hall's counter queues on the rates of a requirements frame.
 
-    def __init__(self, ds: Dataset, hall_id: str, req: pd.DataFrame) -> None:
+    The counter mix is the hall's measured mix after the kiosk split implied
+    by ``req`` (its kiosk share of the kiosk-eligible arrivals); handling
+    times are the transaction types' (cross-selling included unless
+    ``cross_sell=False``); patience, threshold and target from the policy;
+    the VIP share as measured in the ticket log.
+
+    Parameters
+    ----------
+    ds, hall_id:
+        The hall.
+    req:
+        Requirements (:func:`queueopt.staffing.hall_requirements`): its
+        ``counter_arrivals`` (per interval) are simulated.
+    cross_sell:
+        Whether counter staff cross-sell (each type's ``cross_sell_minutes``
+        is added to its handling time).
+    """
+
+    def __init__(self, ds: Dataset, hall_id: str, req: pd.DataFrame, *,
+                 cross_sell: bool = True) -> None:
         types = list(ds.transactions)
         tt = [ds.transactions[c] for c in types]
         mix = ds.mix_for(hall_id).set_index("transaction_type")["share"]
@@ -83,7 +106,8 @@ class _Hall:
                     if total > 0 and el > 0 else 0.0)
         _, _, cm = split_kiosk(np.ones(1), shares, eligible, min(max(adoption, 0.0), 1.0))
         self.shares = cm[0]
-        self.means = np.array([t.mean_minutes + t.cross_sell_minutes for t in tt])
+        self.means = np.array([t.mean_minutes + (t.cross_sell_minutes if cross_sell else 0.0)
+                               for t in tt])
         self.cvs = np.array([t.cv for t in tt])
         self.quick = np.array([t.fast_lane for t in tt])
         self.interval = ds.policy.interval_minutes
@@ -96,9 +120,24 @@ class _Hall:
 
     def run(self, req: pd.DataFrame, lanes: list[tuple[npt.NDArray[np.bool_], np.ndarray]], *,
             demand_factor: float, replications: int, seed: int,
-            emergency_after: float | None = None, emergency_counters: int = 1) -> _Totals:
-        """Simulate every day; ``lanes`` are (types served, counters per interval) queues."""
-        parts: dict[str, list[FloatArray]] = {k: [] for k in _Totals.__dataclass_fields__}
+            emergency_after: float | None = None, emergency_counters: int = 1) -> ScenarioTotals:
+        """Simulate every day of ``req``.
+
+        Parameters
+        ----------
+        req:
+            Rows ``interval_start, counter_arrivals`` (customers per interval).
+        lanes:
+            The counter queues: (types served as a boolean mask over the
+            transaction types, counters open per interval of ``req``).
+        demand_factor:
+            Multiplies the arrivals.
+        replications, seed:
+            Simulated horizons and the seed (each day uses ``seed`` + its ordinal).
+        emergency_after, emergency_counters:
+            The duty manager's rule (minutes; see :func:`queueopt.simulate.simulate_day`).
+        """
+        parts: dict[str, list[FloatArray]] = {k: [] for k in ScenarioTotals.__dataclass_fields__}
         days = req["interval_start"].dt.date.to_numpy()
         for day in np.unique(days):
             on = days == day
@@ -131,7 +170,7 @@ class _Hall:
                 acc["quick_wait"] += res.wait_sum * q_share
             for k in parts:
                 parts[k].append(acc[k])
-        return _Totals(**{k: np.concatenate(v, axis=1) for k, v in parts.items()})
+        return ScenarioTotals(**{k: np.concatenate(v, axis=1) for k, v in parts.items()})
 
 
 def _t(x: FloatArray) -> tuple[float, float, float]:
@@ -143,7 +182,7 @@ def _t(x: FloatArray) -> tuple[float, float, float]:
     return m, m - half, m + half
 
 
-def _row(tot: _Totals, staff_hours: float, target: float, base: _Totals | None,
+def _row(tot: ScenarioTotals, staff_hours: float, target: float, base: ScenarioTotals | None,
          per_week: float) -> dict[str, float]:
     with np.errstate(invalid="ignore", divide="ignore"):
         rep_wait = tot.wait.sum(1) / tot.arrivals.sum(1)
@@ -228,7 +267,7 @@ def compare_fast_lane(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *,
                          "fast_lane in transactions.csv")
     pooled = hall_requirements(ds, hall_id, fc, method="sipp")
     lane = hall_requirements(ds, hall_id, fc, method="sipp", policy=PeakPolicy(fast_lane=True))
-    hall = _Hall(ds, hall_id, pooled)
+    hall = HallSimulator(ds, hall_id, pooled)
     every = np.ones(len(quick), bool)
     fast = lane["fast_lane"].to_numpy(np.int64)
     general = lane["required"].to_numpy(np.int64) - fast - lane["vip"].to_numpy(np.int64)
@@ -278,7 +317,7 @@ def emergency_counter(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *,
     if after < 0:
         raise ValueError(f"after_minutes={after} must be >= 0")
     req = hall_requirements(ds, hall_id, fc, method="sipp")
-    hall = _Hall(ds, hall_id, req)
+    hall = HallSimulator(ds, hall_id, req)
     every = np.ones(len(ds.transactions), bool)
     plan = [(every, req["required"].to_numpy())]
     kw = dict(demand_factor=demand_factor, replications=replications, seed=seed)
@@ -290,7 +329,7 @@ def emergency_counter(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *,
     return _comparison(hall_id, runs, hall, fc, replications, req)
 
 
-def _comparison(hall_id: str, runs: dict[str, tuple[_Totals, float]], hall: _Hall,
+def _comparison(hall_id: str, runs: dict[str, tuple[ScenarioTotals, float]], hall: HallSimulator,
                 fc: pd.DataFrame, replications: int, req: pd.DataFrame) -> PolicyComparison:
     days = max(pd.to_datetime(fc["interval_start"]).dt.date.nunique(), 1)
     per_week = 7.0 / days

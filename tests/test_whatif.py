@@ -14,7 +14,7 @@ from queueopt.forecast import forecast_arrivals
 from queueopt.io import Dataset, load_dataset
 from queueopt.poster import render_poster
 from queueopt.simulate import simulate_day
-from queueopt.whatif import evaluate
+from queueopt.whatif import evaluate, simulate_change
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,18 @@ def test_simulator_confirms_the_predicted_change(ds: Dataset) -> None:
     half = 2.0 * diff.std(ddof=1) / np.sqrt(len(diff))
     predicted = r.after["mean_wait"] - r.before["mean_wait"]
     assert predicted < 0 and diff.mean() + half < 0
+
+
+@pytest.mark.parametrize("levers", [dict(shift=0.3), dict(kiosk_adoption=0.9),
+                                    dict(pause_cross_sell=True), dict(kiosks=0)])
+def test_predicted_change_inside_the_simulated_interval(ds: Dataset, levers: dict) -> None:
+    """A week of H01: the formulas' change in mean wait at the same counters lies inside the
+    simulator's paired 95% interval of that change (40 simulated weeks each)."""
+    r = evaluate(ds, "H01", _fc(ds, "H01", 7), **levers)
+    c = simulate_change(ds, "H01", r, replications=40)
+    change = c.loc["change"]
+    assert change["low"] <= change["predicted"] <= change["high"], c
+    assert c.loc["before", "low"] - 0.1 <= c.loc["before", "predicted"] <= c.loc["before", "high"] + 0.1
 
 
 def test_hall_without_kiosks_and_full_adoption(ds: Dataset) -> None:
@@ -104,11 +116,11 @@ def test_cli_on_every_sample_hall(ds: Dataset, sample_dir: Path, tmp_path: Path,
     assert "staff_hours" in capsys.readouterr().out
     assert main(["whatif", "--data", str(sample_dir), "--hall", "H06", "--days", "2",
                  "--shift", "0.2", "--next-day-share", "0.5", "--kiosk-search", "2",
-                 "--fast-lane", "--emergency", "--demand-factor", "1.2",
+                 "--fast-lane", "--emergency", "--demand-factor", "1.2", "--check",
                  "--replications", "5"]) == 0
     out = capsys.readouterr().out
     assert "kiosks: 0 now, recommended" in out and "fast lane" in out
-    assert "emergency counter" in out and "manager_hours" in out
+    assert "emergency counter" in out and "manager_hours" in out and "simulated" in out
     assert main(["whatif", "--data", str(sample_dir), "--hall", "H01", "--shift", "0.2",
                  "--shift-to", "21:00-22:00"]) == 2
     assert "the hall is open" in capsys.readouterr().err

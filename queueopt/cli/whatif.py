@@ -9,7 +9,7 @@ from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
 from queueopt.kiosks import kiosk_options
 from queueopt.peak_policies import compare_fast_lane, emergency_counter
-from queueopt.whatif import evaluate
+from queueopt.whatif import evaluate, simulate_change
 
 
 def _window(text: str) -> tuple[int, int]:
@@ -53,6 +53,8 @@ def register(sub: Any) -> None:
     p.add_argument("--demand-factor", type=float, default=1.0,
                    help="simulate a busier (>1) or quieter day than forecast at the planned "
                         "staffing (fast lane and emergency counter)")
+    p.add_argument("--check", action="store_true",
+                   help="check the change in mean wait by simulation (at the same counters)")
     p.add_argument("--replications", type=int, default=30,
                    help="simulated weeks per scenario (fast lane and emergency counter)")
     p.set_defaults(func=run)
@@ -68,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
     fmt = {"float_format": lambda v: f"{v:.2f}"}
     print(f"hall {args.hall}, next {args.days} days (waits in minutes at the same staffing)")
     print(res.to_frame().to_string(**fmt))
+    if args.check:
+        chk = simulate_change(ds, args.hall, res, replications=args.replications)
+        print(f"\nchange in mean counter wait, formulas vs simulation ({args.replications} weeks; "
+              "low/high = 95% interval, paired)")
+        print(chk.to_string(**fmt))
     if args.kiosk_search is not None:
         plan = kiosk_options(ds, args.hall, fc, max_extra=args.kiosk_search)
         print(f"\nkiosks: {plan.current} now, recommended {plan.recommended} ({plan.reason}); "
