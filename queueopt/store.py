@@ -1,11 +1,16 @@
-"""Saved work: scenarios and published rosters, versioned, in SQLite.
+"""Saved work: scenarios and published rosters, versioned, in SQLite or a shared PostgreSQL.
 
 Every save creates a new version; nothing is overwritten or deleted. Saving
 names the version it started from (``base_version``); when someone else saved
 a newer version in the meantime, :class:`ConflictError` is raised instead of
 silently overwriting their work (optimistic concurrency, as in HTTP's
-``If-Match``). The database path comes from the argument, else the
-``QUEUEOPT_DB`` environment variable, else ``~/.queueopt/queueopt.sqlite``.
+``If-Match``); the table's primary key (kind, name, version) makes two
+simultaneous saves of the same version impossible in either database.
+
+The database comes from the argument, else the ``QUEUEOPT_DB`` environment
+variable, else ``~/.queueopt/queueopt.sqlite``: a file path for SQLite, or a
+``postgresql://user:password@host:port/dbname`` URL for a PostgreSQL server
+shared by a region's managers (``pip install "queueopt[postgres]"``, psycopg 3).
 """
 
 from __future__ import annotations
@@ -59,14 +64,33 @@ class Saved:
     payload: dict[str, Any]
 
 
-def default_path() -> Path:
-    """``QUEUEOPT_DB`` or ``~/.queueopt/queueopt.sqlite``."""
+def default_path() -> Path | str:
+    """``QUEUEOPT_DB`` (a path or a ``postgresql://`` URL) or ``~/.queueopt/queueopt.sqlite``."""
     env = os.environ.get("QUEUEOPT_DB")
+    if env and is_url(env):
+        return env
     return Path(env) if env else Path.home() / ".queueopt" / "queueopt.sqlite"
 
 
+def is_url(location: str | Path) -> bool:
+    """True for a PostgreSQL URL (``postgresql://`` or ``postgres://``)."""
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
 class Store:
-    """Versioned storage of scenarios and rosters in one SQLite file.
+    """Versioned storage of scenarios and rosters: one SQLite file or a PostgreSQL database.
+
+    Parameters
+    ----------
+    path:
+        A SQLite file (created with its folder when missing) or a
+        ``postgresql://`` URL; default :func:`default_path`.
+
+    Raises
+    ------
+    ValueError
+        A PostgreSQL URL without psycopg installed, or a server that cannot
+        be reached (the message names the URL without its password).
 
     >>> import tempfile, pathlib
     >>> s = Store(pathlib.Path(tempfile.mkdtemp()) / "t.sqlite")
@@ -75,13 +99,44 @@ class Store:
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        location = path if path else default_path()
+        self.url: str | None = str(location) if is_url(location) else None
+        self.path: Path | None = None if self.url else Path(location)
+        if self.url:
+            try:
+                import psycopg  # noqa: F401
+            except ImportError:
+                raise ValueError(f"{_redact(self.url)}: a PostgreSQL database needs psycopg "
+                                 '(pip install "queueopt[postgres]")') from None
+        else:
+            assert self.path is not None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
-            con.executescript(_SCHEMA)
+            if self.url:
+                con.execute(_SCHEMA)
+            else:
+                con.executescript(_SCHEMA)
+
+    @property
+    def location(self) -> str:
+        """Where the work is saved (a file path, or the URL without its password)."""
+        return _redact(self.url) if self.url else str(self.path)
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _connect(self) -> Iterator[Any]:
+        if self.url:
+            import psycopg
+
+            try:
+                con = psycopg.connect(self.url, autocommit=True, connect_timeout=15)
+            except psycopg.Error as err:
+                raise ValueError(f"cannot reach the database {_redact(self.url)}: "
+                                 f"{str(err).strip()}") from None
+            try:
+                yield _Postgres(con)
+            finally:
+                con.close()
+            return
         con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             con.execute("PRAGMA journal_mode=WAL")
@@ -152,10 +207,48 @@ class Store:
                 con.execute("INSERT INTO saved VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (kind, name, version, now, author, note, text))
                 con.execute("COMMIT")
-            except BaseException:
+            except BaseException as err:
                 con.execute("ROLLBACK")
+                if _duplicate(err):  # another session inserted this version first
+                    newest = self.latest(kind, name)
+                    raise ConflictError(kind, name, base_version,
+                                        newest.version if newest else 0,
+                                        newest.author if newest else "?") from None
                 raise
         return Saved(kind, name, version, now, author, note, json.loads(text))
+
+
+class _Postgres:
+    """The few sqlite3 connection calls the store makes, on a psycopg connection."""
+
+    def __init__(self, con: Any) -> None:
+        self._con = con
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        if sql == "BEGIN IMMEDIATE":
+            sql = "BEGIN"
+        return self._con.execute(sql.replace("?", "%s"), params)
+
+
+def _duplicate(err: BaseException) -> bool:
+    """Was ``err`` a primary-key violation (SQLite or PostgreSQL)?"""
+    if isinstance(err, sqlite3.IntegrityError):
+        return True
+    return type(err).__name__ == "UniqueViolation"
+
+
+def _redact(url: str | None) -> str:
+    """The URL without its password."""
+    if not url:
+        return ""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _row(row: tuple[Any, ...]) -> Saved:
