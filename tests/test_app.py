@@ -130,3 +130,12 @@ def test_region_page_ranks_halls_for_one_more_kiosk() -> None:
     assert not at.exception
     ranking = at.dataframe[-1].value
     assert len(ranking) == 12 and ranking["rank"].tolist() == list(range(1, 13))
+
+
+def test_unreachable_shared_database_is_a_message_not_a_traceback(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUEUEOPT_DB", "postgresql://manager:secret@127.0.0.1:9/queueopt")
+    at = _app("H12")
+    at.switch_page("queueopt/ui/nudges_page.py").run()
+    assert not at.exception
+    assert any("Saved work is unavailable" in e.value and "secret" not in e.value for e in at.error)

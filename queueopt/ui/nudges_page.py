@@ -82,9 +82,9 @@ p2.download_button("Poster (PNG)", files["png"], f"poster_{hall_id}.png", "image
                    on_click="ignore")
 
 st.subheader("Save this scenario / 保存方案")
-from queueopt.store import ConflictError, Store  # noqa: E402  (page code runs top to bottom)
+from queueopt.store import ConflictError  # noqa: E402  (page code runs top to bottom)
 
-store = Store()
+store = state.store()
 scenario_name = st.text_input("Scenario name", value=f"{hall_id} what-if", key="scenario_name")
 latest = store.latest("scenario", scenario_name)
 base_key = f"scenario_base_{scenario_name}"

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from queueopt.pipeline import week_grid, write_roster_excel
-from queueopt.store import ConflictError, Store
+from queueopt.store import ConflictError
 from queueopt.ui import cache, state
 from queueopt.ui.i18n import t
 
@@ -88,7 +88,7 @@ d2.download_button(t("download_xlsx"), buf.getvalue(), f"roster_{hall_id}_{start
 with st.expander(t("week_view")):
     st.table(week_grid(plan.schedule.shifts, plan.week))
 
-store = Store()
+store = state.store()
 name = f"{hall_id} {start}"
 latest = store.latest("roster", name)
 base_key = f"base_{name}"

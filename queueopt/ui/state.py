@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from queueopt.store import Store
 from queueopt.ui import cache
 from queueopt.ui.i18n import t
 
@@ -51,3 +52,13 @@ def hall() -> str:
         info = cache.halls_table(data_dir(), cache.signature(data_dir()))
         st.session_state["hall"] = str(info["hall_id"].iloc[0])
     return str(st.session_state["hall"])
+
+
+def store() -> Store:
+    """The saved-work database (``QUEUEOPT_DB``); a clear message and a stop if it is unreachable."""
+    try:
+        return Store()
+    except ValueError as err:
+        st.error(f"Saved work is unavailable: {err}")
+        st.stop()
+        raise  # st.stop() raises; this line is for type checkers
