@@ -1,9 +1,12 @@
-"""Footfall forecasts per hall and interval, with over-dispersed prediction intervals.
+"""Footfall forecasts per hall and interval, with calibrated prediction intervals.
 
-The model splits a hall's arrivals into a **daily total** and an **intraday
-profile**, the standard decomposition for call-centre and branch arrivals
-(Weinberg, Brown and Stroud, JASA 2007; Ibrahim et al., "Modeling and
-forecasting call center arrivals", 2016):
+The forecast combines two components, the mix chosen per hall by a rolling-
+origin validation on the hall's own recent weeks:
+
+**Structural** (``S``): the standard split of arrivals into a *daily total*
+and an *intraday profile* for call-centre and branch arrivals (Weinberg,
+Brown and Stroud, JASA 2007; Ibrahim et al., "Modeling and forecasting call
+center arrivals", 2016):
 
 * daily total: a robust, recency-weighted log-linear regression on
   day-of-week, the day of month (month-end ramp from day 21, the first days
@@ -13,16 +16,50 @@ forecasting call center arrivals", 2016):
   is followed within a couple of weeks. Huber weights (IRLS) make it robust
   to outlier days; missing days simply drop out.
 * intraday profile: the share of the day in each time-of-day slot, per day
-  group (Monday-Friday and make-up days, Saturday, Sunday, holiday), a
-  recency-weighted mean of the daily shares.
-* intervals: counts are negative binomial. The intraday dispersion ``k`` is
-  estimated per hall from in-sample interval counts given their day's total;
-  the daily-total forecast error adds its log-scale variance (from the
-  model's own residuals, growing with the horizon). The 80% interval is the
-  10% and 90% quantiles of that negative binomial.
+  group (each weekday, holiday; a make-up day counts as a Monday), a
+  recency-weighted mean of the daily shares shrunk towards the pooled
+  working-day or weekend profile.
+
+**Recent same weekday** (``R``): the counts of the same weekday and slot
+one to four weeks earlier, weighted ``rho**(weeks - 1)`` (``rho`` = 0.05:
+last week's counts unless that day was unusual; 1: the mean of four weeks),
+optionally each rescaled by the regression's calendar ratio
+``exp((x_target - x_then) . beta)`` (month-end, first days of the month,
+trend). A day of another day group (a holiday, a make-up day) does not
+count, and every day counts with its Tukey bisquare weight in the daily
+regression (0 beyond 4.685 robust standard deviations: the day after a
+holiday, a one-off closure); where no such day exists ``R = S``. A
+schedule-driven series (a timetable that repeats week after week) is
+followed exactly by ``R``; noisy footfall is smoothed by ``S``.
+
+**Combination chosen by validation** (Bates and Granger, 1969; Hyndman and
+Athanasopoulos, *FPP3* ch. 13.4): the mean is ``a S + (1 - a) R``. At up to
+``validation_weeks`` (default 6) inner origins one, two, ... weeks before the
+end of the hall's history (each with at least four weeks of history before
+it) the hall is refitted on the history up to that origin and forecast 7 days
+ahead; the weight ``a`` (0, 0.1, ..., 1) and the variant of ``R`` (``rho``
+0.05, 0.3 or 1, calendar ratio on or off) with the smallest WAPE over those
+inner folds are used. In that WAPE each day counts with its bisquare weight
+in the full history's regression, so a one-off day does not decide the model.
+Without an inner fold (less than five weeks of history) the forecast is ``S``.
+
+**Intervals**: counts are negative binomial with
+``Var = mu + c mu^2 (1/k + e^{sigma_h^2} - 1)``: ``k`` is the intraday
+over-dispersion of the counts given their day's total (in-sample), ``sigma_h``
+the daily-total error (the regression's residuals, growing 5% a day with the
+horizon ``h``). The width is calibrated on the inner folds' *out-of-sample*
+counts (split-conformal style): from the candidates, narrowest first, ``s``
+times the half-widths of the Poisson interval (``s`` = 0.1 ... 0.9, for
+timetable-like counts that vary less than Poisson), Poisson (``c = 0``) and
+negative binomial with ``c`` = 1/64 ... 4, the narrowest whose inner coverage
+reaches the requested one (0.80) is used; ``c = 1`` without inner folds. The
+80% interval is the 10% and 90% quantiles (whole counts).
+
+A day group the history never shows open (e.g. no holiday with arrivals) is
+not forecast: the hall is taken to be closed then.
 
 Everything is in the history's own interval length (5, 15, 30 or 60 minutes,
-inferred from the timestamps).
+inferred from the timestamps); means are arrivals per interval.
 """
 
 from __future__ import annotations
@@ -34,19 +71,23 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from queueopt.calendar import HallCalendar
 from queueopt.io import ARRIVALS, HALL_ID, INTERVAL_START, infer_interval_minutes
 from queueopt.model import Hall
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 #: Day groups of the intraday profile.
 DAY_GROUPS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday")
 _PARENT: dict[str, str] = {"mon": "workday", "tue": "workday", "wed": "workday", "thu": "workday",
                            "fri": "workday", "sat": "weekend", "sun": "weekend",
                            "holiday": "holiday"}
+_PARENT_INDEX: IntArray = np.array([("workday", "weekend", "holiday").index(_PARENT[g])
+                                     for g in DAY_GROUPS])
 PROFILE_SHRINK_DAYS = 3.0
 """Pseudo-days of the pooled profile in each weekday's profile."""
 MIN_HISTORY_DAYS = 28
@@ -54,23 +95,52 @@ MIN_HISTORY_DAYS = 28
 HALF_LIFE_DAYS = 42.0
 """Recency weight of the daily regression: a day six weeks old counts half."""
 LEVEL_HALF_LIFE_DAYS = 7.0
+"""Half-life of the local level that follows recent changes."""
 PROFILE_HALF_LIFE_DAYS = 21.0
 """Recency weight of the intraday profile: schedules and habits drift within a season."""
-"""Half-life of the local level that follows recent changes."""
+RECENT_WEEKS = 4
+"""Same weekdays (weeks back) in the recent component ``R``."""
+RECENT_VARIANTS: tuple[tuple[float, bool], ...] = (
+    (0.05, True), (0.3, True), (1.0, True), (0.05, False), (0.3, False), (1.0, False))
+"""Candidate recent components ``(rho, calendar ratio on)`` (chosen by validation):
+``rho`` weighs one week older (0.05: last week's counts unless that day was
+unusual; 1: the mean of four weeks)."""
+COMBINATION_WEIGHTS: FloatArray = np.linspace(0.0, 1.0, 11)
+"""Candidate weights ``a`` of the structural component (chosen by validation)."""
+DISPERSION_SCALES: FloatArray = np.concatenate([[0.0], np.geomspace(1 / 64, 4.0, 17)])
+"""Candidate calibration factors ``c`` of the negative-binomial excess variance."""
+WIDTH_SHRINKS: FloatArray = np.linspace(0.1, 0.9, 9)
+"""Candidate factors ``s`` of the Poisson interval's half-widths (under-dispersed counts)."""
+VALIDATION_WEEKS = 6
+"""Inner rolling origins (weeks) of the per-hall validation."""
 
 
 @dataclass(frozen=True, slots=True)
-class _HallModel:
-    coef: FloatArray
-    level: float
-    sigma_day: float
-    k_intraday: float
-    profiles: dict[str, FloatArray]
-    slots: dict[str, FloatArray]
-    interval: int
-    last_day: dt.date
+class _HallData:
+    """One hall's history on a dense day x slot grid (day 0 = first day)."""
+
+    counts: FloatArray      # (D, S) arrivals per interval; 0 where no row
+    seen: BoolArray         # (D, S) the interval has a row in the history
+    minutes: IntArray       # (S,) slot start, minutes after midnight
+    x: FloatArray           # (D + H, 12) regression features, days 0 .. D + H - 1
+    group: IntArray         # (D + H,) day group index into DAY_GROUPS
+    kinds: list[str]        # (D + H) day kinds (calendar)
+    hours: BoolArray | None  # (8, S) slots of the published hours per group, if known
+    interval: int           # minutes
     first_day: dt.date
-    warning: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    """The structural model fitted on days ``0 .. origin`` of a hall."""
+
+    origin: int             # last training day (index)
+    coef: FloatArray        # (12,) log daily total regression
+    level: float            # local level (log scale)
+    sigma_day: float        # daily-total error (log scale)
+    k_intraday: float       # intraday negative-binomial size
+    profile: FloatArray     # (8, S) share of the day per slot; NaN = not forecast
+    robust: FloatArray      # (origin + 1,) weight of each day as a recent example (0..1)
 
 
 def _day_group(day: dt.date, kind: str) -> str:
@@ -82,24 +152,32 @@ def _day_group(day: dt.date, kind: str) -> str:
 
 
 def _design(days: list[dt.date], kinds: list[str], origin: dt.date) -> FloatArray:
-    """Regression features of the daily log-total (one row per day)."""
+    """Regression features of the daily log-total (one row per day; trend in years)."""
     n = len(days)
     x = np.zeros((n, 12))
-    for i, (d, k) in enumerate(zip(days, kinds)):
-        x[i, 0] = 1.0
-        dow = 0 if k == "makeup" else d.weekday()  # a make-up day works like a Monday-Friday
-        if k != "holiday" and dow > 0:
-            x[i, dow] = 1.0  # columns 1..6: Tue..Sun vs Monday
-        x[i, 7] = 1.0 if k == "holiday" else 0.0
-        x[i, 8] = 1.0 if d.day >= 21 else 0.0
-        x[i, 9] = max(d.day - 21, 0) / 10.0
-        x[i, 10] = 1.0 if d.day <= 3 else 0.0
-        x[i, 11] = (d - origin).days / 365.0
+    if n == 0:
+        return x
+    weekday = np.array([d.weekday() for d in days])
+    dom = np.array([d.day for d in days], dtype=float)
+    kind = np.array(kinds)
+    holiday = kind == "holiday"
+    dow = np.where(kind == "makeup", 0, weekday)  # a make-up day works like a Monday-Friday
+    x[:, 0] = 1.0
+    rows = np.flatnonzero(~holiday & (dow > 0))
+    x[rows, dow[rows]] = 1.0  # columns 1..6: Tue..Sun vs Monday
+    x[:, 7] = holiday
+    x[:, 8] = dom >= 21
+    x[:, 9] = np.maximum(dom - 21, 0) / 10.0
+    x[:, 10] = dom <= 3
+    x[:, 11] = np.array([(d - origin).days for d in days]) / 365.0
     return x
 
 
 def _fit_daily(y: FloatArray, x: FloatArray, age: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Huber-weighted, recency-weighted least squares of the log daily totals."""
+    """Huber-weighted, recency-weighted least squares of the log daily totals.
+
+    Returns the coefficients and the residuals (log scale).
+    """
     w_time = 0.5 ** (age / HALF_LIFE_DAYS)
     # weak ridge prior keeps unseen effects (e.g. no holiday in history) near zero,
     # and the holiday effect near a typical -0.3 (a third fewer visitors)
@@ -109,6 +187,7 @@ def _fit_daily(y: FloatArray, x: FloatArray, age: FloatArray) -> tuple[FloatArra
     ridge[0] = 0.0
     ridge[11] = 0.05
     w = w_time.copy()
+    huber = np.ones_like(y)
     coef = np.zeros(x.shape[1])
     for _ in range(4):
         xtw = x.T * w
@@ -118,113 +197,299 @@ def _fit_daily(y: FloatArray, x: FloatArray, age: FloatArray) -> tuple[FloatArra
         r = y - x @ coef
         scale = 1.4826 * np.median(np.abs(r - np.median(r))) + 1e-6
         u = np.abs(r) / (1.345 * scale)
-        w = w_time * np.where(u <= 1, 1.0, 1.0 / np.maximum(u, 1e-12))
+        huber = np.where(u <= 1, 1.0, 1.0 / np.maximum(u, 1e-12))
+        w = w_time * huber
     return coef, y - x @ coef
 
 
-def _fit_hall(part: pd.DataFrame, calendar: HallCalendar, hall: Hall | None) -> _HallModel:
-    t = part[INTERVAL_START]
-    interval = infer_interval_minutes(t)
-    day = t.dt.normalize()
-    slot = ((t - day).dt.total_seconds() // 60).astype(int).to_numpy()
-    counts = part[ARRIVALS].to_numpy(dtype=float)
-    days_idx, day_of_row = np.unique(day.to_numpy(), return_inverse=True)
-    totals = np.bincount(day_of_row, weights=counts)
-    dates = [pd.Timestamp(d).date() for d in days_idx]
-    kinds = calendar.day_kinds(dates)
-    open_day = totals > 0
-    first_day, last_day = dates[0], dates[-1]
-    n_days = int(open_day.sum())
-    warning = ""
-    if n_days < 7:
-        raise ValueError(
-            f"hall {part[HALL_ID].iloc[0]}: only {n_days} open days of history; "
-            "at least 7 are needed to forecast")
-    if (last_day - first_day).days + 1 < MIN_HISTORY_DAYS:
-        warning = (f"only {(last_day - first_day).days + 1} days of history (< {MIN_HISTORY_DAYS}):"
-                   " day-of-week and month-end effects are shrunk towards zero")
-    x = _design(dates, kinds, last_day)[open_day]
-    y = np.log(totals[open_day])
-    age = np.array([(last_day - d).days for d in dates], dtype=float)[open_day]
-    coef, resid = _fit_daily(y, x, age)
+def _profile_of(num: FloatArray, den: FloatArray, ndays: FloatArray, nseen: FloatArray
+                ) -> tuple[FloatArray, BoolArray]:
+    """Weighted mean shares (groups x slots) and which slots are kept.
+
+    A slot is kept when it has a row on at least 30% of the group's days.
+    """
+    own = num / np.where(den > 0, den, 1.0)[:, None]
+    ok = (nseen > 0) & (nseen >= 0.3 * ndays[:, None])
+    return own, ok
+
+
+def _fit(data: _HallData, origin: int) -> _Fit:
+    """Fit the structural model on days ``0 .. origin`` (inclusive) of ``data``."""
+    cnt = data.counts[:origin + 1]
+    seen = data.seen[:origin + 1]
+    totals = cnt.sum(axis=1)
+    idx = np.flatnonzero(totals > 0)
+    age = (origin - idx).astype(float)  # days
+    coef, resid = _fit_daily(np.log(totals[idx]), data.x[idx], age)
     # local level: recent residuals, exponentially weighted
     lw = 0.5 ** (age / LEVEL_HALF_LIFE_DAYS)
-    level = float(np.sum(lw * resid) / np.sum(lw)) if len(resid) else 0.0
+    level = float(np.sum(lw * resid) / np.sum(lw))
     # one-step-ahead-like error of the daily total: residual spread after the level
     sigma_day = float(np.sqrt(np.average((resid - level) ** 2, weights=lw + 0.2)))
+    # how typical each day is of its day group: Tukey's bisquare weight of its residual
+    # about its group's median residual (the ridge prior may leave a group off by a
+    # little, which on a near-deterministic timetable is many standard deviations)
+    group = data.group[idx]
+    onehot = (group[:, None] == np.arange(len(DAY_GROUPS))).astype(bool)
+    centre = np.array([np.median(resid[onehot[:, g]]) if onehot[:, g].any() else 0.0
+                       for g in range(len(DAY_GROUPS))])
+    dev = resid - centre[group]
+    scale = 1.4826 * np.median(np.abs(dev)) + 1e-6
+    robust = np.zeros(origin + 1)  # a closed or missing day is no example at all
+    robust[idx] = np.clip(1.0 - (dev / (4.685 * scale)) ** 2, 0.0, None) ** 2
     # intraday profiles per weekday (and holiday), shrunk towards the pooled
     # working-day or weekend profile: a weekday seen few times borrows from its group
-    groups = np.array([_day_group(d, k) for d, k in zip(dates, kinds)])
-    share = counts / np.where(totals[day_of_row] > 0, totals[day_of_row], 1.0)
-    age_all = np.array([(last_day - d).days for d in dates], dtype=float)
-    w_day = 0.5 ** (age_all / PROFILE_HALF_LIFE_DAYS)
-    rows = open_day[day_of_row]
-    frame = pd.DataFrame({"day": day_of_row[rows], "slot": slot[rows], "share": share[rows],
-                          "w": w_day[day_of_row[rows]], "group": groups[day_of_row[rows]]})
-    frame["parent"] = frame["group"].map(_PARENT)
-    frame["ws"] = frame["w"] * frame["share"]
-
-    def profile(key: str) -> tuple[pd.Series, pd.Series]:
-        days = frame.drop_duplicates("day")
-        den = days.groupby(key)["w"].sum()
-        n_days = days.groupby(key).size()
-        agg = frame.groupby([key, "slot"]).agg(num=("ws", "sum"), seen=("day", "nunique"))
-        g_index = agg.index.get_level_values(0)
-        agg = agg[agg["seen"].to_numpy() >= 0.3 * n_days.reindex(g_index).to_numpy()]
-        prof = agg["num"] / den.reindex(agg.index.get_level_values(0)).to_numpy()
-        return prof, n_days
-
-    own, n_own = profile("group")
-    pooled, _ = profile("parent")
-    profiles: dict[str, FloatArray] = {}
-    slots: dict[str, FloatArray] = {}
-    for g in own.index.get_level_values(0).unique():
-        p_own = own.loc[g]
-        parent = pooled.loc[_PARENT[g]].reindex(p_own.index).fillna(p_own)
-        n = float(n_own[g])
-        prof = ((n * p_own + PROFILE_SHRINK_DAYS * parent) / (n + PROFILE_SHRINK_DAYS)).to_numpy()
-        profiles[str(g)] = prof / prof.sum() if prof.sum() > 0 else prof
-        slots[str(g)] = p_own.index.to_numpy(dtype=float)
-    if hall is not None:
-        slots, profiles = _apply_hall_hours(hall, slots, profiles, interval)
+    share = cnt[idx] / totals[idx, None]
+    w = 0.5 ** (age / PROFILE_HALF_LIFE_DAYS)
+    onehot = (data.group[idx][:, None] == np.arange(len(DAY_GROUPS))).astype(float)
+    den = onehot.T @ w
+    num = onehot.T @ (w[:, None] * share)
+    ndays = onehot.sum(axis=0)
+    nseen = onehot.T @ seen[idx].astype(float)
+    parent = (_PARENT_INDEX[None, :] == np.arange(3)[:, None]).astype(float)
+    own, ok_own = _profile_of(num, den, ndays, nseen)
+    pooled, ok_pooled = _profile_of(parent @ num, parent @ den, parent @ ndays, parent @ nseen)
+    par = np.where(ok_pooled[_PARENT_INDEX], pooled[_PARENT_INDEX], own)
+    n = ndays[:, None]
+    prof = np.where(ok_own, (n * own + PROFILE_SHRINK_DAYS * par) / (n + PROFILE_SHRINK_DAYS),
+                    np.nan)
+    tot = np.nansum(prof, axis=1, keepdims=True)
+    prof = np.where(tot > 0, prof / np.where(tot > 0, tot, 1.0), prof)
+    if data.hours is not None:
+        prof = _apply_hall_hours(data.hours, prof)
     # intraday over-dispersion k from counts given their day's total
-    lookup = pd.Series({(g, int(sl)): p for g in profiles for sl, p in zip(slots[g], profiles[g])})
-    keys = pd.MultiIndex.from_arrays([groups[day_of_row], slot])
-    mu = totals[day_of_row] * lookup.reindex(keys).fillna(0.0).to_numpy()
-    good = mu > 0
-    excess = np.sum((counts[good] - mu[good]) ** 2 - mu[good])
+    mu = totals[:, None] * np.nan_to_num(prof[data.group[:origin + 1]], nan=0.0)
+    good = (mu > 0) & seen
+    excess = float(np.sum((cnt[good] - mu[good]) ** 2 - mu[good]))
     k = float(np.sum(mu[good] ** 2) / excess) if excess > 0 else 1e6
-    return _HallModel(coef=coef, level=level, sigma_day=max(sigma_day, 0.02),
-                      k_intraday=float(np.clip(k, 0.5, 1e6)), profiles=profiles, slots=slots,
-                      interval=interval, last_day=last_day, first_day=first_day, warning=warning)
+    return _Fit(origin=origin, coef=coef, level=level, sigma_day=max(sigma_day, 0.02),
+                k_intraday=float(np.clip(k, 0.5, 1e6)), profile=prof, robust=robust)
 
 
-def _apply_hall_hours(hall: Hall, slots: dict[str, FloatArray], profiles: dict[str, FloatArray],
-                      interval: int) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
-    """Restrict (or extend, flat) each group's profile to the hall's published hours."""
-    hours = {g: hall.hours[i] for i, g in enumerate(DAY_GROUPS[:7])}
-    hours["holiday"] = hall.holiday_hours
-    out_s: dict[str, FloatArray] = {}
-    out_p: dict[str, FloatArray] = {}
-    for g, h in hours.items():
-        if not h.is_open:
+def _apply_hall_hours(hours: BoolArray, prof: FloatArray) -> FloatArray:
+    """Restrict (or extend, flat) each group's profile to the hall's published hours.
+
+    ``hours`` (groups x slots) marks the slots of the published hours; a group
+    never seen open borrows Monday's (or the first known) profile, and a slot
+    outside the learnt hours gets the smallest learnt share.
+    """
+    known = np.flatnonzero(np.isfinite(prof).any(axis=1))
+    out = np.full_like(prof, np.nan)
+    if len(known) == 0:
+        return out
+    for g in range(len(DAY_GROUPS)):
+        if not hours[g].any():
             continue
-        first = -(-h.open_minute // interval) * interval
-        grid = np.arange(first, h.close_minute, interval, dtype=float)
-        src_g = g if g in profiles else ("mon" if "mon" in profiles else next(iter(profiles)))
-        lookup = dict(zip(slots[src_g].astype(int), profiles[src_g]))
-        prof = np.array([lookup.get(int(s), np.nan) for s in grid])
-        fill = np.nanmin(prof) if np.isfinite(prof).any() else 1.0
-        prof = np.where(np.isfinite(prof), prof, fill)
-        out_s[g] = grid
-        out_p[g] = prof / prof.sum()
-    return out_s, out_p
+        src = g if g in known else (0 if 0 in known else int(known[0]))
+        p = np.where(hours[g], prof[src], np.nan)
+        fill = np.nanmin(p) if np.isfinite(p).any() else 1.0
+        p = np.where(hours[g] & ~np.isfinite(p), fill, p)
+        out[g] = p / np.nansum(p)
+    return out
+
+
+def _structural(data: _HallData, fit: _Fit, target: IntArray) -> tuple[FloatArray, FloatArray]:
+    """Mean per target day and slot (NaN = not forecast) and each day's excess dispersion.
+
+    The excess dispersion ``phi`` is ``1/k + e^{sigma_h^2} - 1`` (Var = mu + phi mu^2).
+    """
+    h = target - fit.origin  # horizon in days, 1 = the day after the origin
+    # forecast error of the day's total grows slowly with the horizon
+    sigma = fit.sigma_day * np.sqrt(1.0 + 0.05 * (h - 1))
+    total = np.exp(data.x[target] @ fit.coef + fit.level + 0.5 * sigma ** 2)
+    mean = total[:, None] * fit.profile[data.group[target]]
+    return mean, 1.0 / fit.k_intraday + np.expm1(sigma ** 2)
+
+
+def _recent(data: _HallData, fit: _Fit, target: IntArray, structural: FloatArray) -> FloatArray:
+    """The recent same-weekday component for each of ``RECENT_VARIANTS`` (variant x day x slot).
+
+    The same weekday 1..4 weeks before (counted from the last week of the
+    history when the horizon is longer than a week), weighted ``rho**m``, times
+    the bisquare weight of that day (0 for a closed, missing or outlier day)
+    and 0 when its day group differs; with the calendar ratio on, each is
+    rescaled to the target day by ``exp((x_target - x_then) . beta)``. Falls
+    back to ``structural`` where no such day exists. Arrivals per interval.
+    """
+    rho = np.array([v[0] for v in RECENT_VARIANTS])[:, None]
+    use_ratio = np.array([v[1] for v in RECENT_VARIANTS])[:, None]
+    n_v = len(RECENT_VARIANTS)
+    n_t, n_s = structural.shape
+    acc = np.zeros((n_v, n_t, n_s))
+    wsum = np.zeros((n_v, n_t))
+    seen_w = np.zeros((n_v, n_t, n_s))
+    first_lag = -(-(target - fit.origin) // 7)  # weeks back to the first day in the history
+    for m in range(RECENT_WEEKS):
+        lag = target - 7 * (first_lag + m)
+        ok = lag >= 0
+        lag_c = np.where(ok, lag, 0)
+        gate = np.where(ok & (data.group[lag_c] == data.group[target]), fit.robust[lag_c], 0.0)
+        ratio = np.exp((data.x[target] - data.x[lag_c]) @ fit.coef)
+        wt = rho ** m * gate[None, :]  # (variant, day)
+        scaled = wt * np.where(use_ratio, ratio[None, :], 1.0)
+        acc += scaled[:, :, None] * data.counts[lag_c][None]
+        wsum += wt
+        seen_w += wt[:, :, None] * data.seen[lag_c][None]
+    have = (wsum[:, :, None] > 0) & (seen_w > 0)
+    recent = acc / np.where(wsum > 0, wsum, 1.0)[:, :, None]
+    return np.where(have, recent, structural[None])
+
+
+def _inside(y: FloatArray, mean: FloatArray, phi: FloatArray | float, alpha: float) -> BoolArray:
+    """Whether count ``y`` lies in the central interval of NB(mean, Var = mean + phi mean^2).
+
+    ``y >= ppf(alpha)`` iff ``cdf(y) >= alpha``; ``y <= ppf(1 - alpha)`` iff
+    ``cdf(y - 1) < 1 - alpha``. ``phi`` is all positive, or 0 for Poisson.
+    """
+    mean = np.maximum(mean, 1e-12)
+    if np.all(np.asarray(phi) <= 0):
+        def cdf(k: FloatArray) -> FloatArray:
+            return special.gammaincc(np.floor(k) + 1, mean)
+    else:
+        n = 1.0 / np.asarray(phi)
+        p = n / (n + mean)
+
+        def cdf(k: FloatArray) -> FloatArray:
+            return special.betainc(n, np.floor(k) + 1, p)
+
+    cdf_y = cdf(y)
+    cdf_ym1 = np.where(y >= 1, cdf(np.maximum(y - 1, 0)), 0.0)
+    return (cdf_y >= alpha) & (cdf_ym1 < 1 - alpha)
+
+
+def _shrink(mean: FloatArray, lo: FloatArray, hi: FloatArray, shrink: FloatArray | float
+            ) -> tuple[FloatArray, FloatArray]:
+    """Half-widths of the interval ``[lo, hi]`` around ``mean`` times ``shrink`` (<= 1).
+
+    The bounds stay whole counts and the interval keeps the count nearest the mean.
+    """
+    near = np.round(mean)
+    lo_s = np.minimum(np.ceil(mean - shrink * (mean - lo) - 1e-9), near)
+    hi_s = np.maximum(np.floor(mean + shrink * (hi - mean) + 1e-9), near)
+    return np.maximum(lo_s, 0.0), hi_s
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    """Per-hall choices from the inner validation."""
+
+    weight: float       # a: weight of the structural component
+    variant: int        # index into RECENT_VARIANTS
+    scale: float        # c: calibration factor of the excess dispersion
+    shrink: float       # s: factor of the interval's half-widths (1 unless under-dispersed)
+    folds: int          # inner folds used
+
+
+def _validate(data: _HallData, typical: FloatArray, weeks: int, alpha: float,
+              coverage: float) -> _Choice:
+    """Choose (a, variant) by inner rolling-origin WAPE, then (c, s) by inner coverage.
+
+    ``typical`` (per history day, 0..1) weighs each inner target day in the
+    WAPE: a day the full history shows to be an outlier (a one-off closure,
+    the day after a holiday) does not decide the model. The coverage counts
+    every day.
+    """
+    n_days = data.counts.shape[0]
+    open_day = data.counts.sum(axis=1) > 0
+    ys: list[FloatArray] = []
+    ws: list[FloatArray] = []
+    ss: list[FloatArray] = []
+    rs: list[FloatArray] = []
+    phis: list[FloatArray] = []
+    for j in range(1, weeks + 1):
+        origin = n_days - 1 - 7 * j
+        if origin + 1 < MIN_HISTORY_DAYS or open_day[:origin + 1].sum() < 7:
+            break
+        fit = _fit(data, origin)
+        target = np.arange(origin + 1, origin + 8)
+        mean, phi = _structural(data, fit, target)
+        recent = _recent(data, fit, target, mean)
+        rows = data.seen[target] & np.isfinite(mean)
+        ys.append(data.counts[target][rows])
+        ws.append(np.broadcast_to(typical[target][:, None], mean.shape)[rows])
+        ss.append(mean[rows])
+        rs.append(recent[:, rows])
+        phis.append(np.broadcast_to(phi[:, None], mean.shape)[rows])
+    if not ys or sum(len(y) for y in ys) == 0:
+        return _Choice(weight=1.0, variant=0, scale=1.0, shrink=1.0, folds=0)
+    y = np.concatenate(ys)
+    w = np.concatenate(ws)
+    s = np.concatenate(ss)
+    r = np.concatenate(rs, axis=1)
+    phi = np.concatenate(phis)
+    a = COMBINATION_WEIGHTS[::-1]  # ties go to the structural model
+    err = (w * np.abs(y - (a[None, :, None] * s + (1 - a)[None, :, None] * r[:, None, :]))
+           ).sum(axis=2)
+    i_v, i_a = np.unravel_index(int(np.argmin(err)), err.shape)
+    mean = a[i_a] * s + (1 - a[i_a]) * r[i_v]
+    # interval widths, narrowest first: shrunk Poisson, Poisson, then ever wider NB;
+    # the coverage grows along the list, so bisect for the narrowest one that covers at
+    # least the requested share (split-conformal style: the inner days are few and alike,
+    # so err on the wide side), else take the widest
+    n_s = len(WIDTH_SHRINKS)
+    poisson: list[tuple[FloatArray, FloatArray]] = []
+
+    def covers(i: int) -> bool:
+        if i >= n_s:
+            return bool(_inside(y, mean, DISPERSION_SCALES[i - n_s] * phi, alpha).mean()
+                        >= coverage)
+        if not poisson:
+            poisson.append(_nb_interval(mean, np.zeros_like(mean), alpha))
+        lo, hi = _shrink(mean, *poisson[0], WIDTH_SHRINKS[i])
+        return bool(((y >= lo) & (y <= hi)).mean() >= coverage)
+
+    lo_i, hi_i = 0, n_s + len(DISPERSION_SCALES) - 1
+    while lo_i < hi_i:  # first index that covers (the last one if none does)
+        mid = (lo_i + hi_i) // 2
+        if covers(mid):
+            hi_i = mid
+        else:
+            lo_i = mid + 1
+    best = lo_i
+    return _Choice(weight=float(a[i_a]), variant=int(i_v),
+                   scale=float(DISPERSION_SCALES[best - n_s]) if best >= n_s else 0.0,
+                   shrink=float(WIDTH_SHRINKS[best]) if best < n_s else 1.0, folds=len(ys))
+
+def _hours_mask(hall: Hall, minutes: IntArray) -> BoolArray:
+    """Slots (of ``minutes``) inside the hall's published hours, per day group."""
+    hours = [*hall.hours[:7], hall.holiday_hours]
+    return np.array([(minutes >= h.open_minute) & (minutes < h.close_minute) if h.is_open
+                     else np.zeros(len(minutes), dtype=bool) for h in hours])
+
+
+def _hall_data(minute: IntArray, counts: FloatArray, interval: int, hall: Hall | None,
+               cal_day0: int, cal_x: FloatArray, cal_group: IntArray, cal_kinds: list[str],
+               horizon_days: int) -> _HallData:
+    """Dense day x slot arrays of one hall; ``minute`` counts from 1970-01-01 00:00."""
+    day = minute // 1440
+    tod = minute - day * 1440
+    first = int(day.min())
+    grid = np.unique(tod)
+    if hall is not None:  # add the published hours' slots not in the history
+        extra = [np.arange(-(-h.open_minute // interval) * interval, h.close_minute, interval)
+                 for h in (*hall.hours[:7], hall.holiday_hours) if h.is_open]
+        grid = np.unique(np.concatenate([grid, *extra])).astype(np.int64)
+    n_days = int(day.max()) - first + 1
+    d = day - first
+    s = np.searchsorted(grid, tod)
+    dense = np.zeros((n_days, len(grid)))
+    np.add.at(dense, (d, s), counts)
+    seen = np.zeros((n_days, len(grid)), dtype=bool)
+    seen[d, s] = True
+    lo = first - cal_day0
+    hi = lo + n_days + horizon_days
+    return _HallData(counts=dense, seen=seen, minutes=grid, x=cal_x[lo:hi],
+                     group=cal_group[lo:hi], kinds=cal_kinds[lo:hi],
+                     hours=None if hall is None else _hours_mask(hall, grid),
+                     interval=interval,
+                     first_day=dt.date(1970, 1, 1) + dt.timedelta(days=first))
 
 
 def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
                       calendar: HallCalendar | None = None, country: str = "CN",
                       halls: Mapping[str, Hall] | None = None,
-                      coverage: float = 0.80) -> pd.DataFrame:
+                      coverage: float = 0.80,
+                      validation_weeks: int = VALIDATION_WEEKS) -> pd.DataFrame:
     """Forecast arrivals per interval for the ``horizon_days`` days after the history.
 
     Parameters
@@ -247,6 +512,11 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
     coverage:
         Central coverage of the prediction interval (0.80 gives ``lo80``,
         ``hi80``; the column names stay ``lo80``/``hi80``).
+    validation_weeks:
+        Inner rolling origins (one week apart, at the end of each hall's
+        history) that choose the combination of the structural and the
+        recent same-weekday component and calibrate the interval; 0 gives
+        the structural model with uncalibrated intervals.
 
     Returns
     -------
@@ -268,57 +538,100 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
     >>> f["interval_start"].dt.date.nunique(), bool((f["lo80"] <= f["hi80"]).all())
     (7, True)
     """
+    columns = [HALL_ID, INTERVAL_START, ARRIVALS, "lo80", "hi80", "day_kind", "warning"]
     missing = {HALL_ID, INTERVAL_START, ARRIVALS} - set(history.columns)
     if missing:
         raise ValueError(f"history is missing column(s) {sorted(missing)}")
     if horizon_days < 1:
         raise ValueError(f"horizon_days={horizon_days} must be >= 1")
-    hist = history[[HALL_ID, INTERVAL_START, ARRIVALS]].copy()
-    hist[INTERVAL_START] = pd.to_datetime(hist[INTERVAL_START])
-    if (hist[ARRIVALS] < 0).any():
+    if validation_weeks < 0:
+        raise ValueError(f"validation_weeks={validation_weeks} must be >= 0")
+    starts = pd.to_datetime(history[INTERVAL_START])
+    counts_all = history[ARRIVALS].to_numpy(dtype=float)
+    if (counts_all < 0).any():
         raise ValueError("history has negative arrivals")
+    if len(history) == 0:
+        return pd.DataFrame(columns=columns)
     cal = calendar or HallCalendar(country)
-    frames = []
     alpha = (1 - coverage) / 2
-    for hall_id, part in hist.groupby(HALL_ID, sort=True):
-        part = part.sort_values(INTERVAL_START)
-        model = _fit_hall(part, cal, None if halls is None else halls.get(str(hall_id)))
-        frames.append(_predict(str(hall_id), model, horizon_days, cal, alpha))
-    if not frames:
-        return pd.DataFrame(columns=[HALL_ID, INTERVAL_START, ARRIVALS, "lo80", "hi80",
-                                     "day_kind", "warning"])
-    return pd.concat(frames, ignore_index=True)
+    minute_all = starts.to_numpy().astype("datetime64[m]").astype(np.int64)
+    codes, names = pd.factorize(history[HALL_ID], sort=True)
+    order = np.lexsort((minute_all, codes))
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    # the calendar once for every hall: days from the first history day to the last forecast day
+    day0 = int(minute_all.min() // 1440)
+    day1 = int(minute_all.max() // 1440) + horizon_days
+    epoch = dt.date(1970, 1, 1)
+    cal_days = [epoch + dt.timedelta(days=k) for k in range(day0, day1 + 1)]
+    cal_kinds = cal.day_kinds(cal_days)
+    cal_x = _design(cal_days, cal_kinds, cal_days[-1])
+    cal_group = np.array([DAY_GROUPS.index(_day_group(d, k)) for d, k in zip(cal_days, cal_kinds)])
+    parts: dict[str, list[npt.NDArray[np.generic]]] = {
+        k: [] for k in ("hall", "minute", "mean", "phi", "shrink", "kind", "warning")}
+    for i, name in enumerate(names):
+        rows = order[bounds[i]:bounds[i + 1]]
+        minute = minute_all[rows]
+        interval = infer_interval_minutes(pd.Series(starts.iloc[rows].to_numpy()))
+        hall = None if halls is None else halls.get(str(name))
+        data = _hall_data(minute, counts_all[rows], interval, hall, day0, cal_x, cal_group,
+                          cal_kinds, horizon_days)
+        n_days = data.counts.shape[0]
+        open_days = int((data.counts.sum(axis=1) > 0).sum())
+        if open_days < 7:
+            raise ValueError(
+                f"hall {name}: only {open_days} open days of history; "
+                "at least 7 are needed to forecast")
+        warning = ""
+        if n_days < MIN_HISTORY_DAYS:
+            warning = (f"only {n_days} days of history (< {MIN_HISTORY_DAYS}):"
+                       " day-of-week and month-end effects are shrunk towards zero")
+        fit = _fit(data, n_days - 1)
+        choice = _validate(data, fit.robust, validation_weeks, alpha, coverage)
+        target = np.arange(n_days, n_days + horizon_days)
+        mean, phi = _structural(data, fit, target)
+        if choice.weight < 1.0:
+            recent = _recent(data, fit, target, mean)[choice.variant]
+            mean = choice.weight * mean + (1.0 - choice.weight) * recent
+        keep = np.isfinite(mean)
+        day_i, slot_i = np.nonzero(keep)
+        first = (data.first_day - epoch).days
+        parts["hall"].append(np.full(len(day_i), i))
+        parts["minute"].append((first + target[day_i]) * 1440 + data.minutes[slot_i])
+        parts["mean"].append(mean[keep])
+        parts["phi"].append(choice.scale * phi[day_i])
+        parts["shrink"].append(np.full(len(day_i), choice.shrink))
+        parts["kind"].append(np.asarray(data.kinds, dtype=object)[target[day_i]])
+        parts["warning"].append(np.full(len(day_i), warning, dtype=object))
+    if not any(len(p) for p in parts["mean"]):
+        return pd.DataFrame(columns=columns)
+    mean = np.concatenate(parts["mean"])
+    phi = np.concatenate(parts["phi"])
+    lo, hi = _nb_interval(mean, phi, alpha)
+    shrink = np.concatenate(parts["shrink"])
+    narrow = shrink < 1.0
+    lo[narrow], hi[narrow] = _shrink(mean[narrow], lo[narrow], hi[narrow], shrink[narrow])
+    when = np.concatenate(parts["minute"]).astype("datetime64[m]")
+    return pd.DataFrame({
+        HALL_ID: np.asarray([str(n) for n in names], dtype=object)[np.concatenate(parts["hall"])],
+        INTERVAL_START: pd.to_datetime(when).astype(starts.dtype),
+        ARRIVALS: mean, "lo80": lo, "hi80": hi,
+        "day_kind": np.concatenate(parts["kind"]), "warning": np.concatenate(parts["warning"])})
 
 
-def _predict(hall_id: str, model: _HallModel, horizon_days: int, cal: HallCalendar,
-             alpha: float) -> pd.DataFrame:
-    days = [model.last_day + dt.timedelta(days=k) for k in range(1, horizon_days + 1)]
-    kinds = cal.day_kinds(days)
-    x = _design(days, kinds, model.last_day)
-    log_total = x @ model.coef + model.level
-    rows = []
-    for i, (d, k) in enumerate(zip(days, kinds)):
-        g = _day_group(d, k)
-        if g not in model.profiles:
-            continue  # the hall does not open on this kind of day
-        # forecast error of the day's total grows slowly with the horizon
-        sigma = model.sigma_day * np.sqrt(1.0 + 0.05 * i)
-        total = np.exp(log_total[i] + 0.5 * sigma ** 2)
-        mean = total * model.profiles[g]
-        # negative binomial: Var = mu + mu^2 (1/k + (e^{sigma^2} - 1))
-        inv_k = 1.0 / model.k_intraday + np.expm1(sigma ** 2)
-        n_nb = 1.0 / inv_k
-        p_nb = n_nb / (n_nb + np.maximum(mean, 1e-12))
-        lo = stats.nbinom.ppf(alpha, n_nb, p_nb)
-        hi = stats.nbinom.ppf(1 - alpha, n_nb, p_nb)
-        start = pd.Timestamp(d) + pd.to_timedelta(model.slots[g], unit="min")
-        rows.append(pd.DataFrame({HALL_ID: hall_id, INTERVAL_START: start, ARRIVALS: mean,
-                                  "lo80": lo, "hi80": hi, "day_kind": k,
-                                  "warning": model.warning}))
-    if not rows:
-        return pd.DataFrame(columns=[HALL_ID, INTERVAL_START, ARRIVALS, "lo80", "hi80",
-                                     "day_kind", "warning"])
-    return pd.concat(rows, ignore_index=True)
+def _nb_interval(mean: FloatArray, phi: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray]:
+    """Quantiles ``alpha`` and ``1 - alpha`` of NB(mean, Var = mean + phi mean^2) (counts)."""
+    mean = np.maximum(mean, 1e-12)
+    lo = np.empty_like(mean)
+    hi = np.empty_like(mean)
+    pois = phi <= 0
+    lo[pois] = stats.poisson.ppf(alpha, mean[pois])
+    hi[pois] = stats.poisson.ppf(1 - alpha, mean[pois])
+    nb = ~pois
+    n = 1.0 / phi[nb]
+    p = n / (n + mean[nb])
+    lo[nb] = stats.nbinom.ppf(alpha, n, p)
+    hi[nb] = stats.nbinom.ppf(1 - alpha, n, p)
+    return lo, hi
 
 
 def forecast_mix(tickets: pd.DataFrame, intervals: pd.DataFrame, *,
