@@ -55,8 +55,11 @@ negative binomial with ``c`` = 1/64 ... 4, the narrowest whose inner coverage
 reaches the requested one (0.80) is used; ``c = 1`` without inner folds. The
 80% interval is the 10% and 90% quantiles (whole counts).
 
-A day group the history never shows open (e.g. no holiday with arrivals) is
-not forecast: the hall is taken to be closed then.
+A day group the history shows closed (e.g. holidays with no arrivals) is not
+forecast: the hall is taken to be closed then. A holiday when the history
+holds no holiday at all is forecast like the same weekday with the
+regression's holiday effect (a prior of a third fewer visitors), with a
+warning; published hours in ``halls.csv`` decide where given.
 
 Everything is in the history's own interval length (5, 15, 30 or 60 minutes,
 inferred from the timestamps); means are arrivals per interval.
@@ -141,6 +144,7 @@ class _Fit:
     k_intraday: float       # intraday negative-binomial size
     profile: FloatArray     # (8, S) share of the day per slot; NaN = not forecast
     robust: FloatArray      # (origin + 1,) weight of each day as a recent example (0..1)
+    holiday_unseen: bool = False  # no holiday in the history at all (neither open nor closed)
 
 
 def _day_group(day: dt.date, kind: str) -> str:
@@ -262,8 +266,14 @@ def _fit(data: _HallData, origin: int) -> _Fit:
     good = (mu > 0) & seen
     excess = float(np.sum((cnt[good] - mu[good]) ** 2 - mu[good]))
     k = float(np.sum(mu[good] ** 2) / excess) if excess > 0 else 1e6
+    # a holiday the history never shows (no row on any holiday: not open, not closed)
+    # is forecast like the same weekday with the holiday effect; with published
+    # hours, those decide instead (_apply_hall_hours)
+    hol = data.group[:origin + 1] == DAY_GROUPS.index("holiday")
+    unseen = data.hours is None and not bool(seen[hol].any())
     return _Fit(origin=origin, coef=coef, level=level, sigma_day=max(sigma_day, 0.02),
-                k_intraday=float(np.clip(k, 0.5, 1e6)), profile=prof, robust=robust)
+                k_intraday=float(np.clip(k, 0.5, 1e6)), profile=prof, robust=robust,
+                holiday_unseen=unseen)
 
 
 def _apply_hall_hours(hours: BoolArray, prof: FloatArray) -> FloatArray:
@@ -297,7 +307,11 @@ def _structural(data: _HallData, fit: _Fit, target: IntArray) -> tuple[FloatArra
     # forecast error of the day's total grows slowly with the horizon
     sigma = fit.sigma_day * np.sqrt(1.0 + 0.05 * (h - 1))
     total = np.exp(data.x[target] @ fit.coef + fit.level + 0.5 * sigma ** 2)
-    mean = total[:, None] * fit.profile[data.group[target]]
+    group = data.group[target]
+    if fit.holiday_unseen:
+        weekday = (data.first_day.weekday() + target) % 7  # DAY_GROUPS[0..6] = mon..sun
+        group = np.where(group == DAY_GROUPS.index("holiday"), weekday, group)
+    mean = total[:, None] * fit.profile[group]
     return mean, 1.0 / fit.k_intraday + np.expm1(sigma ** 2)
 
 
@@ -601,7 +615,13 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
         parts["phi"].append(choice.scale * phi[day_i])
         parts["shrink"].append(np.full(len(day_i), choice.shrink))
         parts["kind"].append(np.asarray(data.kinds, dtype=object)[target[day_i]])
-        parts["warning"].append(np.full(len(day_i), warning, dtype=object))
+        row_warning = np.full(len(day_i), warning, dtype=object)
+        if fit.holiday_unseen:
+            hol = data.group[target[day_i]] == DAY_GROUPS.index("holiday")
+            row_warning[hol] = "; ".join(filter(None, [
+                warning, "no holiday in the history: forecast as the same weekday with a typical "
+                "holiday effect (give the hall's holiday hours in halls.csv to be sure)"]))
+        parts["warning"].append(row_warning)
     if not any(len(p) for p in parts["mean"]):
         return pd.DataFrame(columns=columns)
     mean = np.concatenate(parts["mean"])

@@ -193,3 +193,26 @@ def test_interval_membership_matches_the_quantiles() -> None:
     pois = phi == 0
     assert np.array_equal(_inside(y[pois], mean[pois], 0.0, 0.1), inside[pois])
     assert np.array_equal(_inside(y[~pois], mean[~pois], phi[~pois], 0.1), inside[~pois])
+
+
+def test_holiday_never_in_the_history_is_forecast_with_a_warning() -> None:
+    """Counts only (no halls.csv): with no row on any holiday the history cannot say whether the
+    hall opens then, so a holiday is forecast like its weekday with a typical holiday effect and
+    a warning; a history that shows holidays closed (rows of zeros) keeps them closed."""
+    hist = _series(70, dt.date(2026, 9, 30), seed=4)
+    cal = HallCalendar("CN")
+    days = sorted(set(hist["interval_start"].dt.date))
+    holidays = {d for d, k in zip(days, cal.day_kinds(days)) if k == "holiday"}
+    unseen = hist[~hist["interval_start"].dt.date.isin(holidays)]
+    fc = forecast_arrivals(unseen, 7)  # Oct 1-7: National Day
+    assert fc["interval_start"].dt.date.nunique() == 7  # 6 days off and a plain Sunday (Oct 4)
+    hol = fc["day_kind"] == "holiday"
+    assert hol.sum() and fc.loc[hol, "warning"].str.contains("no holiday in the history").all()
+    assert not fc.loc[~hol, "warning"].str.contains("holiday").any()
+    normal = unseen.groupby(unseen["interval_start"].dt.date)["arrivals"].sum().tail(28).mean()
+    daily = fc[hol].groupby(fc.loc[hol, "interval_start"].dt.date)["arrivals"].sum()
+    assert (daily < normal).all() and (daily > 0.5 * normal).all()
+    closed = hist.copy()
+    closed.loc[closed["interval_start"].dt.date.isin(holidays), "arrivals"] = 0
+    shown_closed = forecast_arrivals(closed, 7)
+    assert holidays and set(shown_closed["day_kind"]) == {"weekend"}  # only Sunday Oct 4
