@@ -96,7 +96,9 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
         Stop cross-selling all day after.
     next_day_share:
         Share of the movers who come the next day's quiet window instead of
-        the same day's (0-1; with the default quiet windows only).
+        the same day's (0-1; with the default quiet windows only). Movers who
+        find no spare capacity where they go are put back into the busy
+        hours of the day they went to, so every customer is still counted.
 
     Raises
     ------
