@@ -56,6 +56,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "mean_wait": ("Mean wait (min)", "平均等候（分钟）"),
     "worst_wait": ("Worst interval wait (min)", "最差时段等候（分钟）"),
     "meet_share": ("Intervals meeting target", "达标时段占比"),
+    "kiosk_worst_wait": ("Worst kiosk wait (min)", "自助终端最长等候（分钟）"),
 }
 
 

@@ -26,13 +26,16 @@ after = cache.requirements(path, sig, hall_id, round(shift, 2),
                            round(adoption, 2) if has_kiosks else 0.0, pause)
 
 
+policy = cache.dataset(path, sig).policy
+
+
 def summary(r: pd.DataFrame) -> dict[str, float]:
     w = r["counter_arrivals"]
-    return {t("staff_hours"): float(r["staff"].sum() / 4),
+    return {t("staff_hours"): float(r["staff"].sum() * policy.interval_minutes / 60),
             t("mean_wait"): float((r["mean_wait"] * w).sum() / max(w.sum(), 1e-9)),
             t("worst_wait"): float(np.nanmax(r["mean_wait"])),
-            t("meet_share"): float((r["service_level"] >= 0.8).mean()),
-            "kiosk wait (min)": float(np.nanmax(r["kiosk_mean_wait"]))}
+            t("meet_share"): float((r["service_level"] >= policy.target.service_level).mean()),
+            t("kiosk_worst_wait"): float(np.nanmax(r["kiosk_mean_wait"]))}
 
 
 table = pd.DataFrame({t("before"): summary(base), t("after"): summary(after)})
