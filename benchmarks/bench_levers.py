@@ -65,6 +65,7 @@ def main() -> None:
             "kiosk_hours": -float(kiosk.table.set_index("kiosks").loc[kiosk.recommended,
                                                                       "staff_hours_saved"]),
             "lane_extra_hours": lane.loc["fast lane", "staff_hours"] - lane.loc["pooled", "staff_hours"],
+            "lane_wait": lane.loc["fast lane", "mean_wait"],
             "lane_quick_wait": lane.loc["fast lane", "quick_mean_wait"],
             "lane_other_wait": lane.loc["fast lane", "other_mean_wait"],
             "pooled_same_wait": lane.loc["pooled, same headcount", "mean_wait"],
