@@ -88,6 +88,22 @@ def test_every_page_and_a_roster_download(server: str, tmp_path: Path) -> None:
             assert page.locator("[data-testid='stException']").count() == 0
             page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
 
+        # kiosk sizing downloads; the peak policies are simulated on demand
+        page.get_by_role("link", name="Nudges & kiosks").click()
+        page.get_by_text("Kiosks: how many to add").first.wait_for(timeout=60_000)
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name="Kiosk options (CSV)").click()
+        kiosk_csv = tmp_path / "kiosks.csv"
+        info.value.save_as(kiosk_csv)
+        kiosk_rows = list(csv.DictReader(io.StringIO(kiosk_csv.read_text(encoding="utf-8"))))
+        assert len(kiosk_rows) == 5 and {"kiosks", "counter_staff_hours"} <= set(kiosk_rows[0])
+        page.get_by_text("Simulate fast lane and emergency counter").click()
+        page.get_by_text("Duty manager's emergency counter").first.wait_for(timeout=120_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "nudges_policies.png"), full_page=True)
+        page.get_by_role("link", name="Data").click()
+        page.get_by_text("Upload your CSV").first.wait_for(timeout=60_000)
+
         # a bad upload is refused with file, row and column, and nothing is replaced
         bad = tmp_path / "footfall.csv"
         bad.write_text("hall_id,interval_start,arrivals\nH01,2026-11-20 09:00,-4\n", encoding="utf-8")
