@@ -3,7 +3,8 @@
 Uses Streamlit's AppTest (the same script run the browser gets) on the bundled
 sample region: a cold first render of the Hall forecast page, then switching
 to another hall and back (the second visit is cached), and generating a
-hall-week roster on the Roster page.
+hall-week roster on the Roster page; then the Nudges & kiosks page (and its
+simulated peak policies) and the Region page (and its kiosk ranking).
 
     python benchmarks/bench_app.py
 """
@@ -43,6 +44,21 @@ def main() -> None:
     print(f"generate the {first_hall} hall-week roster (forecast, requirements, roster, simulated "
           f"check): {time.perf_counter() - t0:.1f} s; "
           f"{[s.value[:60] for s in at.success][:1]}")
+    t0 = time.perf_counter()
+    at.switch_page("queueopt/ui/nudges_page.py").run()
+    nudges = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    at.toggle(key="simulate_policies").set_value(True).run()
+    sim = time.perf_counter() - t0
+    print(f"Nudges & kiosks page, first visit (what-if, kiosk sizing, messages, poster): "
+          f"{nudges:.1f} s; simulating the fast lane and the emergency counter: {sim:.1f} s")
+    t0 = time.perf_counter()
+    at.switch_page("queueopt/ui/region_page.py").run()
+    region = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    at.toggle(key="rank_kiosks").set_value(True).run()
+    print(f"Region page, first visit: {region:.1f} s; ranking 12 halls for one more kiosk: "
+          f"{time.perf_counter() - t0:.1f} s")
 
 
 if __name__ == "__main__":
