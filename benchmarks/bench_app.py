@@ -29,6 +29,12 @@ def main() -> None:
     box = at.sidebar.selectbox(key="hall")
     first_hall, other = box.value, box.options[1].split(" · ")[0]
     print(f"first page (Hall forecast, {first_hall}, cold caches): {first:.2f} s")
+    from queueopt.io import load_dataset
+
+    t0 = time.perf_counter()
+    ds = load_dataset(Path(APP).parent / "data" / "sample")
+    print(f"  of which loading and validating the sample region ({len(ds.tickets):,} tickets) "
+          f"takes {time.perf_counter() - t0:.2f} s")
     box.set_value(other)
     t0 = time.perf_counter()
     at.run()
