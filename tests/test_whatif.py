@@ -121,6 +121,11 @@ def test_cli_on_every_sample_hall(ds: Dataset, sample_dir: Path, tmp_path: Path,
     out = capsys.readouterr().out
     assert "kiosks: 0 now, recommended" in out and "fast lane" in out
     assert "emergency counter" in out and "manager_hours" in out and "simulated" in out
+    assert main(["whatif", "--data", str(sample_dir), "--hall", "H06", "--replications", "1",
+                 "--kiosk-search", "-1"]) == 2
+    captured = capsys.readouterr()
+    assert "--replications 1 must be >= 2" in captured.err and "--kiosk-search -1" in captured.err
+    assert "before" not in captured.out  # refused before any work
     assert main(["whatif", "--data", str(sample_dir), "--hall", "H01", "--shift", "0.2",
                  "--shift-to", "21:00-22:00"]) == 2
     assert "the hall is open" in capsys.readouterr().err

@@ -62,6 +62,18 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the before/after table."""
+    checks = [(0 <= args.shift <= 1, f"--shift {args.shift} must be in [0, 1]"),
+              (0 <= args.app_share <= 1, f"--app-share {args.app_share} must be in [0, 1]"),
+              (0 <= args.next_day_share <= 1,
+               f"--next-day-share {args.next_day_share} must be in [0, 1]"),
+              (args.kiosk_search is None or args.kiosk_search >= 0,
+               f"--kiosk-search {args.kiosk_search} must be >= 0"),
+              (args.demand_factor > 0, f"--demand-factor {args.demand_factor} must be > 0"),
+              (args.replications >= 2, f"--replications {args.replications} must be >= 2"),
+              (args.days >= 1, f"--days {args.days} must be >= 1")]
+    bad = [msg for ok, msg in checks if not ok]
+    if bad:
+        raise ValueError("; ".join(bad))
     ds = load_dataset(args.data)
     fc = forecast_arrivals(ds.footfall_for(args.hall), args.days, calendar=ds.calendar, halls=ds.halls)
     res = evaluate(ds, args.hall, fc, shift=args.shift, app_share=args.app_share,
