@@ -70,6 +70,12 @@ def test_plan_region_and_compare_cli(tmp_path: Path, sample_dir: Path,
     assert "planned_staff_hours" in region.columns
     assert region["planned_staff_hours"].notna().sum() == 4
     assert (tmp_path / "c" / "region.png").stat().st_size > 1000
+    assert main(["compare", "--data", str(sample_dir), "--out", str(tmp_path / "k"),
+                 "--kiosks"]) == 0
+    kiosks = pd.read_csv(tmp_path / "k" / "kiosks.csv")
+    assert len(kiosks) == 12 and kiosks["rank"].tolist() == list(range(1, 13))
+    assert kiosks["staff_hours_saved"].is_monotonic_decreasing
+    assert set(pd.ExcelFile(tmp_path / "k" / "region.xlsx").sheet_names) == {"Region", "Kiosks"}
     assert main(["plan-region", "--data", str(sample_dir), "--region", "Atlantis",
                  "--out", str(out)]) == 2
     assert "regions:" in capsys.readouterr().err

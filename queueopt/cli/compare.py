@@ -9,7 +9,9 @@ from typing import Any
 
 import pandas as pd
 
+from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
+from queueopt.kiosks import region_kiosk_ranking
 from queueopt.region import compare_halls
 
 
@@ -23,6 +25,9 @@ def register(sub: Any) -> None:
     p.add_argument("--data", required=True, metavar="DIR", help="data directory")
     p.add_argument("--plans", metavar="DIR", help="output directory of plan-region")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    p.add_argument("--kiosks", action="store_true",
+                   help="also rank halls by the counter staff-hours one more kiosk saves next "
+                        "week (kiosks.csv and a Kiosks sheet)")
     p.set_defaults(func=run)
 
 
@@ -45,12 +50,25 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "region.csv", index=False)
+    kiosks = None
+    if args.kiosks:
+        fcs = pd.concat([forecast_arrivals(ds.footfall_for(h), 7, calendar=ds.calendar,
+                                           halls=ds.halls) for h in sorted(ds.halls)],
+                        ignore_index=True)
+        kiosks = region_kiosk_ranking(ds, fcs)
+        kiosks.to_csv(out / "kiosks.csv", index=False)
     with pd.ExcelWriter(out / "region.xlsx", engine="openpyxl") as xl:
         table.to_excel(xl, sheet_name="Region", index=False)
+        if kiosks is not None:
+            kiosks.to_excel(xl, sheet_name="Kiosks", index=False)
     _chart(table, out / "region.png")
     cols = ["rank", "hall_id", "busy_class", "observed_mean_wait", "customers_per_day", "best_lever"]
     print(table[cols].to_string(index=False))
-    print(f"wrote {out}/region.csv, region.xlsx, region.png")
+    if kiosks is not None:
+        print("\nwhere one more kiosk saves most counter staff-hours next week:")
+        print(kiosks.head(10).to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+    print(f"wrote {out}/region.csv, region.xlsx, region.png"
+          + (", kiosks.csv" if kiosks is not None else ""))
     return 0
 
 
