@@ -29,11 +29,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
 
 from queueopt.io import Dataset
-from queueopt.simulate import simulate_day
-from queueopt.staffing import PeakPolicy, hall_requirements, split_kiosk
+from queueopt.simulate import simulate_day, t_interval
+from queueopt.staffing import (
+    PeakPolicy,
+    hall_requirements,
+    measured_vip_share,
+    requirements_counter_mix,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -93,19 +97,8 @@ class HallSimulator:
 
     def __init__(self, ds: Dataset, hall_id: str, req: pd.DataFrame, *,
                  cross_sell: bool = True) -> None:
-        types = list(ds.transactions)
-        tt = [ds.transactions[c] for c in types]
-        mix = ds.mix_for(hall_id).set_index("transaction_type")["share"]
-        shares = mix.reindex(types, fill_value=0.0).to_numpy(float)
-        if not shares.sum() > 0:
-            shares = np.full(len(types), 1.0 / len(types))
-        eligible = np.array([t.kiosk_eligible for t in tt])
-        total = float(req["arrivals"].sum())
-        el = float(shares[eligible].sum())
-        adoption = (float(req["kiosk_arrivals"].sum()) / (total * el)
-                    if total > 0 and el > 0 else 0.0)
-        _, _, cm = split_kiosk(np.ones(1), shares, eligible, min(max(adoption, 0.0), 1.0))
-        self.shares = cm[0]
+        tt = list(ds.transactions.values())
+        self.shares = requirements_counter_mix(ds, hall_id, req)
         self.means = np.array([t.mean_minutes + (t.cross_sell_minutes if cross_sell else 0.0)
                                for t in tt])
         self.cvs = np.array([t.cv for t in tt])
@@ -113,10 +106,7 @@ class HallSimulator:
         self.interval = ds.policy.interval_minutes
         self.target = ds.policy.target
         self.patience = ds.policy.patience
-        tickets = ds.tickets_of(hall_id)
-        counter_t = tickets[tickets["channel"] == "counter"] if "channel" in tickets else tickets
-        self.vip_share = (float((counter_t["tier"] == "vip").mean())
-                          if len(counter_t) and "tier" in counter_t else 0.0)
+        self.vip_share = measured_vip_share(ds.tickets_of(hall_id))
 
     def run(self, req: pd.DataFrame, lanes: list[tuple[npt.NDArray[np.bool_], np.ndarray]], *,
             demand_factor: float, replications: int, seed: int,
@@ -173,15 +163,6 @@ class HallSimulator:
         return ScenarioTotals(**{k: np.concatenate(v, axis=1) for k, v in parts.items()})
 
 
-def _t(x: FloatArray) -> tuple[float, float, float]:
-    x = x[np.isfinite(x)]
-    m = float(x.mean()) if len(x) else float("nan")
-    if len(x) < 2:
-        return m, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
-    return m, m - half, m + half
-
-
 def _row(tot: ScenarioTotals, staff_hours: float, target: float, base: ScenarioTotals | None,
          per_week: float) -> dict[str, float]:
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -193,8 +174,8 @@ def _row(tot: ScenarioTotals, staff_hours: float, target: float, base: ScenarioT
         seen = tot.arrivals.sum(0) > 0
         sl_int = tot.within.sum(0)[seen] / tot.arrivals.sum(0)[seen]
         w_int = tot.wait.sum(0)[seen] / tot.arrivals.sum(0)[seen]
-    w, w_lo, w_hi = _t(rep_wait)
-    sl, sl_lo, sl_hi = _t(rep_sl)
+    w, w_lo, w_hi = t_interval(rep_wait)
+    sl, sl_lo, sl_hi = t_interval(rep_sl)
     row = {"staff_hours": staff_hours * per_week,
            "manager_hours": float(tot.manager_minutes.sum(1).mean() / 60) * per_week,
            "mean_wait": w, "mean_wait_low": w_lo, "mean_wait_high": w_hi,
@@ -208,7 +189,7 @@ def _row(tot: ScenarioTotals, staff_hours: float, target: float, base: ScenarioT
     else:
         with np.errstate(invalid="ignore", divide="ignore"):
             d = rep_wait - base.wait.sum(1) / base.arrivals.sum(1)
-        _, row["wait_change_low"], row["wait_change_high"] = _t(d)
+        _, row["wait_change_low"], row["wait_change_high"] = t_interval(d)
     return row
 
 

@@ -133,18 +133,17 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
                 while q and deadline[q[0]] < t:
                     q.popleft()
             waiting = bool(queues[0] or queues[1])
+            t_trig = inf
             if surge and not waiting:
                 surge = False
                 if emergency_log is not None:
                     emergency_log.append((surge_from, t))
-            elif not surge and waiting and open_l[k] > 0:
-                head = min(arrive_l[q[0]] for q in queues if q)
-                if head + emergency_after <= t:
+            elif not surge and waiting:
+                due = min(arrive_l[q[0]] for q in queues if q) + emergency_after
+                if due > t:
+                    t_trig = due  # re-check when the head of the queue reaches the limit
+                elif open_l[k] > 0:
                     surge, surge_from = True, t
-            t_trig = inf
-            if not surge and waiting:
-                head = min(arrive_l[q[0]] for q in queues if q)
-                t_trig = head + emergency_after if head + emergency_after > t else inf
         cap = open_l[k] + (extra if surge else 0)
         while n_busy < cap and free:
             j = -1
@@ -235,16 +234,16 @@ class SimulationResult:
 
     def mean_wait_ci(self, level: float = 0.95) -> tuple[float, float, float]:
         """Day mean wait (minutes): (mean, low, high) over replications."""
-        return _t_interval(self.day_mean_wait(), level)
+        return t_interval(self.day_mean_wait(), level)
 
     def service_level_ci(self, level: float = 0.95) -> tuple[float, float, float]:
         """Day service level: (mean, low, high) over replications."""
-        return _t_interval(self.day_service_level(), level)
+        return t_interval(self.day_service_level(), level)
 
     def abandonment_ci(self, level: float = 0.95) -> tuple[float, float, float]:
         """Day abandonment share: (mean, low, high) over replications."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return _t_interval(self.abandoned.sum(1) / self.arrivals.sum(1), level)
+            return t_interval(self.abandoned.sum(1) / self.arrivals.sum(1), level)
 
     def interval_ci(self, metric: str, level: float = 0.95
                     ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -307,7 +306,8 @@ class SimulationResult:
         return frame
 
 
-def _t_interval(x: FloatArray, level: float) -> tuple[float, float, float]:
+def t_interval(x: FloatArray, level: float = 0.95) -> tuple[float, float, float]:
+    """(mean, low, high): Student-t interval of the finite values of ``x`` (nan bounds below 2)."""
     x = x[np.isfinite(x)]
     if len(x) < 2:
         m = float(x.mean()) if len(x) else float("nan")

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from queueopt.errors import InfeasibleError
 from queueopt.io import Dataset
 from queueopt.nudges import shift_demand
 from queueopt.queueing import erlang_a, mean_wait, mix_moments, service_level
+from queueopt.simulate import t_interval
 from queueopt.staffing import PeakPolicy, hall_requirements
 
 
@@ -189,9 +189,8 @@ def simulate_change(ds: Dataset, hall_id: str, result: WhatIf, *, replications: 
     for name, x, pred in (("before", wb, result.before["mean_wait"]),
                           ("after", wa, result.after["mean_wait"]),
                           ("change", wa - wb, result.after["mean_wait"] - result.before["mean_wait"])):
-        m = float(x.mean())
-        half = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
-        rows[name] = {"predicted": pred, "simulated": m, "low": m - half, "high": m + half}
+        m, low, high = t_interval(x)
+        rows[name] = {"predicted": pred, "simulated": m, "low": low, "high": high}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
