@@ -23,7 +23,7 @@ from queueopt.io import Dataset
 from queueopt.rules import Shift, clock, roster_frame, validate_roster
 from queueopt.scheduling import Progress, ScheduleResult, counters_plan, plan_week
 from queueopt.simulate import simulate_day
-from queueopt.staffing import PeakPolicy, hall_requirements, split_kiosk
+from queueopt.staffing import PeakPolicy, hall_requirements, requirements_counter_mix
 
 
 @dataclass
@@ -182,19 +182,11 @@ def simulated_check(ds: Dataset, hall_id: str, requirements: pd.DataFrame, count
                     *, replications: int = 30, seed: int = 0) -> pd.DataFrame:
     """Simulate the counters actually open; per interval pooled SL, mean wait, abandonment."""
     ds.hall(hall_id)
-    types = list(ds.transactions)
-    tt = [ds.transactions[c] for c in types]
-    mix = ds.mix_for(hall_id).set_index("transaction_type")["share"].reindex(types, fill_value=0)
-    shares = mix.to_numpy(float)
+    tt = list(ds.transactions.values())
     means = np.array([t.mean_minutes + t.cross_sell_minutes for t in tt])
     cvs = np.array([t.cv for t in tt])
     interval = ds.policy.interval_minutes
-    eligible = np.array([t.kiosk_eligible for t in tt])
-    el_share = float(shares[eligible].sum()) if eligible.any() else 0.0
-    total = float(requirements["arrivals"].sum())
-    adoption = (float(requirements["kiosk_arrivals"].sum()) / (total * el_share)
-                if total > 0 and el_share > 0 else 0.0)
-    _, _, counter_mix = split_kiosk(np.ones(1), shares, eligible, min(max(adoption, 0.0), 1.0))
+    counter_mix = requirements_counter_mix(ds, hall_id, requirements)
     frames = []
     merged = requirements.merge(counters[["interval_start", "counters_open"]], on="interval_start",
                                 how="left")
@@ -202,7 +194,7 @@ def simulated_check(ds: Dataset, hall_id: str, requirements: pd.DataFrame, count
         lam = part["counter_arrivals"].to_numpy(float) / interval
         open_c = np.maximum(part["counters_open"].fillna(0).to_numpy(np.int64), 0)
         first = part["interval_start"].iloc[0]
-        res = simulate_day(lam, open_c, shares=counter_mix[0], handle_mean=means, handle_cv=cvs,
+        res = simulate_day(lam, open_c, shares=counter_mix, handle_mean=means, handle_cv=cvs,
                            interval_minutes=interval, start_minute=first.hour * 60 + first.minute,
                            threshold=ds.policy.target.threshold, patience=ds.policy.patience,
                            vip_share=0.0, replications=replications,

@@ -53,6 +53,7 @@ per interval with counters, kiosks and predicted waits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -500,6 +501,35 @@ def split_kiosk(arrival_rate: npt.ArrayLike, shares: npt.ArrayLike, kiosk_eligib
     return lam * (1 - kiosk_share), lam * kiosk_share, counter_p
 
 
+def measured_vip_share(tickets: pd.DataFrame) -> float:
+    """Share of a ticket log's counter tickets with tier ``vip`` (0 without tickets or tiers)."""
+    if not len(tickets) or "tier" not in tickets.columns:
+        return 0.0
+    counter_t = tickets[tickets["channel"] == "counter"] if "channel" in tickets else tickets
+    return float((counter_t["tier"] == "vip").mean()) if len(counter_t) else 0.0
+
+
+def requirements_counter_mix(dataset: Any, hall_id: str, requirements: pd.DataFrame) -> FloatArray:
+    """The counter customers' transaction mix behind a requirements frame (shares per type).
+
+    The hall's measured mix (:meth:`queueopt.io.Dataset.mix_for`, equal shares
+    when empty) after the kiosk split at the adoption the frame implies: its
+    kiosk arrivals over its kiosk-eligible arrivals.
+    """
+    types = list(dataset.transactions)
+    mix = dataset.mix_for(hall_id).set_index("transaction_type")["share"]
+    shares = mix.reindex(types, fill_value=0.0).to_numpy(float)
+    if not shares.sum() > 0:
+        shares = np.full(len(types), 1.0 / len(types))
+    eligible = np.array([dataset.transactions[c].kiosk_eligible for c in types])
+    total = float(requirements["arrivals"].sum())
+    el = float(shares[eligible].sum())
+    adoption = (float(requirements["kiosk_arrivals"].sum()) / (total * el)
+                if total > 0 and el > 0 else 0.0)
+    _, _, counter = split_kiosk(np.ones(1), shares, eligible, min(max(adoption, 0.0), 1.0))
+    return np.asarray(counter[0], dtype=float)
+
+
 def mix_per_interval(shares: FloatArray, means: FloatArray, cvs: FloatArray
                      ) -> tuple[FloatArray, FloatArray]:
     """Mean handling time (minutes) and SCV per interval for per-interval shares."""
@@ -695,11 +725,7 @@ def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
         adoption = 0.0
     vip_share = pol.vip_share
     if vip_share is None:
-        if len(tickets) and "tier" in tickets.columns:
-            counter_t = tickets[tickets["channel"] == "counter"] if "channel" in tickets else tickets
-            vip_share = float((counter_t["tier"] == "vip").mean()) if len(counter_t) else 0.0
-        else:
-            vip_share = 0.0
+        vip_share = measured_vip_share(tickets)
     patience = ds.policy.patience
     f = forecast[forecast["hall_id"] == hall_id].sort_values("interval_start")
     if f.empty:
