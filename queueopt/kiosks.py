@@ -19,6 +19,7 @@ misses the target in some interval.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,16 +58,20 @@ class KioskPlan:
         return self.recommended - self.current
 
 
-def default_adoption(ds: Dataset, hall_id: str) -> float:
+def default_adoption(ds: Dataset, hall_id: str,
+                     measured: Mapping[str, float] | None = None) -> float:
     """Kiosk adoption to assume for a hall (share of kiosk-eligible customers, 0-1).
 
     The hall's own measured adoption when it has kiosks and a ticket log;
     otherwise the median over the region's halls that have kiosks (a hall
     without kiosks has no adoption to measure); 0.5 with no ticket log at all.
+    ``measured`` (hall -> adoption, from :func:`queueopt.calibrate.calibrate`)
+    saves measuring the region's ticket log again when sizing many halls.
     """
     if ds.tickets is None or not len(ds.tickets):
         return 0.5
-    measured = calibrate(ds.tickets, ds.transactions).kiosk_adoption
+    if measured is None:
+        measured = calibrate(ds.tickets, ds.transactions).kiosk_adoption
     hall = ds.hall(hall_id)
     if hall.kiosks and measured.get(hall_id, 0.0) > 0:
         return float(measured[hall_id])
@@ -129,7 +134,6 @@ def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extr
     for k in range(hall.kiosks, hall.kiosks + max_extra + 1):
         req = hall_requirements(_with_kiosks(ds, hall_id, k), hall_id, fc, method="sipp",
                                 policy=policy)
-        wanted = req["arrivals"].to_numpy(float) - req["counter_arrivals"].to_numpy(float)
         # what chose a kiosk = eligible x adoption of all arrivals (0 without kiosks)
         chose = _chosen(ds, hall_id, req, adopt) if k else np.zeros(len(req))
         k_cust = req["kiosk_arrivals"].to_numpy(float)
@@ -138,7 +142,7 @@ def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extr
         rows.append({
             "kiosks": k, "kiosk_adoption": adopt if k else 0.0,
             "kiosk_customers": float(k_cust.sum()),
-            "overflow_to_counters": float(np.maximum(chose - wanted, 0.0).sum()),
+            "overflow_to_counters": float(np.maximum(chose - k_cust, 0.0).sum()),
             "counter_staff_hours": float(req["staff"].sum() * interval / 60) * per_week,
             "kiosk_mean_wait": float(np.sum(k_wait * k_cust) / k_cust.sum()) if busy.any() else 0.0,
             "kiosk_worst_wait": float(k_wait[busy].max()) if busy.any() else 0.0,
@@ -216,9 +220,12 @@ def region_kiosk_ranking(ds: Dataset, forecasts: pd.DataFrame, *,
         for a first kiosk, whose customers now wait at a kiosk, or when more customers use it),
         ``kiosk_mean_wait_now``, ``kiosk_mean_wait_after`` (minutes).
     """
+    measured = (calibrate(ds.tickets, ds.transactions).kiosk_adoption
+                if adoption is None and ds.tickets is not None and len(ds.tickets) else {})
     rows = []
     for hall_id in sorted(forecasts["hall_id"].astype(str).unique()):
-        plan = kiosk_options(ds, hall_id, forecasts, max_extra=1, adoption=adoption)
+        adopt = default_adoption(ds, hall_id, measured) if adoption is None else adoption
+        plan = kiosk_options(ds, hall_id, forecasts, max_extra=1, adoption=adopt)
         now, after = plan.table.iloc[0], plan.table.iloc[1]
         days = max(pd.to_datetime(forecasts.loc[forecasts["hall_id"] == hall_id,
                                                 "interval_start"]).dt.date.nunique(), 1)
