@@ -12,6 +12,7 @@ simulated peak policies) and the Region page (and its kiosk ranking).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 import tempfile
 import time
 from pathlib import Path
@@ -50,22 +51,21 @@ def main() -> None:
     print(f"generate the {first_hall} hall-week roster (forecast, requirements, roster, simulated "
           f"check): {time.perf_counter() - t0:.1f} s; "
           f"{[s.value[:60] for s in at.success][:1]}")
-    t0 = time.perf_counter()
-    at.switch_page("queueopt/ui/nudges_page.py").run()
-    nudges = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    at.toggle(key="simulate_policies").set_value(True).run()
-    sim = time.perf_counter() - t0
+    nudges = _seconds(lambda: at.switch_page("queueopt/ui/nudges_page.py").run())
+    sim = _seconds(lambda: at.toggle(key="simulate_policies").set_value(True).run())
     print(f"Nudges & kiosks page, first visit (what-if, kiosk sizing, messages, poster): "
           f"{nudges:.1f} s; simulating the fast lane and the emergency counter: {sim:.1f} s")
-    t0 = time.perf_counter()
-    at.switch_page("queueopt/ui/region_page.py").run()
-    region = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    at.toggle(key="rank_kiosks").set_value(True).run()
+    region = _seconds(lambda: at.switch_page("queueopt/ui/region_page.py").run())
+    rank = _seconds(lambda: at.toggle(key="rank_kiosks").set_value(True).run())
     print(f"Region page, first visit: {region:.1f} s; ranking 12 halls for one more kiosk: "
-          f"{time.perf_counter() - t0:.1f} s")
+          f"{rank:.1f} s")
 
+
+def _seconds(step: Callable[[], object]) -> float:
+    """Wall-clock seconds of one app step."""
+    t0 = time.perf_counter()
+    step()
+    return time.perf_counter() - t0
 
 if __name__ == "__main__":
     main()
