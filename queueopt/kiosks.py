@@ -130,12 +130,13 @@ def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extr
     days = max(pd.to_datetime(fc["interval_start"]).dt.date.nunique(), 1)
     per_week = 7.0 / days
     policy = PeakPolicy(kiosk_adoption=adopt, kiosk_overflow=True)
+    choosing = _eligible_share(ds, hall_id) * adopt  # share of arrivals who choose a kiosk
     rows = []
     for k in range(hall.kiosks, hall.kiosks + max_extra + 1):
         req = hall_requirements(_with_kiosks(ds, hall_id, k), hall_id, fc, method="sipp",
                                 policy=policy)
         # what chose a kiosk = eligible x adoption of all arrivals (0 without kiosks)
-        chose = _chosen(ds, hall_id, req, adopt) if k else np.zeros(len(req))
+        chose = req["arrivals"].to_numpy(float) * (choosing if k else 0.0)
         k_cust = req["kiosk_arrivals"].to_numpy(float)
         busy = k_cust > 0
         k_wait = req["kiosk_mean_wait"].to_numpy(float)
@@ -161,13 +162,14 @@ def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extr
                      table=table[cols])
 
 
-def _chosen(ds: Dataset, hall_id: str, req: pd.DataFrame, adoption: float) -> np.ndarray:
+def _eligible_share(ds: Dataset, hall_id: str) -> float:
+    """Share of the hall's customers whose transaction a kiosk can do (0-1)."""
     types = list(ds.transactions)
     mix = ds.mix_for(hall_id).set_index("transaction_type")["share"].reindex(types, fill_value=0.0)
     p = mix.to_numpy(float)
     p = p / p.sum() if p.sum() > 0 else np.full(len(types), 1.0 / len(types))
     eligible = np.array([ds.transactions[t].kiosk_eligible for t in types])
-    return np.asarray(req["arrivals"].to_numpy(float) * float(p[eligible].sum()) * adoption)
+    return float(p[eligible].sum())
 
 
 def _recommend(table: pd.DataFrame, current: int, min_saving: float) -> tuple[int, str]:

@@ -743,6 +743,10 @@ def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
                   replications=replications)
     k_mean, k_scv = mix_moments(np.where(eligible, shares, 0.0), kiosk_mean,
                                 np.full(n_t, 0.5)) if eligible.any() else (1.0, 1.0)
+    # what the kiosk pool serves to the target (per minute); the rest goes to the counters
+    k_cap = (float(max_arrival_rate(k_mean, hall.kiosks, target.threshold,
+                                    target.service_level, k_scv))
+             if pol.kiosk_overflow and hall.kiosks and eligible.any() else np.inf)
     out = []
     for day, part in f.groupby(f["interval_start"].dt.date, sort=True):
         starts = pd.DatetimeIndex(part["interval_start"])
@@ -752,9 +756,7 @@ def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
             raise ValueError(f"the forecast for hall {hall_id} on {day} has negative or "
                              "missing arrivals")
         c_lam, k_lam, c_shares = split_kiosk(lam, shares, eligible, adoption)
-        if pol.kiosk_overflow and hall.kiosks and eligible.any():
-            k_cap = float(max_arrival_rate(k_mean, hall.kiosks, target.threshold,
-                                           target.service_level, k_scv))
+        if np.isfinite(k_cap):
             over = np.maximum(k_lam - k_cap, 0.0)
             if over.any():
                 el_mix = np.where(eligible, shares, 0.0) / max(float(shares[eligible].sum()), 1e-12)
