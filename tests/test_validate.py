@@ -130,7 +130,7 @@ def test_bad_policy_value(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     (d / "policy.toml").write_text(text + "\n[mystery]\nx = 1\n")
     assert main(["validate", str(d)]) == 2
     err = capsys.readouterr().err
-    assert "policy.toml, column 'target': service_level=1.7 must be in [0.0, 1.0]" in err
+    assert "policy.toml, column 'target.service_level': 1.7 must be in [0, 1)" in err
     assert "policy.toml, column 'mystery'" in err
 
 

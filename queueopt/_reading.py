@@ -1,0 +1,287 @@
+"""Reading one CSV table as text, and parsing its columns with every problem collected.
+
+Shared by the table readers (:mod:`queueopt.tables`): a problem collector
+that summarises a problem repeated on many rows, a reader that refuses
+oversized, undecodable, header-only or duplicate-column files before pandas
+sees them, and vectorised parsers of numbers, flags and timestamps that name
+the row and column of every bad cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io as _io
+import re
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from queueopt.errors import Problem
+from queueopt.schema import DATE_MAX, DATE_MIN, MAX_FILE_BYTES
+
+MAX_ROWS_PER_PROBLEM = 20
+"""Rows listed for one kind of problem in one column before it is summarised."""
+
+_TRUE = {"1", "true", "yes", "y", "t"}
+_FALSE = {"0", "false", "no", "n", "f", ""}
+# a UTC offset or "Z" after a time: the log must be in the hall's local time
+_TZ_RE = r"(?:\d[zZ]|[+-]\d{2}:?\d{2})$"
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One rule broken on some rows of a table (the seam for per-row quarantine).
+
+    ``rows`` are 0-based data-row positions; ``message(r)`` says what is wrong
+    on row ``r``.
+    """
+
+    column: str
+    rows: np.ndarray
+    message: Callable[[int], str]
+
+
+class Problems:
+    """Collects problems, summarising a problem repeated on many rows."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, file: str, row: int | None, column: str | None, message: str) -> None:
+        """Add one problem (``row`` is the editor line: the header is line 1)."""
+        self.items.append(Problem(file, row, column, message))
+
+    def rows(self, file: str, rows: Iterable[int], column: str | None,
+             message: Callable[[int], str] | str) -> None:
+        """Add one problem per row (data index -> editor line), summarised past a cap."""
+        rows = list(rows)
+        for r in rows[:MAX_ROWS_PER_PROBLEM]:
+            text = message(r) if callable(message) else message
+            self.items.append(Problem(file, int(r) + 2, column, text))
+        if len(rows) > MAX_ROWS_PER_PROBLEM:
+            first = message(rows[0]) if callable(message) else message
+            self.items.append(Problem(
+                file, None, column,
+                f"{len(rows) - MAX_ROWS_PER_PROBLEM} more rows with the same problem "
+                f"({len(rows)} in all), e.g. {first}",
+            ))
+
+    def issues(self, file: str, issues: Iterable[RowIssue]) -> None:
+        """Report every :class:`RowIssue`."""
+        for issue in issues:
+            self.rows(file, issue.rows, issue.column, issue.message)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def read_bytes(path: Path, table: str, problems: Problems) -> bytes | None:
+    """The file's bytes (gunzipped), refused past :data:`MAX_FILE_BYTES` without reading it all."""
+    name, limit = path.name, MAX_FILE_BYTES[table]
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            problems.add(name, None, None, f"the file is {_mb(size)}; the limit for {table} "
+                         f"is {_mb(limit)} (see README, Security and data safety)")
+            return None
+        if not name.endswith(".gz"):
+            return path.read_bytes()
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as err:
+        problems.add(name, None, None, f"cannot read the file: {err}")
+        return None
+    if len(raw) > limit:
+        problems.add(name, None, None, f"the file unpacks to more than {_mb(limit)}; the limit "
+                     f"for {table} is {_mb(limit)} (see README, Security and data safety)")
+        return None
+    return raw
+
+
+def _header_problems(text: str, name: str, problems: Problems) -> bool:
+    """Report duplicate or blank column names; True when the header is usable."""
+    header = next(csv.reader(_io.StringIO(text.split("\n", 1)[0])), [])
+    names = [h.strip() for h in header]
+    ok = True
+    for i, col in enumerate(names):
+        if col == "":
+            problems.add(name, 1, f"#{i + 1}", "a column has no name in the header")
+            ok = False
+        elif col in names[:i]:
+            problems.add(name, 1, col, f"column appears twice in the header (columns "
+                         f"{names.index(col) + 1} and {i + 1}); keep one")
+            ok = False
+    return ok
+
+
+def read_csv_text(path: Path, table: str, problems: Problems, required: Iterable[str],
+                  optional: Iterable[str] = ()) -> pd.DataFrame | None:
+    """Read a CSV table as stripped strings, or report why it cannot be read.
+
+    Refused (one problem each, ``None`` returned): a file over the table's
+    size limit, not UTF-8, empty, header only, duplicate or blank column
+    names, not CSV, a required column missing.
+    """
+    name = path.name
+    raw = read_bytes(path, table, problems)
+    if raw is None:
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        problems.add(name, line, None,
+                     f"the file is not UTF-8 (byte 0x{raw[err.start]:02x}); save it as UTF-8 CSV")
+        return None
+    if not text.strip():
+        problems.add(name, None, None, "the file is empty")
+        return None
+    if not _header_problems(text, name, problems):
+        return None
+    df = _parse_csv(raw, text, name, problems)
+    if df is None:
+        return None
+    missing = [c for c in required if c not in df.columns]
+    for col in missing:
+        problems.add(name, 1, col, "required column is missing from the header")
+    if missing:
+        return None
+    if len(df) == 0:
+        problems.add(name, None, None, "the file has a header but no data rows; "
+                     "add rows or remove the file")
+        return None
+    for col in optional:
+        if col not in df.columns:
+            df[col] = ""
+    return df.apply(lambda s: s.str.strip())
+
+
+def _parse_csv(raw: bytes, text: str, name: str, problems: Problems) -> pd.DataFrame | None:
+    try:
+        # pyarrow's reader is ~4x faster on a large ticket log; the C reader gives
+        # the line number of a malformed row, so it speaks when pyarrow refuses
+        df = pd.read_csv(_io.BytesIO(raw), dtype=str, engine="pyarrow", keep_default_na=False)
+        df = df.fillna("")
+    except Exception:  # noqa: BLE001 - any pyarrow refusal: let the C reader explain
+        try:
+            df = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False,
+                             skipinitialspace=True)
+        except (pd.errors.ParserError, ValueError) as err:
+            match = re.search(r"line (\d+)", str(err))
+            problems.add(name, int(match.group(1)) if match else None, None,
+                         f"not a valid CSV: {err}")
+            return None
+    df.columns = [str(c).strip() for c in df.columns]
+    return df
+
+
+def parse_number(df: pd.DataFrame, col: str, file: str, problems: Problems, *,
+                 integer: bool = False, minimum: float | None = None,
+                 strict_minimum: bool = False, maximum: float | None = None,
+                 allow_blank: bool = False) -> pd.Series:
+    """Column ``col`` as finite numbers; every bad cell is a problem (NaN in the result)."""
+    text = df[col]
+    values = pd.to_numeric(text, errors="coerce")
+    blank = text.eq("")
+    infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
+    problems.rows(file, np.flatnonzero(infinite), col,
+                  lambda r: f"{text.iloc[r]!r} is not a finite number")
+    values = values.where(~infinite)
+    bad = values.isna() & ~(blank & allow_blank) & ~infinite
+    problems.rows(file, np.flatnonzero(bad.to_numpy()), col,
+                  lambda r: f"{text.iloc[r]!r} is not a number")
+    if integer:
+        frac = values.notna() & (values % 1 != 0)
+        problems.rows(file, np.flatnonzero(frac.to_numpy()), col,
+                      lambda r: f"{text.iloc[r]!r} is not a whole number")
+    if minimum is not None:
+        low = values < minimum if not strict_minimum else values <= minimum
+        op = ">" if strict_minimum else ">="
+        problems.rows(file, np.flatnonzero(low.fillna(False).to_numpy()), col,
+                      lambda r: f"{text.iloc[r]} must be {op} {minimum:g}")
+    if maximum is not None:
+        high = values > maximum
+        problems.rows(file, np.flatnonzero(high.fillna(False).to_numpy()), col,
+                      lambda r: f"{text.iloc[r]} is above the limit of {maximum:g}")
+    return values
+
+
+def parse_bool(df: pd.DataFrame, col: str, file: str, problems: Problems) -> pd.Series:
+    """Column ``col`` as flags (1/0, true/false, yes/no; blank is false)."""
+    text = df[col].str.lower()
+    bad = ~text.isin(_TRUE | _FALSE)
+    problems.rows(file, np.flatnonzero(bad.to_numpy()), col,
+                  lambda r: f"{df[col].iloc[r]!r} is not a flag (use 1 or 0)")
+    return text.isin(_TRUE)
+
+
+def datetime_issues(text: pd.Series, col: str,
+                    required: pd.Series | bool = True) -> tuple[pd.Series, list[RowIssue]]:
+    """Parse local timestamps; the per-row issues: not a timestamp, a time zone, out of range.
+
+    The range is :data:`~queueopt.schema.DATE_MIN` to :data:`~queueopt.schema.DATE_MAX`.
+    """
+    blank = text.eq("")
+    tz = text.str.contains(_TZ_RE, regex=True) & text.str.contains(r"\d[ T]\d", regex=True)
+    year = pd.to_numeric(text.str.extract(r"^\s*(\d{4})", expand=False), errors="coerce")
+    out_of_range = ~blank & ~tz & year.notna() & ~year.between(DATE_MIN.year, DATE_MAX.year)
+    usable = text.where(~(tz | out_of_range), "")
+    try:
+        values = pd.to_datetime(usable, format="ISO8601", errors="coerce")
+    except (ValueError, TypeError, OverflowError):  # whatever slipped past: cell by cell
+        values = pd.Series([_one_timestamp(v) for v in usable], index=text.index,
+                           dtype="datetime64[ns]")
+    need = required if isinstance(required, pd.Series) else pd.Series(required, index=text.index)
+    bad = (values.isna() & ~blank & ~tz & ~out_of_range) | (blank & need)
+    issues = [
+        RowIssue(col, np.flatnonzero(bad.to_numpy()),
+                 lambda r: ("is empty but required" if text.iloc[r] == "" else
+                            f"{text.iloc[r]!r} is not a timestamp (use YYYY-MM-DD HH:MM[:SS])")),
+        RowIssue(col, np.flatnonzero(tz.to_numpy()),
+                 lambda r: (f"{text.iloc[r]!r} carries a time zone; write the hall's local "
+                            "time without an offset")),
+        RowIssue(col, np.flatnonzero(out_of_range.to_numpy()),
+                 lambda r: (f"{text.iloc[r]!r} is outside the supported dates "
+                            f"{DATE_MIN.year}-{DATE_MAX.year}")),
+    ]
+    return values.where(~(tz | out_of_range)), [i for i in issues if len(i.rows)]
+
+
+def _one_timestamp(value: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(value).tz_localize(None) if value else pd.NaT
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+
+
+def parse_datetime(df: pd.DataFrame, col: str, file: str, problems: Problems, *,
+                   required: pd.Series | bool = True) -> pd.Series:
+    """Column ``col`` as local timestamps; every bad cell is a problem (NaT in the result)."""
+    values, issues = datetime_issues(df[col], col, required)
+    problems.issues(file, issues)
+    return values
+
+
+def clock_minute(text: str) -> int:
+    """``"HH:MM"`` as minutes after midnight (0-1440).
+
+    >>> clock_minute("08:30")
+    510
+    >>> clock_minute("25:00")
+    Traceback (most recent call last):
+    ...
+    ValueError: '25:00' is not a clock time between 00:00 and 24:00
+    """
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    value = int(match.group(1)) * 60 + int(match.group(2)) if match else -1
+    if not match or int(match.group(2)) >= 60 or not 0 <= value <= 24 * 60:
+        raise ValueError(f"{text!r} is not a clock time between 00:00 and 24:00")
+    return value

@@ -1,0 +1,212 @@
+"""A validated data directory and its per-hall views (tickets, footfall, mix).
+
+:func:`queueopt.io.load_dataset` builds a :class:`Dataset`; the rest of the
+package reads it through the views here, never through the files.
+
+Sharing: the app keeps one ``Dataset`` per data directory in
+``st.cache_resource``, so every session (thread) holds the same object.
+It is safe to share: its fields are never reassigned (frozen), the views
+are computed once per dataset under a lock, and each call returns its own
+frame (a pandas copy-on-write copy, so a caller that changes what it got
+changes nothing anyone else sees). ``dataclasses.replace`` on a dataset
+starts an empty cache, so a what-if variant never reads its parent's views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from queueopt.calendar import HallCalendar
+from queueopt.model import Hall, Policy, StaffMember, TransactionType
+from queueopt.schema import (
+    ARRIVALS,
+    HALL_ID,
+    INTERVAL_START,
+    TICKET_COLUMNS,
+    TICKET_OPTIONAL,
+    TRANSACTION_TYPE,
+)
+
+
+class _Views:
+    """Per-dataset memo of derived frames: built once under a lock, handed out as copies."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()  # a view may be built from another view
+        self._frames: dict[Hashable, pd.DataFrame] = {}
+
+    def get(self, key: Hashable, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        with self._lock:
+            if key not in self._frames:
+                self._frames[key] = build()
+            return self._frames[key].copy(deep=False)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated data directory.
+
+    ``tickets`` has the README columns with ``issued_at``/``called_at``/
+    ``served_end``/``abandoned_at`` as datetimes and ``abandoned`` as bool;
+    ``footfall`` has ``hall_id, interval_start, arrivals``. Treat every field
+    as read-only (the module docstring says why it may be shared).
+    """
+
+    root: Path
+    halls: dict[str, Hall]
+    transactions: dict[str, TransactionType]
+    staff: tuple[StaffMember, ...]
+    policy: Policy
+    calendar: HallCalendar
+    tickets: pd.DataFrame | None = None
+    footfall: pd.DataFrame | None = None
+    _views: _Views = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_views", _Views())
+
+    def hall(self, hall_id: str) -> Hall:
+        """The hall ``hall_id``; ``ValueError`` naming the known halls otherwise."""
+        try:
+            return self.halls[hall_id]
+        except KeyError:
+            raise ValueError(
+                f"hall={hall_id[:80]!r} is not in halls.csv; known halls: "
+                f"{', '.join(sorted(self.halls))}"
+            ) from None
+
+    def staff_of(self, hall_id: str) -> tuple[StaffMember, ...]:
+        """Staff members of one hall, in file order."""
+        self.hall(hall_id)
+        return tuple(s for s in self.staff if s.hall_id == hall_id)
+
+    def tickets_of(self, hall_id: str) -> pd.DataFrame:
+        """The ticket rows of one hall (empty frame when there is no ticket log)."""
+        self.hall(hall_id)
+        tickets = self.tickets
+        if tickets is None:
+            return pd.DataFrame(columns=list(TICKET_COLUMNS) + list(TICKET_OPTIONAL))
+        return self._views.get(("tickets", hall_id), lambda: tickets[
+            tickets[HALL_ID] == hall_id].reset_index(drop=True))
+
+    def last_day(self, hall_id: str | None = None) -> dt.date:
+        """Last day with data (tickets, else footfall), for one hall or all."""
+        frames = []
+        if self.tickets is not None:
+            t = self.tickets if hall_id is None else self.tickets_of(hall_id)
+            if len(t):
+                frames.append(t["issued_at"].max())
+        if self.footfall is not None:
+            f = self.footfall if hall_id is None else self.footfall[self.footfall[HALL_ID] == hall_id]
+            if len(f):
+                frames.append(f[INTERVAL_START].max())
+        if not frames:
+            raise ValueError(f"no tickets or footfall for hall {hall_id!r}")
+        return max(frames).date()  # type: ignore[no-any-return]
+
+    def footfall_for(self, hall_id: str, interval_minutes: int = 15) -> pd.DataFrame:
+        """Arrivals per interval of one hall: ``hall_id, interval_start, arrivals``.
+
+        From the ticket log when the hall has tickets (every open interval
+        appears, with 0 when nobody came), else from ``footfall.csv``
+        (aggregated up to ``interval_minutes`` when it is finer).
+        """
+        self.hall(hall_id)
+        return self._views.get(("footfall", hall_id, interval_minutes),
+                               lambda: self._build_footfall(hall_id, interval_minutes))
+
+    def _build_footfall(self, hall_id: str, interval_minutes: int) -> pd.DataFrame:
+        hall = self.hall(hall_id)
+        tickets = self.tickets_of(hall_id)
+        if len(tickets):
+            freq = f"{interval_minutes}min"
+            counts = tickets["issued_at"].dt.floor(freq).value_counts()
+            grid = open_intervals(hall, self.calendar, tickets["issued_at"].min().date(),
+                                  tickets["issued_at"].max().date(), interval_minutes)
+            index = grid.union(counts.index)
+            series = counts.reindex(index, fill_value=0)
+            out = pd.DataFrame({HALL_ID: hall_id, INTERVAL_START: index,
+                                ARRIVALS: series.to_numpy().astype(np.int64)})
+        elif self.footfall is not None and (self.footfall[HALL_ID] == hall_id).any():
+            part = self.footfall[self.footfall[HALL_ID] == hall_id]
+            native = infer_interval_minutes(part[INTERVAL_START])
+            if interval_minutes % native:
+                raise ValueError(
+                    f"footfall for hall {hall_id} comes in {native}-minute intervals; "
+                    f"interval_minutes={interval_minutes} is not a multiple of it")
+            floored = part[INTERVAL_START].dt.floor(f"{interval_minutes}min")
+            agg = part.groupby(floored)[ARRIVALS].sum()
+            out = pd.DataFrame({HALL_ID: hall_id, INTERVAL_START: agg.index,
+                                ARRIVALS: agg.to_numpy().astype(np.int64)})
+        else:
+            raise ValueError(f"hall {hall_id} has neither tickets nor footfall rows")
+        return out.sort_values(INTERVAL_START).reset_index(drop=True)
+
+    def mix_for(self, hall_id: str) -> pd.DataFrame:
+        """Share of each transaction type in the hall's tickets (counter and kiosk).
+
+        Columns ``transaction_type, share``; falls back to equal shares over
+        ``transactions.csv`` when the hall has no ticket log.
+        """
+        tickets = self.tickets_of(hall_id)
+        if len(tickets):
+            counts = tickets[TRANSACTION_TYPE].value_counts()
+        else:
+            counts = pd.Series(1.0, index=list(self.transactions))
+        counts = counts.reindex(list(self.transactions), fill_value=0)
+        return pd.DataFrame({TRANSACTION_TYPE: counts.index,
+                             "share": (counts / counts.sum()).to_numpy()})
+
+
+def infer_interval_minutes(times: pd.Series) -> int:
+    """The regular interval (5, 15, 30 or 60 minutes) of sorted timestamps.
+
+    The largest allowed interval that divides every gap and every clock time.
+
+    >>> t = pd.Series(pd.to_datetime(["2026-11-02 09:00", "2026-11-02 09:15", "2026-11-02 10:00"]))
+    >>> infer_interval_minutes(t)
+    15
+    """
+    t = pd.to_datetime(times)
+    minute_of_day = (t.dt.hour * 60 + t.dt.minute).to_numpy()
+    seconds = t.dt.second.to_numpy()
+    if (seconds != 0).any():
+        raise ValueError("interval starts must fall on whole minutes")
+    for step in (60, 30, 15, 5):
+        if (minute_of_day % step == 0).all():
+            diffs = np.diff(np.sort(t.to_numpy()).astype("datetime64[m]").astype(np.int64))
+            if len(diffs) == 0 or (diffs[diffs > 0] % step == 0).all():
+                if step == 60 or len(diffs) == 0:
+                    return step
+                # the step must actually occur (30-min data is also 5-min aligned)
+                if (diffs == step).any():
+                    return step
+                continue
+    raise ValueError("interval starts are not on a regular 5, 15, 30 or 60 minute grid")
+
+
+def open_intervals(hall: Hall, calendar: HallCalendar, first: dt.date, last: dt.date,
+                   interval_minutes: int) -> pd.DatetimeIndex:
+    """Start times of every interval the hall is open, ``first`` to ``last`` inclusive."""
+    days = pd.date_range(first, last, freq="D")
+    kinds = calendar.day_kinds([d.date() for d in days])
+    starts: list[np.ndarray] = []
+    for day, kind in zip(days, kinds):
+        hours = hall.hours_on(day.date(), is_holiday=(kind == "holiday"))
+        if kind == "makeup":  # a make-up working day follows Friday's hours
+            hours = hall.hours[4]
+        if not hours.is_open:
+            continue
+        first_slot = -(-hours.open_minute // interval_minutes) * interval_minutes
+        minutes = np.arange(first_slot, hours.close_minute, interval_minutes)
+        starts.append(day.to_datetime64() + minutes.astype("timedelta64[m]"))
+    if not starts:
+        return pd.DatetimeIndex([])
+    return pd.DatetimeIndex(np.concatenate(starts).astype("datetime64[ns]"))
