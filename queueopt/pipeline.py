@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from queueopt.export import inert_workbook, write_csv
 from queueopt.forecast import forecast_arrivals
 from queueopt.io import Dataset
 from queueopt.rules import Shift, clock, roster_frame, validate_roster
@@ -49,9 +50,9 @@ class HallPlan:
         out = Path(outdir)
         out.mkdir(parents=True, exist_ok=True)
         fmt = "%Y-%m-%d %H:%M"
-        self.requirements.to_csv(out / "requirements.csv", index=False, date_format=fmt)
-        self.roster.to_csv(out / "roster.csv", index=False)
-        self.counters.to_csv(out / "counters.csv", index=False, date_format=fmt)
+        write_csv(self.requirements, out / "requirements.csv", index=False, date_format=fmt)
+        write_csv(self.roster, out / "roster.csv", index=False)
+        write_csv(self.counters, out / "counters.csv", index=False, date_format=fmt)
         (out / "summary.json").write_text(json.dumps(self.summary, indent=2, default=str),
                                           encoding="utf-8")
         write_roster_excel(self, out / "roster.xlsx")
@@ -85,6 +86,7 @@ def write_roster_excel(plan: HallPlan, path: Path) -> None:
         ws.page_setup.fitToWidth = 1
         for col in ws.columns:
             ws.column_dimensions[col[0].column_letter].width = 22
+        inert_workbook(xl.book)
 
 
 def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None, *,

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from queueopt.export import inert_workbook, write_csv
 from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
 from queueopt.kiosks import region_kiosk_ranking
@@ -49,18 +50,19 @@ def run(args: argparse.Namespace) -> int:
     table = compare_halls(ds, plans=plans)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "region.csv", index=False)
+    write_csv(table, out / "region.csv", index=False)
     kiosks = None
     if args.kiosks:
         fcs = pd.concat([forecast_arrivals(ds.footfall_for(h), 7, calendar=ds.calendar,
                                            halls=ds.halls) for h in sorted(ds.halls)],
                         ignore_index=True)
         kiosks = region_kiosk_ranking(ds, fcs)
-        kiosks.to_csv(out / "kiosks.csv", index=False)
+        write_csv(kiosks, out / "kiosks.csv", index=False)
     with pd.ExcelWriter(out / "region.xlsx", engine="openpyxl") as xl:
         table.to_excel(xl, sheet_name="Region", index=False)
         if kiosks is not None:
             kiosks.to_excel(xl, sheet_name="Kiosks", index=False)
+        inert_workbook(xl.book)
     _chart(table, out / "region.png")
     cols = ["rank", "hall_id", "busy_class", "observed_mean_wait", "customers_per_day", "best_lever"]
     print(table[cols].to_string(index=False))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from queueopt.export import write_csv
 from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
 
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     fc = forecast_arrivals(hist, args.days, calendar=ds.calendar, halls=ds.halls)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fc.to_csv(out, index=False, date_format="%Y-%m-%d %H:%M")
+    write_csv(fc, out, index=False, date_format="%Y-%m-%d %H:%M")
     peak = fc.loc[fc["arrivals"].idxmax()]
     print(f"wrote {len(fc)} intervals to {out}; busiest interval {peak['interval_start']:%a %Y-%m-%d %H:%M} "
           f"with {peak['arrivals']:.1f} arrivals (80% interval {peak['lo80']:.0f}-{peak['hi80']:.0f})",

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from queueopt.export import write_csv
 from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
 from queueopt.nudges import messages, usual_waits, windows, windows_by_day_type
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     wins = windows(frame, args.hours)
     msgs = pd.concat([messages(wins, hall_name=hall.name, lang="zh"),
                       messages(wins, hall_name=hall.name, lang="en")], ignore_index=True)
-    msgs.to_csv(out / "messages.csv", index=False, encoding="utf-8")
+    write_csv(msgs, out / "messages.csv", index=False, encoding="utf-8")
     tickets = ds.tickets_of(args.hall)
     if len(tickets):  # the hall's rhythm by day type, from its own ticket log
         from queueopt.calibrate import calibrate
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         kinds = dict(zip(dates, ds.calendar.day_kinds(dates)))
         by_type = windows_by_day_type(obs[["interval_start", "arrivals", "mean_wait"]], kinds,
                                       args.hours)
-        by_type.to_csv(out / "windows_by_day_type.csv", index=False)
+        write_csv(by_type, out / "windows_by_day_type.csv", index=False)
         print(by_type.to_string(index=False))
     print(f"wrote {', '.join(p.name for p in poster.files)} and messages.csv ({len(msgs)} "
           f"messages) to {out}" + ("" if poster.chinese else "; no CJK font: poster in English only"))

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from queueopt.export import write_csv
 from queueopt.io import load_dataset
 from queueopt.runner import HallOutcome, outcomes_frame, run_halls
 
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
                          progress=lambda d, n, o: _bar(d, n, o, t0))
     print(file=sys.stderr)
     table = outcomes_frame(outcomes)
-    table.to_csv(out / "region_plan.csv", index=False)
+    write_csv(table, out / "region_plan.csv", index=False)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     failed = table[table["status"] == "failed"]
     for _, row in failed.iterrows():

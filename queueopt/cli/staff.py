@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     """Forecast, compute the requirements and write the CSV."""
     import pandas as pd
 
+    from queueopt.export import write_csv
     from queueopt.forecast import forecast_arrivals
     from queueopt.io import load_dataset
     from queueopt.staffing import PeakPolicy, hall_requirements
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                             replications=args.replications)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    req.to_csv(out, index=False, date_format="%Y-%m-%d %H:%M", float_format="%.4f")
+    write_csv(req, out, index=False, date_format="%Y-%m-%d %H:%M", float_format="%.4f")
     hours = req["staff"].sum() * interval / 60
     target = ds.policy.target
     worst = req.loc[req["counter_arrivals"] > 0, "service_level"].min()

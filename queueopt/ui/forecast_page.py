@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from queueopt.export import escape_markdown
 from queueopt.ui import cache, state
 from queueopt.ui.i18n import t
 
@@ -15,7 +16,7 @@ hall_id = state.hall()
 fc = cache.week_forecast(path, sig, hall_id)
 req = cache.requirements(path, sig, hall_id)
 
-st.title(f"{t('forecast_title')} · {hall_id}")
+st.title(f"{t('forecast_title')} · {escape_markdown(hall_id)}")
 st.caption(t("forecast_caption"))
 peak = fc.loc[fc["arrivals"].idxmax()]
 c1, c2, c3 = st.columns(3)

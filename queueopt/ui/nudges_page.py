@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from queueopt.export import csv_bytes, escape_markdown
 from queueopt.ui import cache, state
 from queueopt.ui.i18n import lang, t
 
@@ -13,7 +14,7 @@ path = state.data_dir()
 sig = cache.signature(path)
 hall_id = state.hall()
 info = cache.halls_table(path, sig).set_index("hall_id").loc[hall_id]
-st.title(f"{t('page_nudges')} · {hall_id}")
+st.title(f"{t('page_nudges')} · {escape_markdown(hall_id)}")
 
 shift = st.slider(t("shift_share"), 0.0, 0.5, 0.0, 0.05)
 has_kiosks = int(info["kiosks"]) > 0
@@ -45,11 +46,11 @@ st.dataframe(table.round(2), width="stretch")
 st.subheader("Kiosks: how many to add / 自助终端配置")
 k_rec, k_reason, k_table = cache.kiosk_plan(path, sig, hall_id,
                                             round(adoption, 2) if has_kiosks else None)
-st.markdown(f"**{int(info['kiosks'])} now → {k_rec} recommended.** {k_reason}.")
+st.markdown(f"**{int(info['kiosks'])} now → {k_rec} recommended.** {escape_markdown(k_reason)}.")
 st.caption("Counter staff-hours per week when kiosk customers who would wait past the target "
            "go to a counter instead; kiosk waits in minutes.")
 st.dataframe(k_table.round(2), hide_index=True, width="stretch")
-st.download_button("Kiosk options (CSV)", k_table.to_csv(index=False).encode("utf-8"),
+st.download_button("Kiosk options (CSV)", csv_bytes(k_table),
                    f"kiosks_{hall_id}.csv", "text/csv", on_click="ignore")
 
 st.subheader("Peak policies, simulated / 高峰策略仿真")
@@ -71,8 +72,8 @@ if st.toggle("Simulate fast lane and emergency counter", key="simulate_policies"
 st.subheader(t("messages"))
 msgs = cache.nudge_messages(path, sig, hall_id, lang())
 for text in msgs["text"]:
-    st.markdown(f"- {text}")
-st.download_button(t("download_messages"), msgs.to_csv(index=False).encode("utf-8"),
+    st.markdown(f"- {escape_markdown(text)}")
+st.download_button(t("download_messages"), csv_bytes(msgs),
                    f"messages_{hall_id}.csv", "text/csv", on_click="ignore")
 
 st.subheader("Poster / 海报")
@@ -100,9 +101,9 @@ if st.button("Save scenario"):
                            base_version=st.session_state[base_key],
                            author=st.session_state.get("author", "manager"))
         st.session_state[base_key] = saved.version
-        st.success(f"Saved scenario '{scenario_name}' as version {saved.version}.")
+        st.success(f"Saved scenario '{escape_markdown(scenario_name)}' as version {saved.version}.")
     except ConflictError as err:
-        st.error(str(err))
+        st.error(escape_markdown(str(err)))
 if latest:
     st.caption(f"Saved versions: {len(store.versions('scenario', scenario_name))}; latest by "
-               f"{latest.author} at {latest.saved_at}.")
+               f"{escape_markdown(latest.author)} at {latest.saved_at}.")

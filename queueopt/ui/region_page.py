@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
+from queueopt.export import csv_bytes, excel_bytes
 from queueopt.ui import cache, state
 from queueopt.ui.i18n import t
 
@@ -38,13 +37,10 @@ st.altair_chart(alt.Chart(pv).mark_bar().encode(
     x=alt.X("minutes:Q"), y=alt.Y("hall_id:N", title=None), color="wait:N",
     yOffset="wait:N").properties(height=40 * len(table)), width="stretch")
 st.dataframe(table, hide_index=True, width="stretch")
-buf = io.BytesIO()
-with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-    table.to_excel(xl, sheet_name="Region", index=False)
 c1, c2 = st.columns(2)
-c1.download_button(t("download_csv_table"), table.to_csv(index=False).encode("utf-8"),
+c1.download_button(t("download_csv_table"), csv_bytes(table),
                    "region.csv", "text/csv", on_click="ignore")
-c2.download_button(t("download_xlsx_table"), buf.getvalue(), "region.xlsx",
+c2.download_button(t("download_xlsx_table"), excel_bytes({"Region": table}), "region.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    on_click="ignore")
 
@@ -55,5 +51,5 @@ if st.toggle("Rank halls for one more kiosk", key="rank_kiosks"):
     st.caption("Counter staff-hours saved per week by one more kiosk (kiosk customers who would "
                "wait past the target go to a counter), then customer-minutes of kiosk wait saved.")
     st.dataframe(kiosks.round(2), hide_index=True, width="stretch")
-    st.download_button("Kiosk ranking (CSV)", kiosks.to_csv(index=False).encode("utf-8"),
+    st.download_button("Kiosk ranking (CSV)", csv_bytes(kiosks),
                        "region_kiosks.csv", "text/csv", on_click="ignore")

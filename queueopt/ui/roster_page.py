@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from queueopt.export import csv_bytes, escape_markdown
 from queueopt.pipeline import week_grid, write_roster_excel
 from queueopt.store import ConflictError
 from queueopt.ui import cache, state
@@ -20,7 +21,7 @@ sig = cache.signature(path)
 hall_id = state.hall()
 limit = float(os.environ.get("QUEUEOPT_TIME_LIMIT", "15"))
 start = cache.week_start(path, sig)
-st.title(f"{t('page_roster')} · {hall_id} · {start:%Y-%m-%d}")
+st.title(f"{t('page_roster')} · {escape_markdown(hall_id)} · {start:%Y-%m-%d}")
 
 key = f"locked_{hall_id}"
 locked_json = st.session_state.get(key, "[]")
@@ -75,7 +76,7 @@ if new_locked != locked_json:
     st.session_state[key] = new_locked
     st.rerun()
 
-csv = roster.to_csv(index=False).encode("utf-8")
+csv = csv_bytes(roster)
 buf = io.BytesIO()
 write_roster_excel(plan, buf)  # type: ignore[arg-type]
 d1, d2 = st.columns(2)
@@ -101,6 +102,6 @@ if st.button(t("publish")):
         st.session_state[base_key] = saved.version
         st.success(f"Published as version {saved.version}.")
     except ConflictError as err:
-        st.error(str(err))
+        st.error(escape_markdown(str(err)))
 if latest:
-    st.caption(f"Last published: version {latest.version} by {latest.author} at {latest.saved_at}.")
+    st.caption(f"Last published: version {latest.version} by {escape_markdown(latest.author)} at {latest.saved_at}.")
