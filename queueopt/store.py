@@ -8,9 +8,12 @@ silently overwriting their work (optimistic concurrency, as in HTTP's
 simultaneous saves of the same version impossible in either database.
 
 The database comes from the argument, else the ``QUEUEOPT_DB`` environment
-variable, else ``~/.queueopt/queueopt.sqlite``: a file path for SQLite, or a
+variable, else ``~/.queueopt/queueopt.sqlite``: a file path or
+``sqlite:///path`` for SQLite, or a
 ``postgresql://user:password@host:port/dbname`` URL for a PostgreSQL server
 shared by a region's managers (``pip install "queueopt[postgres]"``, psycopg 3).
+Any other address is refused (:func:`parse_address`); every error is a
+:class:`StoreError` (a ``ValueError``) whose message never holds a password.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,17 +68,64 @@ class Saved:
     payload: dict[str, Any]
 
 
+class StoreError(ValueError):
+    """The saved-work database cannot be used (bad address, unreadable file, server down).
+
+    The message never holds a password.
+    """
+
+
 def default_path() -> Path | str:
-    """``QUEUEOPT_DB`` (a path or a ``postgresql://`` URL) or ``~/.queueopt/queueopt.sqlite``."""
-    env = os.environ.get("QUEUEOPT_DB")
-    if env and is_url(env):
-        return env
-    return Path(env) if env else Path.home() / ".queueopt" / "queueopt.sqlite"
+    """``QUEUEOPT_DB`` (an address :func:`parse_address` accepts) or ``~/.queueopt/queueopt.sqlite``."""
+    env = os.environ.get("QUEUEOPT_DB", "").strip()
+    return env if env else Path.home() / ".queueopt" / "queueopt.sqlite"
 
 
 def is_url(location: str | Path) -> bool:
     """True for a PostgreSQL URL (``postgresql://`` or ``postgres://``)."""
-    return str(location).startswith(("postgresql://", "postgres://"))
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+
+
+def parse_address(location: str | Path) -> Path | str:
+    """The SQLite file (a :class:`Path`) or the PostgreSQL URL (a ``str``) an address names.
+
+    Accepted: a plain file path; ``sqlite:///relative/file`` and
+    ``sqlite:////absolute/file`` (SQLAlchemy's spelling); ``postgresql://`` or
+    ``postgres://`` URLs. Anything else (another scheme such as ``mysql://``,
+    ``:memory:``, which would forget every save between two calls) raises
+    :class:`StoreError` naming only the scheme, never the rest of the address.
+
+    >>> parse_address("sqlite:///saved/q.sqlite")
+    PosixPath('saved/q.sqlite')
+    >>> parse_address("mysql://u:secret@h/db")
+    Traceback (most recent call last):
+    ...
+    queueopt.store.StoreError: QUEUEOPT_DB: 'mysql' databases are not supported; use a file path, sqlite:///path or postgresql://...
+    """
+    if isinstance(location, Path):
+        return location
+    text = location.strip()
+    if is_url(text):
+        return text
+    if text.lower().startswith("sqlite:///"):
+        rest = text[len("sqlite:///"):]
+        if rest in ("", ":memory:"):
+            raise StoreError("QUEUEOPT_DB: sqlite:/// needs a file path (an in-memory database "
+                             "would forget every save)")
+        return Path(rest)
+    if text == ":memory:":
+        raise StoreError("QUEUEOPT_DB: an in-memory database would forget every save between "
+                         "two calls; give a file path")
+    match = _SCHEME.match(text)
+    if match:
+        raise StoreError(f"QUEUEOPT_DB: {match.group(1)[:20]!r} databases are not supported; use "
+                         "a file path, sqlite:///path or postgresql://...")
+    if not text:
+        raise StoreError("QUEUEOPT_DB: the database address is empty")
+    return Path(text)
 
 
 class Store:
@@ -99,18 +150,24 @@ class Store:
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
-        location = path if path else default_path()
-        self.url: str | None = str(location) if is_url(location) else None
-        self.path: Path | None = None if self.url else Path(location)
+        location = parse_address(path if path else default_path())
+        self.url: str | None = location if isinstance(location, str) else None
+        self.path: Path | None = location if isinstance(location, Path) else None
         if self.url:
             try:
                 import psycopg  # noqa: F401
             except ImportError:
-                raise ValueError(f"{_redact(self.url)}: a PostgreSQL database needs psycopg "
+                raise StoreError(f"{_redact(self.url)}: a PostgreSQL database needs psycopg "
                                  '(pip install "queueopt[postgres]")') from None
         else:
             assert self.path is not None
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError(f"cannot create the folder of {self.path}: "
+                                 f"{err.strerror}") from None
+            if self.path.is_dir():
+                raise StoreError(f"{self.path} is a folder, not a SQLite database file")
         with self._connect() as con:
             if self.url:
                 con.execute(_SCHEMA)
@@ -130,17 +187,25 @@ class Store:
             try:
                 con = psycopg.connect(self.url, autocommit=True, connect_timeout=15)
             except psycopg.Error as err:
-                raise ValueError(f"cannot reach the database {_redact(self.url)}: "
+                raise StoreError(f"cannot reach the database {_redact(self.url)}: "
                                  f"{str(err).strip()}") from None
             try:
                 yield _Postgres(con)
             finally:
                 con.close()
             return
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot open the database {self.path}: {err}") from None
         try:
             con.execute("PRAGMA journal_mode=WAL")
             yield con
+        except sqlite3.IntegrityError:
+            raise  # a concurrent save of the same version: save() turns it into a conflict
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"the database {self.path} cannot be used ({err}); is it a "
+                             "queueopt SQLite file?") from None
         finally:
             con.close()
 
