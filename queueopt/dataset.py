@@ -111,6 +111,22 @@ class Dataset:
             raise ValueError(f"no tickets or footfall for hall {hall_id!r}")
         return max(frames).date()  # type: ignore[no-any-return]
 
+    def next_week_start(self) -> dt.date:
+        """The default week to plan: the first Monday after the region's data ends.
+
+        Labour rules count a week Monday to Sunday, so a plan starts on a
+        Monday even when the data ends mid-week (the forecast covers the gap).
+
+        >>> import datetime as dt
+        >>> ds = Dataset(Path("."), {}, {}, (), Policy(), HallCalendar(),
+        ...              footfall=pd.DataFrame({"hall_id": ["H"], "arrivals": [1],
+        ...                                     "interval_start": [pd.Timestamp("2026-11-21 09:00")]}))
+        >>> ds.next_week_start()  # the data ends on Saturday 21 November
+        datetime.date(2026, 11, 23)
+        """
+        last = self.last_day()
+        return last + dt.timedelta(days=7 - last.weekday())
+
     def footfall_for(self, hall_id: str, interval_minutes: int = 15) -> pd.DataFrame:
         """Arrivals per interval of one hall: ``hall_id, interval_start, arrivals``.
 

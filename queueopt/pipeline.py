@@ -123,7 +123,7 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
     ds = dataset
     hall = ds.hall(hall_id)
     last = ds.last_day()  # the region's data end: a hall closed that day still plans the same week
-    start = week_start or last + dt.timedelta(days=1)
+    start = week_start or ds.next_week_start()
     if start <= last:
         raise ValueError(f"week_start={start} must be after the last day of data ({last})")
     horizon = (start - last).days + 6

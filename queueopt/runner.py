@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from queueopt import __version__
+from queueopt.schema import output_dir
 
 STATUSES: tuple[str, ...] = ("planned", "skipped", "failed")
 
@@ -78,8 +79,8 @@ def plan_one(data: str, hall_id: str, out: str, week: str | None = None,
     Never raises: a failure comes back as ``status="failed"`` with the error.
     """
     t0 = time.perf_counter()
-    target = Path(out) / hall_id
     try:
+        target = output_dir(out, hall_id)  # a hall id is data, never a path
         digest = inputs_hash(data, hall_id, week, time_limit_s)
         manifest = target / "manifest.json"
         if manifest.is_file():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from queueopt.model import WEEKDAYS
 
@@ -108,3 +109,23 @@ def name_problem(value: str) -> str | None:
     if len(value) > MAX_NAME_CHARS:
         return f"is {len(value)} characters long; at most {MAX_NAME_CHARS}"
     return None
+
+
+def output_dir(out: str | Path, hall_id: str) -> Path:
+    """``out/hall_id``, refused unless the hall id is safe and the folder stays under ``out``.
+
+    >>> output_dir("plans", "H01").name
+    'H01'
+    >>> output_dir("plans", "../../x")
+    Traceback (most recent call last):
+    ...
+    ValueError: hall_id '../../x' is not a safe id (letters, digits, _ - . only, starting with a letter or digit, at most 64 characters)
+    """
+    why = id_problem(hall_id)
+    if why:
+        raise ValueError(f"hall_id {why}")
+    root = Path(out).resolve()
+    target = (root / hall_id).resolve()
+    if target.parent != root:  # a symlink inside out pointing elsewhere
+        raise ValueError(f"hall_id {hall_id!r}: {target} is outside the output folder {root}")
+    return target

@@ -2,8 +2,8 @@
 
 Each subcommand lives in its own module of this package and exposes
 ``register(subparsers) -> None``, which adds an ``argparse`` parser whose
-``func(args) -> int`` does the work. ``main`` turns :class:`DataError` and
-``ValueError`` into a message on stderr and exit code 2, never a traceback.
+``func(args) -> int`` does the work. ``main`` turns :class:`DataError`,
+``ValueError`` and ``OSError`` into a message on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -59,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (InfeasibleError, ValueError, FileNotFoundError) as err:
         print(f"queueopt {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # --out at an existing file, a read-only folder, a full disk
+        where = f" {err.filename}" if err.filename else ""
+        print(f"queueopt {args.command}: error: cannot write{where}: {err.strerror or err}",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"queueopt {args.command}: interrupted", file=sys.stderr)

@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
     p.add_argument("--data", required=True, metavar="DIR", help="data directory")
     p.add_argument("--hall", required=True, metavar="ID", help="hall_id")
     p.add_argument("--week", metavar="YYYY-MM-DD",
-                   help="first day of the week (default: the day after the data ends)")
+                   help="first day of the week (default: the first Monday after the data ends)")
     p.add_argument("--out", required=True, metavar="OUTDIR", help="output directory")
     p.add_argument("--time-limit", type=float, default=18.0,
                    help="solver seconds (default 18: a hall-week stays under 20 s)")

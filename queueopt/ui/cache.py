@@ -140,7 +140,7 @@ def plan(path: str, sig: str, hall_id: str, locked_json: str, time_limit_s: floa
 
 def week_start(path: str, sig: str) -> dt.date:
     """The first day the app plans."""
-    return dataset(path, sig).last_day() + dt.timedelta(days=1)
+    return dataset(path, sig).next_week_start()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
