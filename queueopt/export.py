@@ -22,6 +22,7 @@ browser fetch its address).
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections.abc import Mapping
@@ -69,8 +70,18 @@ def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(frame: pd.DataFrame, path: str | Path | io.IOBase | None = None,
               **kwargs: Any) -> str | None:
-    """``frame.to_csv(path, **kwargs)`` with every text cell inert (see the module docstring)."""
-    return inert_frame(frame).to_csv(path, **kwargs)  # type: ignore[arg-type]
+    """``frame.to_csv(path, **kwargs)`` with every text cell inert (see the module docstring).
+
+    pandas quotes a cell holding a newline but not one holding a bare carriage
+    return, which a spreadsheet reads as a row break: a file with one is
+    written with every text cell quoted.
+    """
+    out = inert_frame(frame)
+    text_cells = [out[c] for c in out.columns if out[c].dtype == object
+                  or pd.api.types.is_string_dtype(out[c])]
+    if any(col.map(lambda v: isinstance(v, str) and "\r" in v).any() for col in text_cells):
+        kwargs.setdefault("quoting", csv.QUOTE_NONNUMERIC)
+    return out.to_csv(path, **kwargs)  # type: ignore[arg-type]
 
 
 def csv_bytes(frame: pd.DataFrame, **kwargs: Any) -> bytes:

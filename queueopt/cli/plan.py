@@ -36,6 +36,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Plan and write the files; print the summary."""
+    if Path(args.out).exists() and not Path(args.out).is_dir():  # say so before planning
+        raise ValueError(f"--out {args.out} is a file; give a folder (created when missing)")
     ds = load_dataset(args.data)
     week = None
     if args.week:

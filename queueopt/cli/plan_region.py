@@ -43,6 +43,8 @@ def _bar(done: int, total: int, outcome: HallOutcome, t0: float) -> None:
 def run(args: argparse.Namespace) -> int:
     """Plan the halls and print a table; exit 1 when a hall failed."""
     out = Path(args.out)
+    if out.exists() and not out.is_dir():  # say so before planning
+        raise ValueError(f"--out {args.out} is a file; give a folder (created when missing)")
     if args.synthetic:
         from queueopt.synth import generate_region
 
