@@ -78,7 +78,7 @@ class Problems:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f} MB"
+    return f"{n:,} bytes ({n / 1e6:.1f} MB)"
 
 
 def read_bytes(path: Path, table: str, problems: Problems) -> bytes | None:

@@ -12,7 +12,7 @@ from queueopt.synth import generate_region
 def register(sub: Any) -> None:
     """Add the ``synth`` subcommand."""
     p: argparse.ArgumentParser = sub.add_parser(
-        "synth", help="generate a synthetic region (seeded, calibrated to DOMAIN.md)",
+        "synth", help="generate a synthetic region (seeded, calibrated to the README's Domain notes)",
         description="Write halls, transactions, staff, policy and a ticket log (or footfall "
                     "counts only) for N halls. The defaults regenerate data/sample exactly.")
     p.add_argument("--out", required=True, metavar="DIR")
