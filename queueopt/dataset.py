@@ -197,7 +197,8 @@ def infer_interval_minutes(times: pd.Series) -> int:
         raise ValueError("interval starts must fall on whole minutes")
     for step in (60, 30, 15, 5):
         if (minute_of_day % step == 0).all():
-            diffs = np.diff(np.sort(t.to_numpy()).astype("datetime64[m]").astype(np.int64))
+            minutes = np.sort(t.to_numpy()).astype("datetime64[m]").astype(np.int64)
+            diffs: np.ndarray = np.diff(minutes).astype(np.int64)
             if len(diffs) == 0 or (diffs[diffs > 0] % step == 0).all():
                 if step == 60 or len(diffs) == 0:
                     return step

@@ -194,20 +194,21 @@ class Store:
             finally:
                 con.close()
             return
+        assert self.path is not None
         try:
-            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            lite = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         except sqlite3.Error as err:
             raise StoreError(f"cannot open the database {self.path}: {err}") from None
         try:
-            con.execute("PRAGMA journal_mode=WAL")
-            yield con
+            lite.execute("PRAGMA journal_mode=WAL")
+            yield lite
         except sqlite3.IntegrityError:
             raise  # a concurrent save of the same version: save() turns it into a conflict
         except sqlite3.DatabaseError as err:
             raise StoreError(f"the database {self.path} cannot be used ({err}); is it a "
                              "queueopt SQLite file?") from None
         finally:
-            con.close()
+            lite.close()
 
     def latest(self, kind: str, name: str) -> Saved | None:
         """The newest version, or ``None`` when nothing is saved under that name."""

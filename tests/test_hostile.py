@@ -620,3 +620,17 @@ def test_fuzz_validate_never_raises_anything_but_data_error(
         assert err.problems
         for p in err.problems:
             assert p.file and p.message
+
+
+def test_app_on_bad_data_shows_a_message_not_a_traceback(
+        small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QUEUEOPT_DATA pointing at invalid data: the Forecast page says so and shows the sample."""
+    from streamlit.testing.v1 import AppTest
+
+    d = _copy(small, tmp_path / "bad")
+    CASES["unknown holiday country"](d)
+    monkeypatch.setenv("QUEUEOPT_DATA", str(d))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.run()
+    assert not at.exception
+    assert any("holiday" in e.value and "cannot be used" in e.value for e in at.error)

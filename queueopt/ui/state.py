@@ -7,6 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from queueopt.errors import DataError
+from queueopt.export import escape_markdown
 from queueopt.store import Store
 from queueopt.ui import cache
 from queueopt.ui.i18n import t
@@ -33,7 +35,15 @@ def data_dir() -> str:
 
 def sidebar_hall_picker() -> None:
     """Region and hall pickers (in the sidebar)."""
-    info = cache.halls_table(data_dir(), cache.signature(data_dir()))
+    try:
+        info = cache.halls_table(data_dir(), cache.signature(data_dir()))
+    except (DataError, OSError) as err:  # QUEUEOPT_DATA, or a folder changed on disk
+        bad = data_dir()
+        st.session_state["data_dir"] = str(SAMPLE_DIR)
+        first = str(err.problems[0]) if isinstance(err, DataError) else str(err)
+        st.error(f"{escape_markdown(bad)} cannot be used ({escape_markdown(first)}). Showing "
+                 "the sample region; `queueopt validate` lists every problem.")
+        info = cache.halls_table(data_dir(), cache.signature(data_dir()))
     regions = sorted(info["region"].unique())
     region = st.selectbox(t("region"), regions, key="region")
     halls = info[info["region"] == region]
