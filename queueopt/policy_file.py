@@ -9,6 +9,7 @@ refuses them instead of ``plan`` failing later.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tomllib
@@ -41,10 +42,10 @@ class Rule:
         below = value <= self.low if self.low_open else value < self.low
         above = value >= self.high if self.high_open else value > self.high
         if below or above:
-            return (f"{value:g} must be in {'(' if self.low_open else '['}{self.low:g}, "
+            return (f"{value!r} must be in {'(' if self.low_open else '['}{self.low:g}, "
                     f"{self.high:g}{')' if self.high_open else ']'}")
         if self.whole and value % 1:
-            return f"{value:g} must be a whole number"
+            return f"{value!r} must be a whole number"
         return None
 
 
@@ -163,6 +164,37 @@ def _top(doc: dict[str, Any], file: str, problems: Problems) -> dict[str, Any]:
     return out
 
 
+def _key_lines(text: str) -> dict[str, int]:
+    """Line of each ``key`` and ``section.key`` in a TOML text (1-based), for the messages.
+
+    >>> _key_lines("a = 1\\n[target]\\nservice_level = 1.0\\n")
+    {'a': 1, 'target': 2, 'target.service_level': 3}
+    """
+    lines: dict[str, int] = {}
+    section = ""
+    for n, line in enumerate(text.splitlines(), 1):
+        head = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+        key = re.match(r"^\s*([A-Za-z0-9_\-]+)\s*=", line)
+        if head:
+            section = head.group(1)
+            lines.setdefault(section, n)
+        elif key:
+            lines.setdefault(f"{section}.{key.group(1)}" if section else key.group(1), n)
+    return lines
+
+
+def _with_lines(path: Path, problems: Problems, first: int) -> None:
+    """Give the policy problems from index ``first`` on the line of their key."""
+    try:
+        lines = _key_lines(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return
+    for i in range(first, len(problems.items)):
+        p = problems.items[i]
+        if p.file == path.name and p.row is None and p.column in lines:
+            problems.items[i] = dataclasses.replace(p, row=lines[p.column])
+
+
 def read_policy(path: Path | None, problems: Problems) -> Policy:
     """``policy.toml`` as a :class:`Policy`; a missing file means the defaults.
 
@@ -186,5 +218,6 @@ def read_policy(path: Path | None, problems: Problems) -> Policy:
             problems.add(file, None, section, str(err))
             built[section] = cls()
     if len(problems.items) > n_before:
+        _with_lines(path, problems, n_before)
         return Policy()
     return Policy(target=built["target"], shifts=built["shifts"], labour=built["labour"], **top)

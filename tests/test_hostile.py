@@ -101,9 +101,15 @@ def policy(old: str, new: str, column: str,
     def corrupt(d: Path) -> tuple[str, int | None, str | None, str]:
         text = (d / "policy.toml").read_text(encoding="utf-8")
         assert old in text, old
-        (d / "policy.toml").write_text(text.replace(old, new), encoding="utf-8")
-        return "policy.toml", None, column, fragment
+        text = text.replace(old, new)
+        (d / "policy.toml").write_text(text, encoding="utf-8")
+        return "policy.toml", _line_of(text, f"[{column}]" if "_" not in column else new), \
+            column, fragment
     return corrupt
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
 def write(file: str, data: bytes | str, where: tuple[int | None, str | None],
@@ -148,7 +154,8 @@ def _several_policy_errors(d: Path) -> tuple[str, int | None, str | None, str]:
     text = text.replace("service_level = 0.80", "service_level = 1.0")
     text = text.replace("meal_break_minutes = 30", "meal_break_minutes = -30")
     (d / "policy.toml").write_text(text, encoding="utf-8")
-    return "policy.toml", None, "shifts.meal_break_minutes", "must be in [0, 120]"
+    return ("policy.toml", _line_of(text, "meal_break_minutes = -30"),
+            "shifts.meal_break_minutes", "must be in [0, 120]")
 
 
 def _two_empty_staff_ids(d: Path) -> tuple[str, int | None, str | None, str]:
@@ -314,7 +321,7 @@ def test_mean_minutes_zero_is_one_problem_not_twenty(small: Path, tmp_path: Path
 def test_every_policy_error_at_once(small: Path, tmp_path: Path) -> None:
     d = _copy(small, tmp_path)
     _several_policy_errors(d)
-    policy('holiday_country = "CN"', 'holiday_country = "ZZ"', "")(d)
+    policy('holiday_country = "CN"', 'holiday_country = "ZZ"', "holiday_country")(d)
     with pytest.raises(DataError) as err:
         load_dataset(d)
     columns = {p.column for p in err.value.problems}

@@ -130,8 +130,10 @@ def test_bad_policy_value(tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixt
     (d / "policy.toml").write_text(text + "\n[mystery]\nx = 1\n")
     assert main(["validate", str(d)]) == 2
     err = capsys.readouterr().err
-    assert "policy.toml, column 'target.service_level': 1.7 must be in [0, 1)" in err
-    assert "policy.toml, column 'mystery'" in err
+    line = text.splitlines().index("service_level = 1.7") + 1
+    assert f"policy.toml, row {line}, column 'target.service_level': 1.7 must be in [0, 1)" in err
+    mystery = len(text.splitlines()) + 2  # after the blank line that text + "\n" makes
+    assert f"policy.toml, row {mystery}, column 'mystery'" in err
 
 
 def test_many_problems_listed_at_once(tiny: Path, tmp_path: Path,
