@@ -63,6 +63,8 @@ MAX_COUNTERS = 500
 MAX_KIOSKS = 500
 #: Weekly hours of one staff member (a week has 168).
 MAX_HOURS_WEEK = 84.0
+#: Staff members of one hall: the roster model grows with staff x shift templates.
+MAX_STAFF_PER_HALL = 1000
 
 # --- dates: a sane range, so no later step meets year 1700 or 9999 ---
 DATE_MIN = dt.date(1990, 1, 1)

@@ -59,6 +59,7 @@ from queueopt.schema import (
     MAX_HOURS_WEEK,
     MAX_KIOSKS,
     MAX_SPAN_DAYS,
+    MAX_STAFF_PER_HALL,
     SKILLS,
     STAFF_COLUMNS,
     STAFF_OPTIONAL,
@@ -341,6 +342,10 @@ def read_staff(path: Path, problems: Problems,
                            lambda r: f"duplicate staff_id {sid.iloc[r]!r}"))
     hours_ok = (_within(lo, 0, MAX_HOURS_WEEK, integer=False)
                 & _within(hi, 1e-9, MAX_HOURS_WEEK, integer=False))
+    crowd = df.groupby("hall_id").cumcount() >= MAX_STAFF_PER_HALL
+    issues.append(RowIssue("hall_id", np.flatnonzero(crowd.to_numpy()),
+                           lambda r: f"more than {MAX_STAFF_PER_HALL} staff in hall "
+                                     f"{df['hall_id'].iloc[r][:80]!r}"))
     inverted = hours_ok & (lo > hi)
     issues.append(RowIssue("min_hours_week", np.flatnonzero(inverted.to_numpy()),
                            lambda r: f"min_hours_week {lo.iloc[r]:g} exceeds max_hours_week "

@@ -38,7 +38,7 @@ from queueopt.export import (
     write_csv,
 )
 from queueopt.io import load_dataset
-from queueopt.schema import MAX_FILE_BYTES, output_dir
+from queueopt.schema import MAX_FILE_BYTES, MAX_STAFF_PER_HALL, output_dir
 from queueopt.store import Store, StoreError
 from queueopt.upload import STAGING_PREFIX, stage_upload
 
@@ -186,6 +186,15 @@ def _long_span(d: Path) -> tuple[str, int | None, str | None, str]:
     return "tickets.csv", 5, "issued_at", "spans"
 
 
+def _crowded_hall(d: Path) -> tuple[str, int | None, str | None, str]:
+    rows = _rows(d / "staff.csv")
+    col = rows[0].index("staff_id")
+    extra = [[*r[:col], f"X{i}", *r[col + 1:]] for i, r in
+             enumerate([rows[1]] * (MAX_STAFF_PER_HALL + 1))]
+    _write_rows(d / "staff.csv", rows[:1] + extra + rows[1:])
+    return "staff.csv", MAX_STAFF_PER_HALL + 2, "hall_id", "more than"
+
+
 def _missing_halls(d: Path) -> tuple[str, int | None, str | None, str]:
     (d / "halls.csv").unlink()
     return "halls.csv", None, None, "missing"
@@ -258,6 +267,7 @@ CASES: dict[str, Callable[[Path], tuple[str, int | None, str | None, str]]] = {
     "kiosks 1e9": cell("halls.csv", "kiosks", "1e9", 3, "limit of 500"),
     "kiosks 501": cell("halls.csv", "kiosks", "501", 2, "limit of 500"),
     "VIP counters above counters": cell("halls.csv", "vip_counters", "17", 2, "VIP"),
+    "a hall with too many staff": _crowded_hall,
     "staff hours 1000": cell("staff.csv", "max_hours_week", "1000", 3, "limit"),
     "footfall 1e12 arrivals": write("footfall.csv",
                                     "hall_id,interval_start,arrivals\nH01,2026-11-20 09:00,"
