@@ -77,3 +77,43 @@ def test_every_problem_reported_at_once(tmp_path: Path, sample_dir: Path) -> Non
     assert ("footfall.csv", 2, "arrivals") in where
     assert ("footfall.csv", 3, "hall_id") in where
     assert ("footfall.csv", 4, "interval_start") in where
+
+
+def test_shared_dataset_views_cannot_be_changed_by_a_caller(sample: Dataset) -> None:
+    """The app shares one Dataset between sessions: a caller's change reaches nobody else."""
+    first = sample.footfall_for("H01", 15)
+    expected = first["arrivals"].to_numpy().copy()
+    first.loc[0, "arrivals"] = -999  # a careless caller
+    first["extra"] = 1
+    again = sample.footfall_for("H01", 15)
+    assert (again["arrivals"].to_numpy() == expected).all() and "extra" not in again
+    t = sample.tickets_of("H02")
+    t.loc[:, "hall_id"] = "changed"
+    assert (sample.tickets_of("H02")["hall_id"] == "H02").all()
+
+
+def test_concurrent_sessions_get_the_same_views(sample: Dataset) -> None:
+    import concurrent.futures as cf
+    import dataclasses
+
+    fresh = dataclasses.replace(sample)  # a variant starts with its own, empty memo
+    assert fresh._views is not sample._views
+    with cf.ThreadPoolExecutor(8) as pool:
+        frames = list(pool.map(lambda _: fresh.footfall_for("H03", 30), range(16)))
+    for f in frames[1:]:
+        pd.testing.assert_frame_equal(f, frames[0])
+
+
+def test_next_week_starts_on_a_monday(sample: Dataset) -> None:
+    """Checked against the calendar by hand: 2026-11-22 is a Sunday, 2026-11-23 a Monday."""
+    assert sample.next_week_start() == dt.date(2026, 11, 23)
+    cut = dataclasses_replace_tickets(sample, "2026-11-21")  # data ending on a Saturday
+    assert cut.next_week_start() == dt.date(2026, 11, 23)
+
+
+def dataclasses_replace_tickets(ds: Dataset, last: str) -> Dataset:
+    import dataclasses
+
+    assert ds.tickets is not None
+    return dataclasses.replace(ds, tickets=ds.tickets[ds.tickets["issued_at"] < pd.Timestamp(last)
+                                                      + pd.Timedelta(days=1)])
