@@ -27,7 +27,7 @@ import pandas as pd
 
 from queueopt.calibrate import calibrate
 from queueopt.io import Dataset
-from queueopt.staffing import PeakPolicy, hall_requirements
+from queueopt.requirements import PeakPolicy, hall_requirements
 
 
 @dataclass(frozen=True)

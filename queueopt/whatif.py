@@ -23,11 +23,13 @@ import numpy as np
 import pandas as pd
 
 from queueopt.errors import InfeasibleError
+from queueopt.evaluator import simulate_plan
+from queueopt.hall_inputs import hall_inputs
 from queueopt.io import Dataset
 from queueopt.nudges import shift_demand
-from queueopt.queueing import erlang_a, mean_wait, mix_moments, service_level
+from queueopt.queueing import arrival_weighted_mean, erlang_a, mean_wait, mix_moments, service_level
+from queueopt.requirements import PeakPolicy, hall_requirements
 from queueopt.simulate import t_interval
-from queueopt.staffing import PeakPolicy, hall_requirements
 
 
 @dataclass(frozen=True)
@@ -58,14 +60,14 @@ def _figures(req: pd.DataFrame, counters: np.ndarray, scv: float, threshold: flo
     else:
         w = mean_wait(lam, s, counters, scv)
     sl = service_level(lam, s, counters, threshold, scv)
-    weight = lam / max(lam.sum(), 1e-12)
     k_cust = req["kiosk_arrivals"].to_numpy(float)
     k_wait = req["kiosk_mean_wait"].to_numpy(float)
-    return {"mean_wait": float(np.sum(np.where(np.isfinite(w), w, 60.0) * weight)),
+    # an unstable interval (wait = inf) counts as an hour's wait in the mean
+    return {"mean_wait": arrival_weighted_mean(np.where(np.isfinite(w), w, 60.0), lam),
             "worst_interval_wait": float(np.nanmax(np.where(np.isfinite(w), w, np.inf))),
             "share_meeting_target": float(np.mean(sl >= target)),
-            "kiosk_mean_wait": float(np.sum(k_wait * k_cust) / k_cust.sum()) if k_cust.sum() > 0
-            else 0.0,
+            "kiosk_mean_wait": arrival_weighted_mean(k_wait, k_cust),
+            "kiosk_worst_wait": float(np.max(np.where(k_cust > 0, k_wait, 0.0), initial=0.0)),
             "staff_hours": float(req["staff"].sum() * interval / 60)}
 
 
@@ -172,19 +174,15 @@ def simulate_change(ds: Dataset, hall_id: str, result: WhatIf, *, replications: 
         ``low``, ``high`` (its 95% Student-t interval; for ``change`` paired
         by replication).
     """
-    from queueopt.peak_policies import HallSimulator
-
     if replications < 2:
         raise ValueError(f"replications={replications} must be >= 2")
     b, a = result.requirements_before, result.requirements_after
     counters = np.maximum(b["required"].to_numpy(np.int64), 1)
-    every = np.ones(len(ds.transactions), bool)
-    kw = dict(demand_factor=1.0, replications=replications, seed=seed)
-    sb = HallSimulator(ds, hall_id, b).run(b, [(every, counters)], **kw)  # type: ignore[arg-type]
-    sa = HallSimulator(ds, hall_id, a, cross_sell=not result.cross_sell_paused).run(
-        a, [(every, counters)], **kw)  # type: ignore[arg-type]
-    wb = sb.wait.sum(1) / np.maximum(sb.arrivals.sum(1), 1)
-    wa = sa.wait.sum(1) / np.maximum(sa.arrivals.sum(1), 1)
+    inputs = hall_inputs(ds, hall_id)
+    kw = dict(counters_open=counters, replications=replications, seed=seed)
+    after_policy = PeakPolicy(cross_sell_paused="all" if result.cross_sell_paused else frozenset())
+    wb = simulate_plan(inputs, b, **kw).day_mean_wait()  # type: ignore[arg-type]
+    wa = simulate_plan(inputs, a, after_policy, **kw).day_mean_wait()  # type: ignore[arg-type]
     rows = {}
     for name, x, pred in (("before", wb, result.before["mean_wait"]),
                           ("after", wa, result.after["mean_wait"]),
@@ -218,8 +216,8 @@ def _within_spare_capacity(fc: pd.DataFrame, shifted: pd.DataFrame, before: pd.D
     cap_wait = np.zeros(len(old))
     for d in np.unique(days):
         on = days == d
-        w = np.where(np.isfinite(w_old[on]), w_old[on], 0.0)
-        cap_wait[on] = np.sum(w * lam_old[on]) / max(lam_old[on].sum(), 1e-12)
+        cap_wait[on] = arrival_weighted_mean(np.where(np.isfinite(w_old[on]), w_old[on], 0.0),
+                                             lam_old[on])
     lo, hi = lam_old.copy(), c / s  # bisection on the counter arrival rate (per minute)
     for _ in range(40):
         mid = (lo + hi) / 2

@@ -12,7 +12,7 @@ from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
 from queueopt.nudges import messages, usual_waits, windows, windows_by_day_type
 from queueopt.poster import render_poster
-from queueopt.staffing import hall_requirements
+from queueopt.requirements import hall_requirements
 
 
 def register(sub: Any) -> None:

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     from queueopt.forecast import forecast_arrivals
     from queueopt.io import load_dataset
-    from queueopt.staffing import PeakPolicy, hall_requirements
+    from queueopt.requirements import PeakPolicy, hall_requirements
 
     if args.days < 1:
         raise ValueError(f"--days={args.days} must be >= 1")
