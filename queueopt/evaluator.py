@@ -208,7 +208,8 @@ class PlanTotals:
 
     Arrays have shape (replications, intervals of all days); counts are
     customers, waits and manager time minutes; ``quick_*`` are the
-    fast-lane types' share of each lane's figures.
+    fast-lane types' share of each lane's figures, ``vip_*`` the VIP
+    customers' (in the VIP lane, or served first in the others).
     """
 
     arrivals: FloatArray
@@ -221,6 +222,8 @@ class PlanTotals:
     manager_minutes: FloatArray
     kiosk_arrivals: FloatArray
     kiosk_wait: FloatArray
+    vip_arrivals: FloatArray
+    vip_wait: FloatArray
 
     def pooled(self, name: str) -> FloatArray:
         """Per interval, ``name`` (``within``, ``wait``, ``abandoned``) per counter arrival."""
@@ -341,6 +344,9 @@ def _simulate_day(inputs: HallInputs, part: pd.DataFrame, policy: PeakPolicy, qu
         # a customer's wait in a lane does not depend on their own type
         acc["quick_arrivals"] += res.arrivals * q_share
         acc["quick_wait"] += res.wait_sum * q_share
+        everyone = lane.name == "vip"
+        acc["vip_arrivals"] += res.arrivals if everyone else res.vip_arrivals
+        acc["vip_wait"] += res.wait_sum if everyone else res.vip_wait_sum
     if kiosks and inputs.kiosks and np.any(k_arr > 0):
         res = _simulate_kiosks(inputs, k_arr * factor / interval, replications, seed, start)
         acc["kiosk_arrivals"] += res.arrivals

@@ -193,6 +193,8 @@ class SimulationResult:
     kiosk_wait_sum: FloatArray
     vip_arrivals: IntArray
     vip_within: IntArray
+    vip_wait_sum: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    """Summed wait (minutes) of the VIP counter arrivals, shape (replications, intervals)."""
     emergency_minutes: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     """Minutes the duty manager's emergency counters were open in each interval
     (summed over the emergency counters), shape (replications, intervals)."""
@@ -435,6 +437,7 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
     k_wait = np.zeros(shape)
     v_arr = np.zeros(shape, np.int64)
     v_within = np.zeros(shape, np.int64)
+    v_wait = np.zeros(shape)
     em_minutes = np.zeros(shape)
     if emergency_after is not None and (emergency_after < 0 or emergency_counters < 1):
         raise ValueError(f"emergency_after={emergency_after} must be >= 0 minutes and "
@@ -476,6 +479,7 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
         wait_sum[r] = np.bincount(sc, weights=wait, minlength=n_int)
         v_arr[r] = np.bincount(sc, weights=vip[c], minlength=n_int).astype(np.int64)
         v_within[r] = np.bincount(sc, weights=vip[c] & ok, minlength=n_int).astype(np.int64)
+        v_wait[r] = np.bincount(sc, weights=np.where(vip[c], wait, 0.0), minlength=n_int)
         # waiting at each interval end: arrived, not yet called, not yet gone
         gone = np.where(left, t_arr[c] + patience_c, call)
         queue_end[r] = ((t_arr[c][None, :] <= bounds[:, None])
@@ -497,7 +501,7 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
         interval_minutes=interval_minutes, threshold=threshold, arrivals=arrivals,
         within=within, abandoned=abandoned, wait_sum=wait_sum, queue_end=queue_end,
         kiosk_arrivals=k_arr, kiosk_within=k_within, kiosk_wait_sum=k_wait,
-        vip_arrivals=v_arr, vip_within=v_within,
+        vip_arrivals=v_arr, vip_within=v_within, vip_wait_sum=v_wait,
         emergency_minutes=em_minutes * (emergency_counters if em else 0),
     )
 
@@ -555,6 +559,6 @@ def simulate(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
     arrays = {name: np.concatenate([getattr(r, name) for r in days], axis=1)
               for name in ("arrivals", "within", "abandoned", "wait_sum", "queue_end",
                            "kiosk_arrivals", "kiosk_within", "kiosk_wait_sum",
-                           "vip_arrivals", "vip_within", "emergency_minutes")}
+                           "vip_arrivals", "vip_within", "vip_wait_sum", "emergency_minutes")}
     return SimulationResult(interval_minutes=first.interval_minutes,
                             threshold=first.threshold, **arrays)
