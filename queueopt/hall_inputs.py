@@ -55,7 +55,8 @@ class HallInputs:
     kiosk_minutes:
         Kiosk handling time, minutes.
     kiosk_adoption:
-        Measured share of kiosk-eligible customers who use a kiosk (0 without kiosks).
+        Measured share of kiosk-eligible customers who use a kiosk (0 where
+        nobody could; the requirements use 0 while the hall has no kiosks).
     vip_share:
         Measured share of counter customers who are VIP.
     patience:
@@ -109,11 +110,14 @@ class HallInputs:
         return dataclasses.replace(self, shares=_shares(mix, self.types))
 
     def with_kiosks(self, kiosks: int) -> HallInputs:
-        """The same hall with ``kiosks`` kiosks (adoption 0 without any)."""
+        """The same hall with ``kiosks`` kiosks."""
         if kiosks < 0:
             raise ValueError(f"kiosks={kiosks} must be >= 0")
-        return dataclasses.replace(self, kiosks=kiosks,
-                                   kiosk_adoption=self.kiosk_adoption if kiosks else 0.0)
+        return dataclasses.replace(self, kiosks=kiosks)
+
+    def eligible_share(self) -> float:
+        """Share of the hall's customers whose transaction a kiosk can do (0-1)."""
+        return float(self.shares[self.kiosk_eligible].sum())
 
 
 def _shares(mix: pd.DataFrame, types: tuple[str, ...]) -> FloatArray:
@@ -168,7 +172,7 @@ def hall_inputs(ds: object, hall_id: str, *, mix: pd.DataFrame | None = None,
         kiosk_eligible=np.array([t.kiosk_eligible for t in tt], bool),
         fast_lane=np.array([t.fast_lane for t in tt], bool),
         kiosk_minutes=np.array([t.kiosk_minutes for t in tt], float),
-        kiosk_adoption=float(adoption.get(hall_id, 0.0)) if hall.kiosks else 0.0,
+        kiosk_adoption=float(adoption.get(hall_id, 0.0)),
         vip_share=measured_vip_share(tickets), patience=ds.policy.patience,
         target=ds.policy.target, interval_minutes=ds.policy.interval_minutes)
 

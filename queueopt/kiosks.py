@@ -18,7 +18,6 @@ misses the target in some interval.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -26,8 +25,10 @@ import numpy as np
 import pandas as pd
 
 from queueopt.calibrate import calibrate
+from queueopt.hall_inputs import hall_inputs
 from queueopt.io import Dataset
-from queueopt.requirements import PeakPolicy, hall_requirements
+from queueopt.queueing import arrival_weighted_mean
+from queueopt.requirements import PeakPolicy, requirements_for
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,6 @@ def default_adoption(ds: Dataset, hall_id: str,
     return float(np.median(others)) if others else 0.5
 
 
-def _with_kiosks(ds: Dataset, hall_id: str, kiosks: int) -> Dataset:
-    halls = dict(ds.halls)
-    halls[hall_id] = dataclasses.replace(ds.hall(hall_id), kiosks=kiosks)
-    return dataclasses.replace(ds, halls=halls)
-
-
 def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extra: int = 4,
                   adoption: float | None = None, min_saving_hours: float = 4.0) -> KioskPlan:
     """Counter staff-hours and kiosk waits for the current kiosk count and up to ``max_extra`` more.
@@ -130,11 +125,11 @@ def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extr
     days = max(pd.to_datetime(fc["interval_start"]).dt.date.nunique(), 1)
     per_week = 7.0 / days
     policy = PeakPolicy(kiosk_adoption=adopt, kiosk_overflow=True)
-    choosing = _eligible_share(ds, hall_id) * adopt  # share of arrivals who choose a kiosk
+    inputs = hall_inputs(ds, hall_id, adoption={hall_id: adopt})
+    choosing = inputs.eligible_share() * adopt  # share of arrivals who choose a kiosk
     rows = []
     for k in range(hall.kiosks, hall.kiosks + max_extra + 1):
-        req = hall_requirements(_with_kiosks(ds, hall_id, k), hall_id, fc, method="sipp",
-                                policy=policy)
+        req = requirements_for(inputs.with_kiosks(k), fc, method="sipp", policy=policy)
         # what chose a kiosk = eligible x adoption of all arrivals (0 without kiosks)
         chose = req["arrivals"].to_numpy(float) * (choosing if k else 0.0)
         k_cust = req["kiosk_arrivals"].to_numpy(float)
@@ -145,7 +140,7 @@ def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extr
             "kiosk_customers": float(k_cust.sum()),
             "overflow_to_counters": float(np.maximum(chose - k_cust, 0.0).sum()),
             "counter_staff_hours": float(req["staff"].sum() * interval / 60) * per_week,
-            "kiosk_mean_wait": float(np.sum(k_wait * k_cust) / k_cust.sum()) if busy.any() else 0.0,
+            "kiosk_mean_wait": arrival_weighted_mean(k_wait, k_cust),
             "kiosk_worst_wait": float(k_wait[busy].max()) if busy.any() else 0.0,
             "kiosk_share_meeting_target": float(np.mean(
                 req["kiosk_service_level"].to_numpy(float)[busy] >= target.service_level))
@@ -160,16 +155,6 @@ def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extr
             "kiosk_mean_wait", "kiosk_worst_wait", "kiosk_share_meeting_target"]
     return KioskPlan(hall_id=hall_id, current=hall.kiosks, recommended=rec, reason=reason,
                      table=table[cols])
-
-
-def _eligible_share(ds: Dataset, hall_id: str) -> float:
-    """Share of the hall's customers whose transaction a kiosk can do (0-1)."""
-    types = list(ds.transactions)
-    mix = ds.mix_for(hall_id).set_index("transaction_type")["share"].reindex(types, fill_value=0.0)
-    p = mix.to_numpy(float)
-    p = p / p.sum() if p.sum() > 0 else np.full(len(types), 1.0 / len(types))
-    eligible = np.array([ds.transactions[t].kiosk_eligible for t in types])
-    return float(p[eligible].sum())
 
 
 def _recommend(table: pd.DataFrame, current: int, min_saving: float) -> tuple[int, str]:

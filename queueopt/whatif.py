@@ -16,7 +16,6 @@ against pooled counters, the duty manager's emergency counter) are in
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,13 +27,26 @@ from queueopt.hall_inputs import hall_inputs
 from queueopt.io import Dataset
 from queueopt.nudges import shift_demand
 from queueopt.queueing import arrival_weighted_mean, erlang_a, mean_wait, mix_moments, service_level
-from queueopt.requirements import PeakPolicy, hall_requirements
+from queueopt.requirements import PeakPolicy, requirements_for
 from queueopt.simulate import t_interval
+
+
+FIGURES: tuple[str, ...] = ("mean_wait", "worst_interval_wait", "share_meeting_target",
+                            "kiosk_mean_wait", "kiosk_worst_wait", "staff_hours")
+"""The figures of a what-if, in the order the CLI and the app show them."""
 
 
 @dataclass(frozen=True)
 class WhatIf:
-    """Before/after figures of one what-if (waits in minutes)."""
+    """Before/after figures of one what-if.
+
+    ``before`` and ``after`` map each of :data:`FIGURES` to its value:
+    ``mean_wait`` (minutes, arrival-weighted, at the before counters),
+    ``worst_interval_wait`` (minutes), ``share_meeting_target`` (share of
+    intervals at the before counters), ``kiosk_mean_wait`` and
+    ``kiosk_worst_wait`` (minutes) and ``staff_hours`` (re-staffed to the
+    target, over the forecast's horizon).
+    """
 
     before: dict[str, float]
     after: dict[str, float]
@@ -75,7 +87,14 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
              app_share: float = 0.25, shift_to: tuple[int, int] | None = None,
              kiosk_adoption: float | None = None, kiosks: int | None = None,
              pause_cross_sell: bool = False, next_day_share: float = 0.0) -> WhatIf:
-    """Before/after of the levers on a hall's forecast.
+    """Before/after of the levers on a hall's forecast: the one owner of the what-if figures.
+
+    ``queueopt whatif`` and the app's Nudges & kiosks page both show what
+    this returns (:meth:`WhatIf.to_frame`): mean and worst-interval counter
+    wait *at the before plan's counters* (the lever's own effect), share of
+    intervals meeting the target at those counters, kiosk mean and worst
+    wait (minutes), and the staff-hours when the after demand is re-staffed
+    to the target.
 
     Parameters
     ----------
@@ -107,9 +126,8 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
     InfeasibleError
         A shift into hours the hall is closed.
     """
-    hall = ds.hall(hall_id)
-    interval = ds.policy.interval_minutes
-    target = ds.policy.target
+    inputs = hall_inputs(ds, hall_id)
+    interval, target = inputs.interval_minutes, inputs.target
     fc = forecast[forecast["hall_id"] == hall_id]
     after_fc = fc
     if shift > 0:
@@ -117,33 +135,21 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
             after_fc = _shift_to_window(fc, shift, app_share, shift_to, interval)
         else:
             after_fc = shift_demand(fc, shift, app_share=app_share, next_day_share=next_day_share)
-    ds_after = ds
-    if kiosks is not None:
-        if kiosks < 0:
-            raise ValueError(f"kiosks={kiosks} must be >= 0")
-        halls = dict(ds.halls)
-        halls[hall_id] = dataclasses.replace(hall, kiosks=kiosks)
-        ds_after = dataclasses.replace(ds, halls=halls)
-    before = hall_requirements(ds, hall_id, fc, method="sipp")
-    types = list(ds.transactions)
-    mix = ds.mix_for(hall_id).set_index("transaction_type")["share"].reindex(types).fillna(0)
-    _, scv = mix_moments(mix.to_numpy(float),
-                         [ds.transactions[c].mean_minutes + ds.transactions[c].cross_sell_minutes for c in types],
-                         [ds.transactions[c].cv for c in types])
+    inputs_after = inputs if kiosks is None else inputs.with_kiosks(kiosks)
+    before = requirements_for(inputs, fc, method="sipp")
+    # the M/G/c correction's SCV: the hall's whole mix with cross-selling on, before and after
+    _, scv = mix_moments(inputs.shares, inputs.handle_minutes(True), inputs.cv)
     if shift > 0:
         after_fc = _within_spare_capacity(fc, after_fc, before, float(scv), target.threshold,
                                           target.service_level, interval)
     policy = PeakPolicy(kiosk_adoption=kiosk_adoption,
                         cross_sell_paused="all" if pause_cross_sell else frozenset())
-    after = hall_requirements(ds_after, hall_id, after_fc, method="sipp", policy=policy)
+    after = requirements_for(inputs_after, after_fc, method="sipp", policy=policy)
     counters = np.maximum(before["required"].to_numpy(), 1)
-    pat = ds.policy.patience
-    fb = _figures(before, counters, float(scv), target.threshold, target.service_level, interval,
-                  pat)
-    fa = _figures(after, counters, float(scv), target.threshold, target.service_level, interval,
-                  pat)
-    fa["staff_hours"] = float(after["staff"].sum() * interval / 60)
-    return WhatIf(fb, fa, before, after, cross_sell_paused=pause_cross_sell)
+    figures = (counters, float(scv), target.threshold, target.service_level, interval,
+               inputs.patience)
+    return WhatIf(_figures(before, *figures), _figures(after, *figures), before, after,
+                  cross_sell_paused=pause_cross_sell)
 
 
 def simulate_change(ds: Dataset, hall_id: str, result: WhatIf, *, replications: int = 40,
