@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from queueopt.calibrate import calibrate
+from queueopt.calibrate import kiosk_adoption
 from queueopt.model import ServiceTarget
 
 FloatArray = npt.NDArray[np.float64]
@@ -161,7 +161,7 @@ def hall_inputs(ds: object, hall_id: str, *, mix: pd.DataFrame | None = None,
     tt = [ds.transactions[c] for c in types]
     tickets = ds.tickets_of(hall_id)
     if adoption is None:
-        adoption = (calibrate(tickets, ds.transactions).kiosk_adoption if len(tickets) else {})
+        adoption = kiosk_adoption(tickets, ds.transactions) if len(tickets) else {}
     return HallInputs(
         hall_id=hall_id, counters=hall.counters, kiosks=hall.kiosks,
         vip_counters=hall.vip_counters, types=types,
@@ -180,6 +180,6 @@ def hall_inputs(ds: object, hall_id: str, *, mix: pd.DataFrame | None = None,
 def region_inputs(ds: object) -> dict[str, HallInputs]:
     """Every hall's inputs, with one calibration of the region's ticket log."""
     tickets = getattr(ds, "tickets", None)
-    adoption = (calibrate(tickets, ds.transactions).kiosk_adoption  # type: ignore[attr-defined]
+    adoption = (kiosk_adoption(tickets, ds.transactions)  # type: ignore[attr-defined]
                 if tickets is not None and len(tickets) else {})
     return {h: hall_inputs(ds, h, adoption=adoption) for h in ds.halls}  # type: ignore[attr-defined]

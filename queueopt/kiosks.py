@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from queueopt.calibrate import calibrate
+from queueopt.calibrate import kiosk_adoption
 from queueopt.hall_inputs import hall_inputs
 from queueopt.io import Dataset
 from queueopt.queueing import arrival_weighted_mean
@@ -66,13 +66,13 @@ def default_adoption(ds: Dataset, hall_id: str,
     The hall's own measured adoption when it has kiosks and a ticket log;
     otherwise the median over the region's halls that have kiosks (a hall
     without kiosks has no adoption to measure); 0.5 with no ticket log at all.
-    ``measured`` (hall -> adoption, from :func:`queueopt.calibrate.calibrate`)
+    ``measured`` (hall -> adoption, from :func:`queueopt.calibrate.kiosk_adoption`)
     saves measuring the region's ticket log again when sizing many halls.
     """
     if ds.tickets is None or not len(ds.tickets):
         return 0.5
     if measured is None:
-        measured = calibrate(ds.tickets, ds.transactions).kiosk_adoption
+        measured = kiosk_adoption(ds.tickets, ds.transactions)
     hall = ds.hall(hall_id)
     if hall.kiosks and measured.get(hall_id, 0.0) > 0:
         return float(measured[hall_id])
@@ -207,7 +207,7 @@ def region_kiosk_ranking(ds: Dataset, forecasts: pd.DataFrame, *,
         for a first kiosk, whose customers now wait at a kiosk, or when more customers use it),
         ``kiosk_mean_wait_now``, ``kiosk_mean_wait_after`` (minutes).
     """
-    measured = (calibrate(ds.tickets, ds.transactions).kiosk_adoption
+    measured = (kiosk_adoption(ds.tickets, ds.transactions)
                 if adoption is None and ds.tickets is not None and len(ds.tickets) else {})
     rows = []
     for hall_id in sorted(forecasts["hall_id"].astype(str).unique()):

@@ -24,11 +24,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from queueopt.calibrate import calibrate
+from queueopt.calibrate import observed_waits
 from queueopt.io import Dataset
-from queueopt.queueing import mean_wait
+from queueopt.peak import busiest_window
+from queueopt.queueing import arrival_weighted_mean, mean_wait
 
 CLASSES: tuple[str, ...] = ("super-busy", "busy", "normal")
+
+BUSY_THRESHOLDS: dict[str, tuple[float, float]] = {"super-busy": (8.0, 0.95), "busy": (4.0, 0.80)}
+"""Class -> (average wait in minutes, busy-hour utilisation) from which a hall is in it."""
+
+
+def busy_class_rule() -> str:
+    """The classification rule in words (for captions), from :data:`BUSY_THRESHOLDS`.
+
+    >>> busy_class_rule()
+    'super-busy: mean wait ≥ 8 min or busy-hour utilisation ≥ 0.95; busy: ≥ 4 min or ≥ 0.80'
+    """
+    (w1, u1), (w2, u2) = BUSY_THRESHOLDS["super-busy"], BUSY_THRESHOLDS["busy"]
+    return (f"super-busy: mean wait ≥ {w1:g} min or busy-hour utilisation ≥ {u1:.2f}; "
+            f"busy: ≥ {w2:g} min or ≥ {u2:.2f}")
 
 
 def classify(mean_wait_minutes: float, busy_hour_utilisation: float) -> str:
@@ -36,12 +51,54 @@ def classify(mean_wait_minutes: float, busy_hour_utilisation: float) -> str:
 
     >>> classify(9.0, 0.5), classify(3.0, 0.85), classify(2.0, 0.5)
     ('super-busy', 'busy', 'normal')
+    >>> classify(8.0, 0.0), classify(7.99, 0.95), classify(3.99, 0.7999)  # the edges
+    ('super-busy', 'super-busy', 'normal')
     """
-    if mean_wait_minutes >= 8.0 or busy_hour_utilisation >= 0.95:
-        return "super-busy"
-    if mean_wait_minutes >= 4.0 or busy_hour_utilisation >= 0.80:
-        return "busy"
+    for name in ("super-busy", "busy"):
+        wait, util = BUSY_THRESHOLDS[name]
+        if mean_wait_minutes >= wait or busy_hour_utilisation >= util:
+            return name
     return "normal"
+
+
+PLAN_METHOD = "auto"
+"""The staffing method of a plan (:func:`queueopt.pipeline.plan_hall`'s default)."""
+
+
+def next_week_mean_wait(ds: Dataset, forecasts: pd.DataFrame, *, method: str = PLAN_METHOD,
+                        replications: int | None = None) -> pd.DataFrame:
+    """Next week's predicted mean counter wait per hall, the way the plan computes it.
+
+    The requirements of each hall's forecast by ``method`` (the plan's own,
+    ``"auto"``: counters repaired by simulation, waits from the simulated
+    check; ``"sipp"``: stationary formulas at SIPP counters, much faster),
+    and their arrival-weighted mean wait.
+
+    Parameters
+    ----------
+    ds:
+        The region.
+    forecasts:
+        ``hall_id, interval_start, arrivals`` (per interval) for every hall.
+    method, replications:
+        Staffing method and simulated days per check
+        (:func:`queueopt.staffing.staff_requirements`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``hall_id, predicted_mean_wait`` (minutes), ``method``.
+    """
+    from queueopt.requirements import hall_requirements
+
+    rows = []
+    for hall_id in sorted(forecasts["hall_id"].astype(str).unique()):
+        req = hall_requirements(ds, hall_id, forecasts, method=method, replications=replications)
+        rows.append({"hall_id": hall_id,
+                     "predicted_mean_wait": arrival_weighted_mean(req["mean_wait"],
+                                                                  req["counter_arrivals"]),
+                     "method": method})
+    return pd.DataFrame(rows, columns=["hall_id", "predicted_mean_wait", "method"])
 
 
 def compare_halls(ds: Dataset, *, weeks: int = 4, plans: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -69,7 +126,7 @@ def compare_halls(ds: Dataset, *, weeks: int = 4, plans: pd.DataFrame | None = N
         raise ValueError("the regional comparison needs a ticket log (tickets.csv)")
     end = pd.Timestamp(ds.last_day()) + pd.Timedelta(days=1)
     t = ds.tickets[ds.tickets["issued_at"] >= end - pd.Timedelta(weeks=weeks)]
-    cal = calibrate(t, ds.transactions, threshold=ds.policy.target.threshold)
+    observed = observed_waits(t, interval_minutes=15, threshold=ds.policy.target.threshold)
     rows = []
     for hall_id, hall in ds.halls.items():
         th = t[t["hall_id"] == hall_id]
@@ -78,15 +135,16 @@ def compare_halls(ds: Dataset, *, weeks: int = 4, plans: pd.DataFrame | None = N
         days = th["issued_at"].dt.date.nunique()
         counter = th[(th["channel"] == "counter") & ~th["abandoned"]]
         handle = float(((counter["served_end"] - counter["called_at"]).dt.total_seconds() / 60).mean())
-        obs = cal.observed[cal.observed["hall_id"] == hall_id]
-        w = float(np.average(obs["mean_wait"], weights=obs["arrivals"])) if len(obs) else 0.0
-        within = float(np.average(obs["within_threshold"], weights=obs["arrivals"])) if len(obs) else 1.0
+        obs = observed[observed["hall_id"] == hall_id]
+        w = arrival_weighted_mean(obs["mean_wait"], obs["arrivals"])
+        within = arrival_weighted_mean(obs["within_threshold"], obs["arrivals"], empty=1.0)
         # typical day: mean counter arrivals per clock slot (15 min), busiest hour
         slot = th["issued_at"].dt.hour * 4 + th["issued_at"].dt.minute // 15
         c_rate = (th["channel"] == "counter").groupby(slot).sum() / days / 15.0  # per minute
         k_rate = (th["channel"] == "kiosk").groupby(slot).sum() / days / 15.0
-        hourly = c_rate.rolling(4, min_periods=1).mean()
-        util = float(hourly.max() * handle / hall.counters)
+        rate = c_rate.to_numpy(float)
+        busy = busiest_window(rate, 4)  # the peak hour: four 15-minute slots
+        util = float(rate[busy:busy + 4].mean() * handle / hall.counters)
         lam = c_rate.to_numpy(float)
         # counters the hall actually ran per slot: distinct counters that called a ticket
         served = th[(th["channel"] == "counter") & ~th["abandoned"]]

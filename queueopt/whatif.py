@@ -26,6 +26,7 @@ from queueopt.evaluator import simulate_plan
 from queueopt.hall_inputs import hall_inputs
 from queueopt.io import Dataset
 from queueopt.nudges import shift_demand
+from queueopt.peak import PEAK_HOURS, busiest_window
 from queueopt.queueing import arrival_weighted_mean, erlang_a, mean_wait, mix_moments, service_level
 from queueopt.requirements import PeakPolicy, requirements_for
 from queueopt.simulate import t_interval
@@ -245,7 +246,7 @@ def _within_spare_capacity(fc: pd.DataFrame, shifted: pd.DataFrame, before: pd.D
 
 def _shift_to_window(fc: pd.DataFrame, share: float, app_share: float, window: tuple[int, int],
                      interval: int) -> pd.DataFrame:
-    """Move ``share`` of each day's busiest two hours into ``window``, inside opening hours only."""
+    """Move ``share`` of each day's peak (:mod:`queueopt.peak`) into ``window``, inside opening hours."""
     out = fc.copy()
     out["arrivals"] = out["arrivals"].astype(float)
     t = pd.to_datetime(out["interval_start"])
@@ -263,8 +264,8 @@ def _shift_to_window(fc: pd.DataFrame, share: float, app_share: float, window: t
                 f"{open_hi // 60:02d}:{open_hi % 60:02d}")
         arr = out.loc[idx, "arrivals"]
         hourly = arr.groupby(m // 60).sum()
-        busy_start = int((hourly.rolling(2).sum().idxmax() - 1) * 60)
-        in_busy = (m >= busy_start) & (m < busy_start + 120)
+        busy_start = int(hourly.index[busiest_window(hourly.to_numpy(), PEAK_HOURS)]) * 60
+        in_busy = (m >= busy_start) & (m < busy_start + PEAK_HOURS * 60)
         in_target = (m >= a) & (m < b) & ~in_busy
         if not in_target.any():
             continue

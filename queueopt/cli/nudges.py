@@ -49,9 +49,9 @@ def run(args: argparse.Namespace) -> int:
     msgs.to_csv(out / "messages.csv", index=False, encoding="utf-8")
     tickets = ds.tickets_of(args.hall)
     if len(tickets):  # the hall's rhythm by day type, from its own ticket log
-        from queueopt.calibrate import calibrate
+        from queueopt.calibrate import observed_waits
 
-        obs = calibrate(tickets, interval_minutes=ds.policy.interval_minutes).observed
+        obs = observed_waits(tickets, interval_minutes=ds.policy.interval_minutes)
         dates = sorted(set(obs["interval_start"].dt.date))
         kinds = dict(zip(dates, ds.calendar.day_kinds(dates)))
         by_type = windows_by_day_type(obs[["interval_start", "arrivals", "mean_wait"]], kinds,
