@@ -26,6 +26,7 @@ import pandas as pd
 
 from queueopt.calibrate import observed_waits
 from queueopt.io import Dataset
+from queueopt.model import Hall
 from queueopt.peak import busiest_window
 from queueopt.queueing import arrival_weighted_mean, mean_wait
 
@@ -138,47 +139,7 @@ def compare_halls(ds: Dataset, *, weeks: int = 4, plans: pd.DataFrame | None = N
         obs = observed[observed["hall_id"] == hall_id]
         w = arrival_weighted_mean(obs["mean_wait"], obs["arrivals"])
         within = arrival_weighted_mean(obs["within_threshold"], obs["arrivals"], empty=1.0)
-        # typical day: mean counter arrivals per clock slot (15 min), busiest hour
-        slot = th["issued_at"].dt.hour * 4 + th["issued_at"].dt.minute // 15
-        c_rate = (th["channel"] == "counter").groupby(slot).sum() / days / 15.0  # per minute
-        k_rate = (th["channel"] == "kiosk").groupby(slot).sum() / days / 15.0
-        rate = c_rate.to_numpy(float)
-        busy = busiest_window(rate, 4)  # the peak hour: four 15-minute slots
-        util = float(rate[busy:busy + 4].mean() * handle / hall.counters)
-        lam = c_rate.to_numpy(float)
-        # counters the hall actually ran per slot: distinct counters that called a ticket
-        served = th[(th["channel"] == "counter") & ~th["abandoned"]]
-        # (per hour: a counter busy with a long visit calls no ticket for a while)
-        day_hour = [served["called_at"].dt.date, served["called_at"].dt.hour]
-        running = served.groupby(day_hour)["server_id"].nunique().groupby(level=1).mean()
-        hours_of_slot = pd.Index(c_rate.index // 4)
-        c_open = np.maximum(np.round(running.reindex(hours_of_slot).fillna(1).to_numpy()), 1)
-        # waits at the counters it ran vs one more (never past the physical counters)
-        base = mean_wait(lam, handle, c_open, 1.0)
-        more = mean_wait(lam, handle, np.minimum(c_open + 1, hall.counters), 1.0)
-        # the model gives the relative cut; the ticket log gives the wait it applies to
-        wslot = (obs.assign(slot=obs["interval_start"].dt.hour * 4 + obs["interval_start"].dt.minute // 15)
-                 .groupby("slot")["mean_wait"].mean().reindex(c_rate.index).fillna(0.0).to_numpy())
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cut = np.where(np.isfinite(base) & (base > 0), 1.0 - more / base, 1.0)
-            counter_gain = float(np.nansum(np.clip(cut, 0, 1) * wslot * lam * 15))
-        kiosk_gain = 0.0
-        kt = th[th["channel"] == "kiosk"]
-        if hall.kiosks and len(kt) and (~kt["abandoned"]).any():
-            kserved = kt[~kt["abandoned"]]
-            kh = float(((kserved["served_end"] - kserved["called_at"]).dt.total_seconds() / 60).mean())
-            kl = k_rate.to_numpy(float)
-            kb = mean_wait(kl, kh, hall.kiosks, 0.25)
-            km = mean_wait(kl, kh, hall.kiosks + 1, 0.25)
-            with np.errstate(invalid="ignore"):
-                kiosk_gain = float(np.nansum(np.where(np.isfinite(kb), kb - km, 0.0) * kl * 15))
-        else:
-            # a first kiosk takes over the kiosk-eligible share it attracts from the counters:
-            # count it as two counters' worth of capacity at the busy hours (DOMAIN.md)
-            two = mean_wait(lam, handle, c_open + 2, 1.0)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                cut2 = np.where(np.isfinite(base) & (base > 0), 1.0 - two / base, 1.0)
-                kiosk_gain = 0.5 * float(np.nansum(np.clip(cut2, 0, 1) * wslot * lam * 15))
+        util, counter_gain, kiosk_gain = _levers(th, obs, hall, handle, days)
         rows.append({
             "hall_id": hall_id, "name": hall.name, "region": hall.region, "kind": hall.kind,
             "counters": hall.counters, "kiosks": hall.kiosks,
@@ -201,3 +162,52 @@ def compare_halls(ds: Dataset, *, weeks: int = 4, plans: pd.DataFrame | None = N
     if plans is not None and len(plans):
         frame = frame.merge(plans, on="hall_id", how="left")
     return frame
+
+
+def _levers(th: pd.DataFrame, obs: pd.DataFrame, hall: Hall, handle: float, days: int
+            ) -> tuple[float, float, float]:
+    """Busy-hour utilisation and the customer-minutes a typical day saves with one more
+    counter or one more kiosk, from one hall's tickets ``th`` and observed waits ``obs``
+    (``handle``: mean counter handling time, minutes; ``days``: days in the log)."""
+    # typical day: mean counter arrivals per clock slot (15 min), busiest hour
+    slot = th["issued_at"].dt.hour * 4 + th["issued_at"].dt.minute // 15
+    c_rate = (th["channel"] == "counter").groupby(slot).sum() / days / 15.0  # per minute
+    k_rate = (th["channel"] == "kiosk").groupby(slot).sum() / days / 15.0
+    rate = c_rate.to_numpy(float)
+    busy = busiest_window(rate, 4)  # the peak hour: four 15-minute slots
+    util = float(rate[busy:busy + 4].mean() * handle / hall.counters)
+    lam = c_rate.to_numpy(float)
+    # counters the hall actually ran per slot: distinct counters that called a ticket
+    served = th[(th["channel"] == "counter") & ~th["abandoned"]]
+    # (per hour: a counter busy with a long visit calls no ticket for a while)
+    day_hour = [served["called_at"].dt.date, served["called_at"].dt.hour]
+    running = served.groupby(day_hour)["server_id"].nunique().groupby(level=1).mean()
+    hours_of_slot = pd.Index(c_rate.index // 4)
+    c_open = np.maximum(np.round(running.reindex(hours_of_slot).fillna(1).to_numpy()), 1)
+    # waits at the counters it ran vs one more (never past the physical counters)
+    base = mean_wait(lam, handle, c_open, 1.0)
+    more = mean_wait(lam, handle, np.minimum(c_open + 1, hall.counters), 1.0)
+    # the model gives the relative cut; the ticket log gives the wait it applies to
+    wslot = (obs.assign(slot=obs["interval_start"].dt.hour * 4 + obs["interval_start"].dt.minute // 15)
+             .groupby("slot")["mean_wait"].mean().reindex(c_rate.index).fillna(0.0).to_numpy())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cut = np.where(np.isfinite(base) & (base > 0), 1.0 - more / base, 1.0)
+        counter_gain = float(np.nansum(np.clip(cut, 0, 1) * wslot * lam * 15))
+    kiosk_gain = 0.0
+    kt = th[th["channel"] == "kiosk"]
+    if hall.kiosks and len(kt) and (~kt["abandoned"]).any():
+        kserved = kt[~kt["abandoned"]]
+        kh = float(((kserved["served_end"] - kserved["called_at"]).dt.total_seconds() / 60).mean())
+        kl = k_rate.to_numpy(float)
+        kb = mean_wait(kl, kh, hall.kiosks, 0.25)
+        km = mean_wait(kl, kh, hall.kiosks + 1, 0.25)
+        with np.errstate(invalid="ignore"):
+            kiosk_gain = float(np.nansum(np.where(np.isfinite(kb), kb - km, 0.0) * kl * 15))
+    else:
+        # a first kiosk takes over the kiosk-eligible share it attracts from the counters:
+        # count it as two counters' worth of capacity at the busy hours (DOMAIN.md)
+        two = mean_wait(lam, handle, c_open + 2, 1.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cut2 = np.where(np.isfinite(base) & (base > 0), 1.0 - two / base, 1.0)
+            kiosk_gain = 0.5 * float(np.nansum(np.clip(cut2, 0, 1) * wslot * lam * 15))
+    return util, counter_gain, kiosk_gain
