@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from queueopt.io import HALL_ID, INTERVAL_START, TRANSACTION_TYPE

@@ -141,7 +141,7 @@ def compare_fast_lane(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *,
     pooled = hall_requirements(ds, hall_id, fc, method="sipp")
     lane_policy = PeakPolicy(fast_lane=True)
     lane = hall_requirements(ds, hall_id, fc, method="sipp", policy=lane_policy)
-    kw = dict(demand_factor=demand_factor, replications=replications, seed=seed)
+    kw = {"demand_factor": demand_factor, "replications": replications, "seed": seed}
     runs = {
         "pooled": (simulate_plan(inputs, pooled, **kw), pooled["staff"].sum()),  # type: ignore[arg-type]
         "pooled, same headcount": (simulate_plan(inputs, pooled, counters_open=lane["required"],
@@ -188,7 +188,7 @@ def emergency_counter(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *,
         raise ValueError(f"after_minutes={after} must be >= 0")
     inputs = hall_inputs(ds, hall_id)
     req = hall_requirements(ds, hall_id, fc, method="sipp")
-    kw = dict(demand_factor=demand_factor, replications=replications, seed=seed)
+    kw = {"demand_factor": demand_factor, "replications": replications, "seed": seed}
     runs = {
         "as planned": (simulate_plan(inputs, req, **kw), req["staff"].sum()),  # type: ignore[arg-type]
         "emergency counter": (simulate_plan(inputs, req, emergency_after=after,

@@ -18,14 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from queueopt.evaluator import PlanTotals, simulate_plan
 from queueopt.forecast import forecast_arrivals
+from queueopt.hall_inputs import hall_inputs
 from queueopt.io import Dataset
 from queueopt.queueing import arrival_weighted_mean
+from queueopt.requirements import PeakPolicy, hall_requirements
 from queueopt.rules import Shift, clock, roster_frame, validate_roster
 from queueopt.scheduling import Progress, ScheduleResult, counters_plan, plan_week
-from queueopt.evaluator import PlanTotals, simulate_plan
-from queueopt.hall_inputs import hall_inputs
-from queueopt.requirements import PeakPolicy, hall_requirements
 
 
 @dataclass

@@ -144,7 +144,8 @@ def _split(inputs: HallInputs, lam: FloatArray, pool: _Kiosks
     """Counter rate, kiosk rate (per minute) and counter mix per interval, after any overflow."""
     shares, el = inputs.shares, inputs.kiosk_eligible
     c_lam, k_lam, c_shares = split_kiosk(lam, shares, el, inputs.kiosk_adoption)
-    over = np.maximum(k_lam - pool.capacity, 0.0) if np.isfinite(pool.capacity) else 0.0
+    over = (np.maximum(k_lam - pool.capacity, 0.0) if np.isfinite(pool.capacity)
+            else np.zeros_like(k_lam))
     if np.any(over):
         el_mix = np.where(el, shares, 0.0) / max(float(shares[el].sum()), 1e-12)
         den = np.maximum(c_lam + over, 1e-300)[:, None]

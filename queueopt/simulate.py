@@ -408,7 +408,7 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
         em=({} if emergency_after is None else
             {"emergency_after": float(emergency_after),
              "emergency_counters": int(emergency_counters)}))
-    out = {name: np.zeros((replications, lam.size), dtype)
+    out: dict[str, np.ndarray] = {name: np.zeros((replications, lam.size), dtype)
            for name, dtype in _COUNTS.items()}
     for r in range(replications):
         _replicate(day, gen, r, out)
@@ -520,7 +520,7 @@ def _replicate(day: _Day, gen: np.random.Generator, r: int, out: dict[str, np.nd
     sc = slot[c]
     ok = ~left & (wait <= day.threshold)
 
-    def per_interval(weights: npt.ArrayLike | None = None) -> FloatArray:
+    def per_interval(weights: npt.ArrayLike | None = None) -> np.ndarray:
         return np.bincount(sc, weights=weights, minlength=n_int)
 
     out["arrivals"][r] = per_interval()

@@ -117,7 +117,7 @@ class StaffingResult:
         """Counter-hours of the day (staff after shrinkage x interval length)."""
         return float(self.staff.sum() * self.interval_minutes / 60.0)
 
-    def __array__(self, dtype: npt.DTypeLike = None, copy: bool | None = None) -> np.ndarray:
+    def __array__(self, dtype: npt.DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         return np.asarray(self.counters, dtype=dtype)
 
     def to_frame(self) -> pd.DataFrame:

@@ -27,10 +27,15 @@ from queueopt.hall_inputs import hall_inputs
 from queueopt.io import Dataset
 from queueopt.nudges import shift_demand
 from queueopt.peak import PEAK_HOURS, busiest_window
-from queueopt.queueing import arrival_weighted_mean, erlang_a, mean_wait, mix_moments, service_level
+from queueopt.queueing import (
+    arrival_weighted_mean,
+    erlang_a,
+    mean_wait,
+    mix_moments,
+    service_level,
+)
 from queueopt.requirements import PeakPolicy, requirements_for
 from queueopt.simulate import t_interval
-
 
 FIGURES: tuple[str, ...] = ("mean_wait", "worst_interval_wait", "share_meeting_target",
                             "kiosk_mean_wait", "kiosk_worst_wait", "staff_hours")
@@ -186,7 +191,7 @@ def simulate_change(ds: Dataset, hall_id: str, result: WhatIf, *, replications: 
     b, a = result.requirements_before, result.requirements_after
     counters = np.maximum(b["required"].to_numpy(np.int64), 1)
     inputs = hall_inputs(ds, hall_id)
-    kw = dict(counters_open=counters, replications=replications, seed=seed)
+    kw = {"counters_open": counters, "replications": replications, "seed": seed}
     after_policy = PeakPolicy(cross_sell_paused="all" if result.cross_sell_paused else frozenset())
     wb = simulate_plan(inputs, b, **kw).day_mean_wait()  # type: ignore[arg-type]
     wa = simulate_plan(inputs, a, after_policy, **kw).day_mean_wait()  # type: ignore[arg-type]
