@@ -33,7 +33,7 @@ import pandas as pd
 from queueopt.evaluator import PlanTotals, simulate_plan
 from queueopt.hall_inputs import HallInputs, hall_inputs
 from queueopt.io import Dataset
-from queueopt.requirements import PeakPolicy, hall_requirements
+from queueopt.requirements import PeakPolicy, requirements_for
 from queueopt.simulate import t_interval
 
 FloatArray = npt.NDArray[np.float64]
@@ -138,9 +138,9 @@ def compare_fast_lane(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *,
         raise ValueError("a fast lane needs some, but not all, transaction types marked "
                          "fast_lane in transactions.csv")
     inputs = hall_inputs(ds, hall_id)
-    pooled = hall_requirements(ds, hall_id, fc, method="sipp")
+    pooled = requirements_for(inputs, fc, method="sipp")
     lane_policy = PeakPolicy(fast_lane=True)
-    lane = hall_requirements(ds, hall_id, fc, method="sipp", policy=lane_policy)
+    lane = requirements_for(inputs, fc, method="sipp", policy=lane_policy)
     kw = {"demand_factor": demand_factor, "replications": replications, "seed": seed}
     runs = {
         "pooled": (simulate_plan(inputs, pooled, **kw), pooled["staff"].sum()),  # type: ignore[arg-type]
@@ -187,7 +187,7 @@ def emergency_counter(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *,
     if after < 0:
         raise ValueError(f"after_minutes={after} must be >= 0")
     inputs = hall_inputs(ds, hall_id)
-    req = hall_requirements(ds, hall_id, fc, method="sipp")
+    req = requirements_for(inputs, fc, method="sipp")
     kw = {"demand_factor": demand_factor, "replications": replications, "seed": seed}
     runs = {
         "as planned": (simulate_plan(inputs, req, **kw), req["staff"].sum()),  # type: ignore[arg-type]

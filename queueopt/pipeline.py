@@ -20,10 +20,10 @@ import pandas as pd
 
 from queueopt.evaluator import PlanTotals, simulate_plan
 from queueopt.forecast import forecast_arrivals
-from queueopt.hall_inputs import hall_inputs
+from queueopt.hall_inputs import HallInputs, hall_inputs
 from queueopt.io import Dataset
 from queueopt.queueing import arrival_weighted_mean
-from queueopt.requirements import PeakPolicy, hall_requirements
+from queueopt.requirements import PeakPolicy, requirements_for
 from queueopt.rules import Shift, clock, roster_frame, validate_roster
 from queueopt.scheduling import Progress, ScheduleResult, counters_plan, plan_week
 
@@ -138,7 +138,8 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
     if fc.empty:
         raise ValueError(f"hall {hall_id} is closed all week from {start}")
     say(0.1, "turning the service target into counters per interval")
-    req = hall_requirements(ds, hall_id, fc, policy=policy, method=method, seed=seed + 1)
+    inputs = hall_inputs(ds, hall_id)
+    req = requirements_for(inputs, fc, policy=policy, method=method, seed=seed + 1)
     kinds = dict(zip(week, ds.calendar.day_kinds(week)))
 
     def roster_progress(f: float, m: str) -> None:
@@ -149,7 +150,7 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
                       time_limit_s=time_limit_s, seed=seed, progress=roster_progress)
     counters = counters_plan(sched.shifts, hall, req[["interval_start", "required"]])
     say(0.88, "checking the plan by simulation")
-    check = simulated_check(ds, hall_id, req, counters, policy=policy, replications=replications,
+    check = simulated_check(inputs, req, counters, policy=policy, replications=replications,
                             seed=seed + 7)
     violations = validate_roster(sched.shifts, ds.staff_of(hall_id), hall, kinds, ds.policy.shifts,
                                  ds.policy.labour, locked=locked, check_contract_min=False)
@@ -179,7 +180,7 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
                     counters=counters, check=check, summary=summary)
 
 
-def simulated_check(ds: Dataset, hall_id: str, requirements: pd.DataFrame, counters: pd.DataFrame,
+def simulated_check(inputs: HallInputs, requirements: pd.DataFrame, counters: pd.DataFrame,
                     *, policy: PeakPolicy | None = None, replications: int = 30,
                     seed: int = 0) -> pd.DataFrame:
     """Simulate the counters a roster opens under the plan's peak policy.
@@ -200,7 +201,7 @@ def simulated_check(ds: Dataset, hall_id: str, requirements: pd.DataFrame, count
     merged = requirements.merge(counters[["interval_start", "counters_open"]], on="interval_start",
                                 how="left")
     open_c = np.maximum(merged["counters_open"].fillna(0).to_numpy(np.int64), 0)
-    tot: PlanTotals = simulate_plan(hall_inputs(ds, hall_id), merged, policy,
+    tot: PlanTotals = simulate_plan(inputs, merged, policy,
                                     counters_open=open_c, replications=replications, seed=seed)
     return pd.DataFrame({
         "interval_start": merged["interval_start"].to_numpy(),

@@ -16,7 +16,7 @@ from queueopt.evaluator import (
     policy_lanes,
     simulate_plan,
 )
-from queueopt.hall_inputs import HallInputs
+from queueopt.hall_inputs import HallInputs, hall_inputs
 from queueopt.model import ServiceTarget
 from queueopt.staffing import split_kiosk
 
@@ -188,8 +188,9 @@ def test_simulated_check_runs_the_plans_policy(sample_dir: Path) -> None:
     req = hall_requirements(ds, "H05", fc, method="sipp")
     counters = req[["interval_start"]].assign(counters_open=np.maximum(req["required"] - 1, 1))
     kw = dict(replications=10, seed=2)
-    plain = simulated_check(ds, "H05", req, counters, **kw)
-    paused = simulated_check(ds, "H05", req, counters,
+    inputs = hall_inputs(ds, "H05")
+    plain = simulated_check(inputs, req, counters, **kw)
+    paused = simulated_check(inputs, req, counters,
                              policy=PeakPolicy(cross_sell_paused="all"), **kw)
     w = [float((f["mean_wait"] * f["arrivals"]).sum() / f["arrivals"].sum())
          for f in (plain, paused)]
