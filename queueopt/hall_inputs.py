@@ -23,6 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from queueopt.calibrate import kiosk_adoption
+from queueopt.io import Dataset
 from queueopt.model import ServiceTarget
 
 FloatArray = npt.NDArray[np.float64]
@@ -136,7 +137,7 @@ def measured_vip_share(tickets: pd.DataFrame) -> float:
     return float((counter_t["tier"] == "vip").mean()) if len(counter_t) else 0.0
 
 
-def hall_inputs(ds: object, hall_id: str, *, mix: pd.DataFrame | None = None,
+def hall_inputs(ds: Dataset, hall_id: str, *, mix: pd.DataFrame | None = None,
                 adoption: Mapping[str, float] | None = None) -> HallInputs:
     """Build a hall's inputs from a :class:`queueopt.io.Dataset`.
 
@@ -152,8 +153,6 @@ def hall_inputs(ds: object, hall_id: str, *, mix: pd.DataFrame | None = None,
         ``hall_id -> kiosk adoption`` already measured (see
         :func:`region_inputs`); default: calibrate this hall's tickets.
     """
-    from queueopt.io import Dataset
-
     if not isinstance(ds, Dataset):
         raise TypeError("ds must be a queueopt.io.Dataset")
     hall = ds.hall(hall_id)
@@ -177,9 +176,9 @@ def hall_inputs(ds: object, hall_id: str, *, mix: pd.DataFrame | None = None,
         target=ds.policy.target, interval_minutes=ds.policy.interval_minutes)
 
 
-def region_inputs(ds: object) -> dict[str, HallInputs]:
-    """Every hall's inputs, with one calibration of the region's ticket log."""
-    tickets = getattr(ds, "tickets", None)
-    adoption = (kiosk_adoption(tickets, ds.transactions)  # type: ignore[attr-defined]
+def region_inputs(ds: Dataset) -> dict[str, HallInputs]:
+    """Every hall's inputs, with one measurement of the region's kiosk adoption."""
+    tickets = ds.tickets
+    adoption = (kiosk_adoption(tickets, ds.transactions)
                 if tickets is not None and len(tickets) else {})
-    return {h: hall_inputs(ds, h, adoption=adoption) for h in ds.halls}  # type: ignore[attr-defined]
+    return {h: hall_inputs(ds, h, adoption=adoption) for h in ds.halls}

@@ -221,14 +221,6 @@ def _day_requirements(inputs: HallInputs, part: pd.DataFrame, policy: PeakPolicy
     parts = [(r, lane.lam) for lane, r in staffed.values() if r is not None]
     zeros = np.zeros(n, np.int64)
     lane_c = {k: (r.counters if r is not None else zeros) for k, (_, r) in staffed.items()}
-    tot = np.maximum(sum((w for _, w in parts), np.zeros(n)), 1e-12)
-
-    def pooled(attr: str, empty: float) -> FloatArray:
-        if not parts:
-            return np.full(n, empty)
-        v = sum(w * getattr(r, attr) for r, w in parts) / tot
-        return np.asarray(np.where(c_lam > 0, v, empty), dtype=float)
-
     general_lane, general = staffed["general"]
     used = general.method if general is not None else (parts[0][0].method if parts else method)
     h_mean = _lane_mean(inputs, general_lane) if general is not None else np.zeros(n)
@@ -241,10 +233,22 @@ def _day_requirements(inputs: HallInputs, part: pd.DataFrame, policy: PeakPolicy
         "staff": sum((r.staff for r, _ in parts), zeros),
         "fast_lane": lane_c.get("fast lane", zeros), "vip": lane_c.get("vip", zeros),
         "kiosks": inputs.kiosks, "kiosks_needed": k_need,
-        "service_level": pooled("service_level", 1.0), "mean_wait": pooled("mean_wait", 0.0),
-        "abandonment": pooled("abandonment", 0.0), "kiosk_service_level": k_sl,
+        "service_level": _pooled(parts, "service_level", 1.0, c_lam),
+        "mean_wait": _pooled(parts, "mean_wait", 0.0, c_lam),
+        "abandonment": _pooled(parts, "abandonment", 0.0, c_lam), "kiosk_service_level": k_sl,
         "kiosk_mean_wait": k_wait, "method": used,
     })
+
+
+def _pooled(parts: list[tuple[StaffingResult, FloatArray]], attr: str, empty: float,
+            c_lam: FloatArray) -> FloatArray:
+    """A figure over all counter customers: the lanes' figures weighted by their rates."""
+    n = len(c_lam)
+    if not parts:
+        return np.full(n, empty)
+    tot = np.maximum(sum((w for _, w in parts), np.zeros(n)), 1e-12)
+    v = sum(w * getattr(r, attr) for r, w in parts) / tot
+    return np.asarray(np.where(c_lam > 0, v, empty), dtype=float)
 
 
 def _lane_mean(inputs: HallInputs, lane: Lane) -> FloatArray:
