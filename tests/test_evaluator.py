@@ -196,3 +196,20 @@ def test_simulated_check_runs_the_plans_policy(sample_dir: Path) -> None:
          for f in (plain, paused)]
     assert w[1] < 0.8 * w[0]
     assert (paused["service_level"] >= plain["service_level"] - 0.05).all()
+
+
+def test_kiosk_pool_is_simulated_from_the_frames_kiosk_arrivals() -> None:
+    """Poisson kiosk arrivals: the simulated mean count lies within 4 standard errors of
+    the frame's 8 x 6 = 48 a day; with 50 kiosks nobody waits; with one kiosk at utilisation
+    0.9 customers do wait."""
+    inp = _inputs()
+    req = _frame(0.4, 8, required=3).assign(arrivals=6.0 + 6.0, kiosk_arrivals=6.0)
+    many = simulate_plan(inp.with_kiosks(50), req, kiosks=True, replications=40, seed=1)
+    per_day = many.kiosk_arrivals.sum(1)
+    assert abs(per_day.mean() - 48.0) < 4 * math.sqrt(48.0 / 40)
+    assert many.kiosk_wait.sum() == 0.0
+    one = simulate_plan(inp.with_kiosks(1), req.assign(kiosk_arrivals=5.4), kiosks=True,
+                        replications=40, seed=1)  # 0.36 a minute x 2.5 minutes = 0.9
+    assert one.kiosk_wait.sum() / one.kiosk_arrivals.sum() > 1.0
+    none = simulate_plan(inp, req, replications=5, seed=1)
+    assert none.kiosk_arrivals.sum() == 0  # only on request
