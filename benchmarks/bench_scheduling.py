@@ -19,7 +19,7 @@ from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
 from queueopt.rules import validate_roster
 from queueopt.scheduling import plan_week
-from queueopt.staffing import hall_requirements
+from queueopt.requirements import hall_requirements
 
 
 def main() -> None:

@@ -24,8 +24,9 @@ from queueopt.calibrate import calibrate
 from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
 from queueopt.queueing import mix_moments
+from queueopt.requirements import hall_requirements
 from queueopt.simulate import simulate_day
-from queueopt.staffing import hall_requirements, split_kiosk, staff_requirements
+from queueopt.staffing import split_kiosk, staff_requirements
 
 ROOT = Path(__file__).resolve().parents[1]
 

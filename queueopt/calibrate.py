@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from queueopt.io import HALL_ID, INTERVAL_START, TRANSACTION_TYPE
 from queueopt.model import TransactionType
+from queueopt.queueing import arrival_weighted_mean
 
 
 @dataclass(frozen=True)
@@ -59,22 +59,49 @@ class Calibration:
         """One row per hall: adoption, abandonment, patience, mean observed wait."""
         halls = sorted(self.abandonment)
         obs = self.observed
-        w = obs.assign(ws=obs["mean_wait"] * obs["arrivals"]).groupby(HALL_ID)[["ws", "arrivals"]].sum()
+        waits = {h: arrival_weighted_mean(g["mean_wait"], g["arrivals"], empty=float("nan"))
+                 for h, g in obs.groupby(HALL_ID)}
         return pd.DataFrame({
             HALL_ID: halls,
             "kiosk_adoption": [self.kiosk_adoption.get(h, 0.0) for h in halls],
             "abandonment": [self.abandonment[h] for h in halls],
             "patience_minutes": [self.patience[h] for h in halls],
-            "mean_wait_minutes": [float(w.loc[h, "ws"] / w.loc[h, "arrivals"]) if h in w.index
-                                  else float("nan") for h in halls],
+            "mean_wait_minutes": [waits.get(h, float("nan")) for h in halls],
         })
 
-    def counter_moments(self, hall_id: str, types: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Counter mean (minutes) and cv per type for one hall, ``nan`` where unseen."""
-        h = self.handling
-        part = h[(h[HALL_ID] == hall_id) & (h["channel"] == "counter")].set_index(TRANSACTION_TYPE)
-        part = part.reindex(types)
-        return part["mean_minutes"].to_numpy(float), np.sqrt(part["scv"].to_numpy(float))
+
+def kiosk_adoption(tickets: pd.DataFrame, transactions: dict[str, TransactionType]
+                   ) -> dict[str, float]:
+    """``hall_id -> share`` of kiosk-eligible tickets done at a kiosk (0-1), from a ticket log."""
+    eligible = [c for c, tt in transactions.items() if tt.kiosk_eligible]
+    el = tickets[tickets[TRANSACTION_TYPE].isin(eligible)]
+    return {str(h): float(v) for h, v in
+            el.groupby(HALL_ID)["channel"].apply(lambda s: float((s == "kiosk").mean())).items()}
+
+
+def _waits(t: pd.DataFrame) -> pd.Series:
+    """Each ticket's time in queue (minutes): until called, or until it left (``nan`` unknown)."""
+    end_wait = t["called_at"].where(~t["abandoned"], t["abandoned_at"])
+    return (end_wait - t["issued_at"]).dt.total_seconds() / 60.0
+
+
+def observed_waits(tickets: pd.DataFrame, *, interval_minutes: int = 15,
+                   threshold: float = 10.0) -> pd.DataFrame:
+    """Observed counter waits per hall and arrival interval.
+
+    Returns ``hall_id, interval_start, arrivals, mean_wait`` (minutes, over
+    everyone, abandoners up to when they left), ``within_threshold`` (share
+    called within ``threshold`` minutes) and ``abandonment``.
+    """
+    t = tickets
+    wait = _waits(t)
+    counter = t["channel"] == "counter"
+    slot = t["issued_at"].dt.floor(f"{interval_minutes}min")
+    obs = pd.DataFrame({HALL_ID: t[HALL_ID], INTERVAL_START: slot, "w": wait.fillna(0.0),
+                        "ok": ~t["abandoned"] & (wait <= threshold), "ab": t["abandoned"]})[counter]
+    return obs.groupby([HALL_ID, INTERVAL_START]).agg(
+        arrivals=("w", "size"), mean_wait=("w", "mean"), within_threshold=("ok", "mean"),
+        abandonment=("ab", "mean")).reset_index()
 
 
 def calibrate(tickets: pd.DataFrame, transactions: dict[str, TransactionType] | None = None, *,
@@ -102,9 +129,7 @@ def calibrate(tickets: pd.DataFrame, transactions: dict[str, TransactionType] | 
     handling["scv"] = handling["var"] / handling["mean_minutes"] ** 2
     handling = handling.drop(columns="var")
 
-    left_at = t["abandoned_at"]
-    end_wait = t["called_at"].where(served, left_at)
-    wait = (end_wait - t["issued_at"]).dt.total_seconds() / 60.0
+    wait = _waits(t)
     known = wait.notna()
     frame = pd.DataFrame({HALL_ID: t[HALL_ID], "ab": t["abandoned"], "w": wait, "known": known})
     abandonment = frame.groupby(HALL_ID)["ab"].mean().to_dict()
@@ -112,20 +137,9 @@ def calibrate(tickets: pd.DataFrame, transactions: dict[str, TransactionType] | 
     n_ab = frame[known & frame["ab"]].groupby(HALL_ID).size().reindex(exposure.index, fill_value=0)
     patience = {h: (float(exposure[h] / n_ab[h]) if n_ab[h] > 0 else float("inf"))
                 for h in exposure.index}
-
-    adoption: dict[str, float] = {}
-    if transactions:
-        eligible = [c for c, tt in transactions.items() if tt.kiosk_eligible]
-        el = t[t[TRANSACTION_TYPE].isin(eligible)]
-        adoption = el.groupby(HALL_ID)["channel"].apply(lambda s: float((s == "kiosk").mean())).to_dict()
-
-    counter = t["channel"] == "counter"
-    slot = t["issued_at"].dt.floor(f"{interval_minutes}min")
-    obs = pd.DataFrame({HALL_ID: t[HALL_ID], INTERVAL_START: slot, "w": wait.fillna(0.0),
-                        "ok": served & (wait <= threshold), "ab": t["abandoned"]})[counter]
-    observed = obs.groupby([HALL_ID, INTERVAL_START]).agg(
-        arrivals=("w", "size"), mean_wait=("w", "mean"), within_threshold=("ok", "mean"),
-        abandonment=("ab", "mean")).reset_index()
-    return Calibration(handling=handling, kiosk_adoption=adoption,
+    return Calibration(handling=handling,
+                       kiosk_adoption=kiosk_adoption(t, transactions) if transactions else {},
                        abandonment={str(k): float(v) for k, v in abandonment.items()},
-                       patience=patience, observed=observed)
+                       patience=patience,
+                       observed=observed_waits(t, interval_minutes=interval_minutes,
+                                               threshold=threshold))

@@ -18,16 +18,17 @@ misses the target in some interval.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from queueopt.calibrate import calibrate
+from queueopt.calibrate import kiosk_adoption
+from queueopt.hall_inputs import hall_inputs
 from queueopt.io import Dataset
-from queueopt.staffing import PeakPolicy, hall_requirements
+from queueopt.queueing import arrival_weighted_mean
+from queueopt.requirements import PeakPolicy, requirements_for
 
 
 @dataclass(frozen=True)
@@ -65,24 +66,18 @@ def default_adoption(ds: Dataset, hall_id: str,
     The hall's own measured adoption when it has kiosks and a ticket log;
     otherwise the median over the region's halls that have kiosks (a hall
     without kiosks has no adoption to measure); 0.5 with no ticket log at all.
-    ``measured`` (hall -> adoption, from :func:`queueopt.calibrate.calibrate`)
+    ``measured`` (hall -> adoption, from :func:`queueopt.calibrate.kiosk_adoption`)
     saves measuring the region's ticket log again when sizing many halls.
     """
     if ds.tickets is None or not len(ds.tickets):
         return 0.5
     if measured is None:
-        measured = calibrate(ds.tickets, ds.transactions).kiosk_adoption
+        measured = kiosk_adoption(ds.tickets, ds.transactions)
     hall = ds.hall(hall_id)
     if hall.kiosks and measured.get(hall_id, 0.0) > 0:
         return float(measured[hall_id])
     others = [v for h, v in measured.items() if ds.halls[h].kiosks and v > 0]
     return float(np.median(others)) if others else 0.5
-
-
-def _with_kiosks(ds: Dataset, hall_id: str, kiosks: int) -> Dataset:
-    halls = dict(ds.halls)
-    halls[hall_id] = dataclasses.replace(ds.hall(hall_id), kiosks=kiosks)
-    return dataclasses.replace(ds, halls=halls)
 
 
 def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extra: int = 4,
@@ -130,11 +125,11 @@ def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extr
     days = max(pd.to_datetime(fc["interval_start"]).dt.date.nunique(), 1)
     per_week = 7.0 / days
     policy = PeakPolicy(kiosk_adoption=adopt, kiosk_overflow=True)
-    choosing = _eligible_share(ds, hall_id) * adopt  # share of arrivals who choose a kiosk
+    inputs = hall_inputs(ds, hall_id, adoption={hall_id: adopt})
+    choosing = inputs.eligible_share() * adopt  # share of arrivals who choose a kiosk
     rows = []
     for k in range(hall.kiosks, hall.kiosks + max_extra + 1):
-        req = hall_requirements(_with_kiosks(ds, hall_id, k), hall_id, fc, method="sipp",
-                                policy=policy)
+        req = requirements_for(inputs.with_kiosks(k), fc, method="sipp", policy=policy)
         # what chose a kiosk = eligible x adoption of all arrivals (0 without kiosks)
         chose = req["arrivals"].to_numpy(float) * (choosing if k else 0.0)
         k_cust = req["kiosk_arrivals"].to_numpy(float)
@@ -145,7 +140,7 @@ def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extr
             "kiosk_customers": float(k_cust.sum()),
             "overflow_to_counters": float(np.maximum(chose - k_cust, 0.0).sum()),
             "counter_staff_hours": float(req["staff"].sum() * interval / 60) * per_week,
-            "kiosk_mean_wait": float(np.sum(k_wait * k_cust) / k_cust.sum()) if busy.any() else 0.0,
+            "kiosk_mean_wait": arrival_weighted_mean(k_wait, k_cust),
             "kiosk_worst_wait": float(k_wait[busy].max()) if busy.any() else 0.0,
             "kiosk_share_meeting_target": float(np.mean(
                 req["kiosk_service_level"].to_numpy(float)[busy] >= target.service_level))
@@ -160,16 +155,6 @@ def kiosk_options(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, max_extr
             "kiosk_mean_wait", "kiosk_worst_wait", "kiosk_share_meeting_target"]
     return KioskPlan(hall_id=hall_id, current=hall.kiosks, recommended=rec, reason=reason,
                      table=table[cols])
-
-
-def _eligible_share(ds: Dataset, hall_id: str) -> float:
-    """Share of the hall's customers whose transaction a kiosk can do (0-1)."""
-    types = list(ds.transactions)
-    mix = ds.mix_for(hall_id).set_index("transaction_type")["share"].reindex(types, fill_value=0.0)
-    p = mix.to_numpy(float)
-    p = p / p.sum() if p.sum() > 0 else np.full(len(types), 1.0 / len(types))
-    eligible = np.array([ds.transactions[t].kiosk_eligible for t in types])
-    return float(p[eligible].sum())
 
 
 def _recommend(table: pd.DataFrame, current: int, min_saving: float) -> tuple[int, str]:
@@ -222,7 +207,7 @@ def region_kiosk_ranking(ds: Dataset, forecasts: pd.DataFrame, *,
         for a first kiosk, whose customers now wait at a kiosk, or when more customers use it),
         ``kiosk_mean_wait_now``, ``kiosk_mean_wait_after`` (minutes).
     """
-    measured = (calibrate(ds.tickets, ds.transactions).kiosk_adoption
+    measured = (kiosk_adoption(ds.tickets, ds.transactions)
                 if adoption is None and ds.tickets is not None and len(ds.tickets) else {})
     rows = []
     for hall_id in sorted(forecasts["hall_id"].astype(str).unique()):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from queueopt.peak import PEAK_HOURS, busiest_window
 from queueopt.rules import clock
 
 
@@ -54,8 +55,8 @@ def hourly(frame: pd.DataFrame) -> pd.DataFrame:
     return g.drop(columns="ww")
 
 
-def windows(frame: pd.DataFrame, hours: int = 2) -> list[Window]:
-    """The busiest and the quietest ``hours``-hour window of every day.
+def windows(frame: pd.DataFrame, hours: int = PEAK_HOURS) -> list[Window]:
+    """The busiest (the peak, :mod:`queueopt.peak`) and the quietest ``hours``-hour window of every day.
 
     >>> idx = pd.date_range("2026-11-23 09:00", periods=32, freq="15min")
     >>> f = pd.DataFrame({"interval_start": idx, "arrivals": [5] * 16 + [20] * 8 + [3] * 8,
@@ -83,12 +84,11 @@ def windows(frame: pd.DataFrame, hours: int = 2) -> list[Window]:
         mean_w = np.divide(wsum, sums, out=np.zeros_like(sums), where=sums > 0)
         h0 = part["hour"].to_numpy()
         contiguous = np.array([h0[i + hours - 1] - h0[i] == hours - 1 for i in range(len(sums))])
-        busy_key = np.where(contiguous, sums + 1e-6 * mean_w, -np.inf)
         # quiet = the shortest expected wait (what a customer gains by coming then);
         # without waits (all zero) the fewest arrivals
         quiet_val = mean_w + 1e-6 * sums if np.any(mean_w > 0) else sums
         quiet_key = np.where(contiguous, quiet_val, np.inf)
-        b = int(np.argmax(busy_key))
+        b = busiest_window(arr, hours, allowed=contiguous, tiebreak=mean_w)
         # the quiet window must not overlap the busy one
         starts = np.arange(len(sums))
         quiet_key = np.where(np.abs(starts - b) >= hours, quiet_key, np.inf)
@@ -235,7 +235,7 @@ def usual_waits(tickets: pd.DataFrame, forecast: pd.DataFrame, *, weeks: int = 8
     interval (counters only, abandoners up to when they left). Intervals never
     seen get the day's mean.
     """
-    from queueopt.calibrate import calibrate
+    from queueopt.calibrate import observed_waits
 
     f = forecast.copy()
     f["interval_start"] = pd.to_datetime(f["interval_start"])
@@ -243,7 +243,7 @@ def usual_waits(tickets: pd.DataFrame, forecast: pd.DataFrame, *, weeks: int = 8
         return f.assign(mean_wait=np.nan)
     end = tickets["issued_at"].max()
     recent = tickets[tickets["issued_at"] > end - pd.Timedelta(weeks=weeks)]
-    obs = calibrate(recent, interval_minutes=interval_minutes).observed
+    obs = observed_waits(recent, interval_minutes=interval_minutes)
     obs = obs.assign(dow=obs["interval_start"].dt.day_of_week,
                      clock=obs["interval_start"].dt.hour * 60 + obs["interval_start"].dt.minute)
     typical = obs.groupby(["dow", "clock"])["mean_wait"].mean()

@@ -5,7 +5,7 @@ Formulas rank these levers poorly: a fast lane splits one queue into two
 and the duty manager's emergency counter is a state-dependent rule (open a
 counter when the first customer in line has waited too long, close it when
 nobody waits) that no stationary model captures. So both are compared on
-the same forecast by the discrete-event simulator (:mod:`queueopt.simulate`),
+the same forecast by the plan evaluator (:func:`queueopt.evaluator.simulate_plan`),
 with the same seeds for every scenario of a day, and reported with 95%
 Student-t intervals over replications (a replication is the whole horizon,
 e.g. a week).
@@ -30,14 +30,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from queueopt.evaluator import PlanTotals, simulate_plan
+from queueopt.hall_inputs import HallInputs, hall_inputs
 from queueopt.io import Dataset
-from queueopt.simulate import simulate_day, t_interval
-from queueopt.staffing import (
-    PeakPolicy,
-    hall_requirements,
-    measured_vip_share,
-    requirements_counter_mix,
-)
+from queueopt.requirements import PeakPolicy, requirements_for
+from queueopt.simulate import t_interval
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -57,113 +54,7 @@ class PolicyComparison:
     requirements: pd.DataFrame
 
 
-@dataclass
-class ScenarioTotals:
-    """Per replication x interval sums of one simulated scenario over the horizon.
-
-    Arrays have shape (replications, intervals of all days); counts are
-    customers, waits and manager time minutes.
-    """
-
-    arrivals: FloatArray
-    within: FloatArray
-    abandoned: FloatArray
-    wait: FloatArray
-    quick_arrivals: FloatArray
-    quick_wait: FloatArray
-    manager_minutes: FloatArray
-
-
-class HallSimulator:
-    """Simulates a hall's counter queues on the rates of a requirements frame.
-
-    The counter mix is the hall's measured mix after the kiosk split implied
-    by ``req`` (its kiosk share of the kiosk-eligible arrivals); handling
-    times are the transaction types' (cross-selling included unless
-    ``cross_sell=False``); patience, threshold and target from the policy;
-    the VIP share as measured in the ticket log.
-
-    Parameters
-    ----------
-    ds, hall_id:
-        The hall.
-    req:
-        Requirements (:func:`queueopt.staffing.hall_requirements`): its
-        ``counter_arrivals`` (per interval) are simulated.
-    cross_sell:
-        Whether counter staff cross-sell (each type's ``cross_sell_minutes``
-        is added to its handling time).
-    """
-
-    def __init__(self, ds: Dataset, hall_id: str, req: pd.DataFrame, *,
-                 cross_sell: bool = True) -> None:
-        tt = list(ds.transactions.values())
-        self.shares = requirements_counter_mix(ds, hall_id, req)
-        self.means = np.array([t.mean_minutes + (t.cross_sell_minutes if cross_sell else 0.0)
-                               for t in tt])
-        self.cvs = np.array([t.cv for t in tt])
-        self.quick = np.array([t.fast_lane for t in tt])
-        self.interval = ds.policy.interval_minutes
-        self.target = ds.policy.target
-        self.patience = ds.policy.patience
-        self.vip_share = measured_vip_share(ds.tickets_of(hall_id))
-
-    def run(self, req: pd.DataFrame, lanes: list[tuple[npt.NDArray[np.bool_], np.ndarray]], *,
-            demand_factor: float, replications: int, seed: int,
-            emergency_after: float | None = None, emergency_counters: int = 1) -> ScenarioTotals:
-        """Simulate every day of ``req``.
-
-        Parameters
-        ----------
-        req:
-            Rows ``interval_start, counter_arrivals`` (customers per interval).
-        lanes:
-            The counter queues: (types served as a boolean mask over the
-            transaction types, counters open per interval of ``req``).
-        demand_factor:
-            Multiplies the arrivals.
-        replications, seed:
-            Simulated horizons and the seed (each day uses ``seed`` + its ordinal).
-        emergency_after, emergency_counters:
-            The duty manager's rule (minutes; see :func:`queueopt.simulate.simulate_day`).
-        """
-        parts: dict[str, list[FloatArray]] = {k: [] for k in ScenarioTotals.__dataclass_fields__}
-        days = req["interval_start"].dt.date.to_numpy()
-        for day in np.unique(days):
-            on = days == day
-            part = req[on]
-            first = part["interval_start"].iloc[0]
-            lam = part["counter_arrivals"].to_numpy(float) / self.interval * demand_factor
-            shape = (replications, int(on.sum()))
-            acc = {k: np.zeros(shape) for k in parts}
-            for types, counters in lanes:
-                p = np.where(types, self.shares, 0.0)
-                if not p.sum() > 0:
-                    continue
-                lane_lam = lam * p.sum()
-                res = simulate_day(
-                    lane_lam, np.asarray(counters)[on], shares=p / p.sum(), handle_mean=self.means,
-                    handle_cv=self.cvs, interval_minutes=self.interval,
-                    start_minute=first.hour * 60 + first.minute,
-                    threshold=self.target.threshold, patience=self.patience,
-                    vip_share=self.vip_share, replications=replications,
-                    emergency_after=emergency_after, emergency_counters=emergency_counters,
-                    rng=seed + pd.Timestamp(day).toordinal())
-                acc["arrivals"] += res.arrivals
-                acc["within"] += res.within
-                acc["abandoned"] += res.abandoned
-                acc["wait"] += res.wait_sum
-                acc["manager_minutes"] += res.emergency_minutes
-                q_share = float(p[self.quick].sum() / p.sum())
-                # within one FIFO queue a customer's wait does not depend on their own type
-                acc["quick_arrivals"] += res.arrivals * q_share
-                acc["quick_wait"] += res.wait_sum * q_share
-            for k in parts:
-                parts[k].append(acc[k])
-        return ScenarioTotals(**{k: np.concatenate(v, axis=1) for k, v in parts.items()})
-
-
-def _row(tot: ScenarioTotals, staff_hours: float, target: float, base: ScenarioTotals | None,
+def _row(tot: PlanTotals, staff_hours: float, target: float, base: PlanTotals | None,
          per_week: float) -> dict[str, float]:
     with np.errstate(invalid="ignore", divide="ignore"):
         rep_wait = tot.wait.sum(1) / tot.arrivals.sum(1)
@@ -246,22 +137,20 @@ def compare_fast_lane(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *,
     if not quick.any() or quick.all():
         raise ValueError("a fast lane needs some, but not all, transaction types marked "
                          "fast_lane in transactions.csv")
-    pooled = hall_requirements(ds, hall_id, fc, method="sipp")
-    lane = hall_requirements(ds, hall_id, fc, method="sipp", policy=PeakPolicy(fast_lane=True))
-    hall = HallSimulator(ds, hall_id, pooled)
-    every = np.ones(len(quick), bool)
-    fast = lane["fast_lane"].to_numpy(np.int64)
-    general = lane["required"].to_numpy(np.int64) - fast - lane["vip"].to_numpy(np.int64)
-    kw = dict(demand_factor=demand_factor, replications=replications, seed=seed)
+    inputs = hall_inputs(ds, hall_id)
+    pooled = requirements_for(inputs, fc, method="sipp")
+    lane_policy = PeakPolicy(fast_lane=True)
+    lane = requirements_for(inputs, fc, method="sipp", policy=lane_policy)
+    kw = {"demand_factor": demand_factor, "replications": replications, "seed": seed}
     runs = {
-        "pooled": (hall.run(pooled, [(every, pooled["required"].to_numpy())], **kw),
-                   pooled["staff"].sum()),
-        "pooled, same headcount": (hall.run(pooled, [(every, lane["required"].to_numpy())], **kw),
+        "pooled": (simulate_plan(inputs, pooled, **kw), pooled["staff"].sum()),  # type: ignore[arg-type]
+        "pooled, same headcount": (simulate_plan(inputs, pooled, counters_open=lane["required"],
+                                                 **kw),  # type: ignore[arg-type]
                                    lane["staff"].sum()),
-        "fast lane": (hall.run(pooled, [(quick, fast), (~quick, general)], **kw),
+        "fast lane": (simulate_plan(inputs, lane, lane_policy, **kw),  # type: ignore[arg-type]
                       lane["staff"].sum()),
     }
-    return _comparison(hall_id, runs, hall, fc, replications, pooled)
+    return _comparison(hall_id, runs, inputs, fc, replications, pooled)
 
 
 def emergency_counter(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *,
@@ -297,28 +186,27 @@ def emergency_counter(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *,
     after = ds.policy.target.threshold if after_minutes is None else float(after_minutes)
     if after < 0:
         raise ValueError(f"after_minutes={after} must be >= 0")
-    req = hall_requirements(ds, hall_id, fc, method="sipp")
-    hall = HallSimulator(ds, hall_id, req)
-    every = np.ones(len(ds.transactions), bool)
-    plan = [(every, req["required"].to_numpy())]
-    kw = dict(demand_factor=demand_factor, replications=replications, seed=seed)
+    inputs = hall_inputs(ds, hall_id)
+    req = requirements_for(inputs, fc, method="sipp")
+    kw = {"demand_factor": demand_factor, "replications": replications, "seed": seed}
     runs = {
-        "as planned": (hall.run(req, plan, **kw), req["staff"].sum()),
-        "emergency counter": (hall.run(req, plan, emergency_after=after,
-                                       emergency_counters=counters, **kw), req["staff"].sum()),
+        "as planned": (simulate_plan(inputs, req, **kw), req["staff"].sum()),  # type: ignore[arg-type]
+        "emergency counter": (simulate_plan(inputs, req, emergency_after=after,
+                                            emergency_counters=counters, **kw),  # type: ignore[arg-type]
+                              req["staff"].sum()),
     }
-    return _comparison(hall_id, runs, hall, fc, replications, req)
+    return _comparison(hall_id, runs, inputs, fc, replications, req)
 
 
-def _comparison(hall_id: str, runs: dict[str, tuple[ScenarioTotals, float]], hall: HallSimulator,
+def _comparison(hall_id: str, runs: dict[str, tuple[PlanTotals, float]], inputs: HallInputs,
                 fc: pd.DataFrame, replications: int, req: pd.DataFrame) -> PolicyComparison:
     days = max(pd.to_datetime(fc["interval_start"]).dt.date.nunique(), 1)
     per_week = 7.0 / days
     base = None
     rows = {}
     for name, (tot, staff) in runs.items():
-        rows[name] = _row(tot, float(staff) * hall.interval / 60, hall.target.service_level,
-                          base, per_week)
+        rows[name] = _row(tot, float(staff) * inputs.interval_minutes / 60,
+                          inputs.target.service_level, base, per_week)
         if base is None:
             base = tot
     table = pd.DataFrame.from_dict(rows, orient="index")

@@ -18,13 +18,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from queueopt.evaluator import PlanTotals, simulate_plan
 from queueopt.export import inert_workbook, write_csv
 from queueopt.forecast import forecast_arrivals
+from queueopt.hall_inputs import HallInputs, hall_inputs
 from queueopt.io import Dataset
+from queueopt.queueing import arrival_weighted_mean
+from queueopt.requirements import PeakPolicy, requirements_for
 from queueopt.rules import Shift, clock, roster_frame, validate_roster
 from queueopt.scheduling import Progress, ScheduleResult, counters_plan, plan_week
-from queueopt.simulate import simulate_day
-from queueopt.staffing import PeakPolicy, hall_requirements, requirements_counter_mix
 
 
 @dataclass
@@ -138,7 +140,8 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
     if fc.empty:
         raise ValueError(f"hall {hall_id} is closed all week from {start}")
     say(0.1, "turning the service target into counters per interval")
-    req = hall_requirements(ds, hall_id, fc, policy=policy, method=method, seed=seed + 1)
+    inputs = hall_inputs(ds, hall_id)
+    req = requirements_for(inputs, fc, policy=policy, method=method, seed=seed + 1)
     kinds = dict(zip(week, ds.calendar.day_kinds(week)))
 
     def roster_progress(f: float, m: str) -> None:
@@ -149,12 +152,12 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
                       time_limit_s=time_limit_s, seed=seed, progress=roster_progress)
     counters = counters_plan(sched.shifts, hall, req[["interval_start", "required"]])
     say(0.88, "checking the plan by simulation")
-    check = simulated_check(ds, hall_id, req, counters, replications=replications, seed=seed + 7)
+    check = simulated_check(inputs, req, counters, policy=policy, replications=replications,
+                            seed=seed + 7)
     violations = validate_roster(sched.shifts, ds.staff_of(hall_id), hall, kinds, ds.policy.shifts,
                                  ds.policy.labour, locked=locked, check_contract_min=False)
     arrivals = check["arrivals"].to_numpy(float)
-    within = check["service_level"].to_numpy(float)
-    predicted = float(np.nansum(arrivals * within) / max(np.nansum(arrivals), 1e-9))
+    predicted = arrival_weighted_mean(check["service_level"], arrivals, empty=1.0)
     meets = check["service_level"] >= ds.policy.target.service_level - 0.01
     summary: dict[str, Any] = {
         "hall_id": hall_id, "week_start": start.isoformat(),
@@ -164,8 +167,7 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
         "solve_seconds": round(sched.solve_seconds, 2),
         "shortfall_staff_minutes": sched.shortfall_staff_minutes,
         "predicted_service_level": round(predicted, 4),
-        "predicted_mean_wait_minutes": round(float(
-            np.nansum(check["mean_wait"] * arrivals) / max(np.nansum(arrivals), 1e-9)), 3),
+        "predicted_mean_wait_minutes": round(arrival_weighted_mean(check["mean_wait"], arrivals), 3),
         "share_intervals_meeting_target": round(float(meets.mean()), 4),
         "requirement_staff_hours": round(float(req["staff"].sum() * ds.policy.interval_minutes / 60), 2),
         "forecast_arrivals": round(float(fc["arrivals"].sum()), 1),
@@ -180,30 +182,31 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
                     counters=counters, check=check, summary=summary)
 
 
-def simulated_check(ds: Dataset, hall_id: str, requirements: pd.DataFrame, counters: pd.DataFrame,
-                    *, replications: int = 30, seed: int = 0) -> pd.DataFrame:
-    """Simulate the counters actually open; per interval pooled SL, mean wait, abandonment."""
-    ds.hall(hall_id)
-    tt = list(ds.transactions.values())
-    means = np.array([t.mean_minutes + t.cross_sell_minutes for t in tt])
-    cvs = np.array([t.cv for t in tt])
-    interval = ds.policy.interval_minutes
-    counter_mix = requirements_counter_mix(ds, hall_id, requirements)
-    frames = []
+def simulated_check(inputs: HallInputs, requirements: pd.DataFrame, counters: pd.DataFrame,
+                    *, policy: PeakPolicy | None = None, replications: int = 30,
+                    seed: int = 0) -> pd.DataFrame:
+    """Simulate the counters a roster opens under the plan's peak policy.
+
+    The plan evaluator (:func:`queueopt.evaluator.simulate_plan`) runs the
+    requirements' counter customers at ``counters_open`` (split between the
+    VIP, fast-lane and general queues the policy has; VIPs served first
+    without a VIP counter; cross-selling paused where the policy pauses it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per interval: ``interval_start, arrivals`` (mean simulated counter
+        arrivals), ``counters_open``, pooled ``service_level``,
+        ``mean_wait`` (minutes), ``abandonment`` and ``queue_end``
+        (customers waiting at the interval's end, mean over replications).
+    """
     merged = requirements.merge(counters[["interval_start", "counters_open"]], on="interval_start",
                                 how="left")
-    for day, part in merged.groupby(merged["interval_start"].dt.date, sort=True):
-        lam = part["counter_arrivals"].to_numpy(float) / interval
-        open_c = np.maximum(part["counters_open"].fillna(0).to_numpy(np.int64), 0)
-        first = part["interval_start"].iloc[0]
-        res = simulate_day(lam, open_c, shares=counter_mix, handle_mean=means, handle_cv=cvs,
-                           interval_minutes=interval, start_minute=first.hour * 60 + first.minute,
-                           threshold=ds.policy.target.threshold, patience=ds.policy.patience,
-                           vip_share=0.0, replications=replications,
-                           rng=seed + pd.Timestamp(day).toordinal())
-        frames.append(pd.DataFrame({
-            "interval_start": part["interval_start"].to_numpy(),
-            "arrivals": res.arrivals.mean(0), "counters_open": open_c,
-            "service_level": res.pooled_service_level(), "mean_wait": res.pooled_mean_wait(),
-            "abandonment": res.pooled_abandonment(), "queue_end": res.queue_end.mean(0)}))
-    return pd.concat(frames, ignore_index=True)
+    open_c = np.maximum(merged["counters_open"].fillna(0).to_numpy(np.int64), 0)
+    tot: PlanTotals = simulate_plan(inputs, merged, policy,
+                                    counters_open=open_c, replications=replications, seed=seed)
+    return pd.DataFrame({
+        "interval_start": merged["interval_start"].to_numpy(),
+        "arrivals": tot.arrivals.mean(0), "counters_open": open_c,
+        "service_level": tot.pooled("within"), "mean_wait": tot.pooled("wait"),
+        "abandonment": tot.pooled("abandoned"), "queue_end": tot.queue_end.mean(0)})

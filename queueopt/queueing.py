@@ -398,6 +398,38 @@ def required_servers(arrival_rate: ArrayLike, handle_time: ArrayLike, threshold:
     return c.reshape(shape) if size else np.zeros(shape, dtype=np.int64)
 
 
+def arrival_weighted_mean(values: ArrayLike, arrivals: ArrayLike, empty: float = 0.0) -> float:
+    """Mean of a per-interval figure over the customers: ``sum(a v) / sum(a)``.
+
+    The one definition of a hall's (or a day's) mean wait, service level or
+    abandonment from per-interval figures: each interval counts as many
+    times as customers arrive in it. Intervals without arrivals are left
+    out (their value may be ``nan``).
+
+    Parameters
+    ----------
+    values:
+        The figure per interval (e.g. mean wait, minutes).
+    arrivals:
+        Arrivals per interval (customers, or a rate per minute: only the
+        proportions matter).
+    empty:
+        Returned when nobody arrives.
+
+    >>> arrival_weighted_mean([2.0, 10.0, float("nan")], [30, 10, 0])  # (60 + 100) / 40
+    4.0
+    """
+    v = np.asarray(values, dtype=float)
+    a = np.asarray(arrivals, dtype=float)
+    if v.shape != a.shape:
+        raise ValueError(f"values {v.shape} and arrivals {a.shape} must have the same shape")
+    use = a > 0
+    total = float(a[use].sum())
+    if not total > 0:
+        return float(empty)
+    return float(np.sum(a[use] * v[use]) / total)
+
+
 def mix_moments(shares: ArrayLike, means: ArrayLike, cvs: ArrayLike,
                 axis: int = -1) -> tuple[FloatArray, FloatArray]:
     """Mean and squared coefficient of variation of a transaction mix.

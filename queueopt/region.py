@@ -24,11 +24,27 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from queueopt.calibrate import calibrate
+from queueopt.calibrate import observed_waits
 from queueopt.io import Dataset
-from queueopt.queueing import mean_wait
+from queueopt.model import Hall
+from queueopt.peak import busiest_window
+from queueopt.queueing import arrival_weighted_mean, mean_wait
 
 CLASSES: tuple[str, ...] = ("super-busy", "busy", "normal")
+
+BUSY_THRESHOLDS: dict[str, tuple[float, float]] = {"super-busy": (8.0, 0.95), "busy": (4.0, 0.80)}
+"""Class -> (average wait in minutes, busy-hour utilisation) from which a hall is in it."""
+
+
+def busy_class_rule() -> str:
+    """The classification rule in words (for captions), from :data:`BUSY_THRESHOLDS`.
+
+    >>> busy_class_rule()
+    'super-busy: mean wait ≥ 8 min or busy-hour utilisation ≥ 0.95; busy: ≥ 4 min or ≥ 0.80'
+    """
+    (w1, u1), (w2, u2) = BUSY_THRESHOLDS["super-busy"], BUSY_THRESHOLDS["busy"]
+    return (f"super-busy: mean wait ≥ {w1:g} min or busy-hour utilisation ≥ {u1:.2f}; "
+            f"busy: ≥ {w2:g} min or ≥ {u2:.2f}")
 
 
 def classify(mean_wait_minutes: float, busy_hour_utilisation: float) -> str:
@@ -36,12 +52,54 @@ def classify(mean_wait_minutes: float, busy_hour_utilisation: float) -> str:
 
     >>> classify(9.0, 0.5), classify(3.0, 0.85), classify(2.0, 0.5)
     ('super-busy', 'busy', 'normal')
+    >>> classify(8.0, 0.0), classify(7.99, 0.95), classify(3.99, 0.7999)  # the edges
+    ('super-busy', 'super-busy', 'normal')
     """
-    if mean_wait_minutes >= 8.0 or busy_hour_utilisation >= 0.95:
-        return "super-busy"
-    if mean_wait_minutes >= 4.0 or busy_hour_utilisation >= 0.80:
-        return "busy"
+    for name in ("super-busy", "busy"):
+        wait, util = BUSY_THRESHOLDS[name]
+        if mean_wait_minutes >= wait or busy_hour_utilisation >= util:
+            return name
     return "normal"
+
+
+PLAN_METHOD = "auto"
+"""The staffing method of a plan (:func:`queueopt.pipeline.plan_hall`'s default)."""
+
+
+def next_week_mean_wait(ds: Dataset, forecasts: pd.DataFrame, *, method: str = PLAN_METHOD,
+                        replications: int | None = None) -> pd.DataFrame:
+    """Next week's predicted mean counter wait per hall, the way the plan computes it.
+
+    The requirements of each hall's forecast by ``method`` (the plan's own,
+    ``"auto"``: counters repaired by simulation, waits from the simulated
+    check; ``"sipp"``: stationary formulas at SIPP counters, much faster),
+    and their arrival-weighted mean wait.
+
+    Parameters
+    ----------
+    ds:
+        The region.
+    forecasts:
+        ``hall_id, interval_start, arrivals`` (per interval) for every hall.
+    method, replications:
+        Staffing method and simulated days per check
+        (:func:`queueopt.staffing.staff_requirements`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``hall_id, predicted_mean_wait`` (minutes), ``method``.
+    """
+    from queueopt.requirements import hall_requirements
+
+    rows = []
+    for hall_id in sorted(forecasts["hall_id"].astype(str).unique()):
+        req = hall_requirements(ds, hall_id, forecasts, method=method, replications=replications)
+        rows.append({"hall_id": hall_id,
+                     "predicted_mean_wait": arrival_weighted_mean(req["mean_wait"],
+                                                                  req["counter_arrivals"]),
+                     "method": method})
+    return pd.DataFrame(rows, columns=["hall_id", "predicted_mean_wait", "method"])
 
 
 def compare_halls(ds: Dataset, *, weeks: int = 4, plans: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -69,7 +127,7 @@ def compare_halls(ds: Dataset, *, weeks: int = 4, plans: pd.DataFrame | None = N
         raise ValueError("the regional comparison needs a ticket log (tickets.csv)")
     end = pd.Timestamp(ds.last_day()) + pd.Timedelta(days=1)
     t = ds.tickets[ds.tickets["issued_at"] >= end - pd.Timedelta(weeks=weeks)]
-    cal = calibrate(t, ds.transactions, threshold=ds.policy.target.threshold)
+    observed = observed_waits(t, interval_minutes=15, threshold=ds.policy.target.threshold)
     rows = []
     for hall_id, hall in ds.halls.items():
         th = t[t["hall_id"] == hall_id]
@@ -78,49 +136,10 @@ def compare_halls(ds: Dataset, *, weeks: int = 4, plans: pd.DataFrame | None = N
         days = th["issued_at"].dt.date.nunique()
         counter = th[(th["channel"] == "counter") & ~th["abandoned"]]
         handle = float(((counter["served_end"] - counter["called_at"]).dt.total_seconds() / 60).mean())
-        obs = cal.observed[cal.observed["hall_id"] == hall_id]
-        w = float(np.average(obs["mean_wait"], weights=obs["arrivals"])) if len(obs) else 0.0
-        within = float(np.average(obs["within_threshold"], weights=obs["arrivals"])) if len(obs) else 1.0
-        # typical day: mean counter arrivals per clock slot (15 min), busiest hour
-        slot = th["issued_at"].dt.hour * 4 + th["issued_at"].dt.minute // 15
-        c_rate = (th["channel"] == "counter").groupby(slot).sum() / days / 15.0  # per minute
-        k_rate = (th["channel"] == "kiosk").groupby(slot).sum() / days / 15.0
-        hourly = c_rate.rolling(4, min_periods=1).mean()
-        util = float(hourly.max() * handle / hall.counters)
-        lam = c_rate.to_numpy(float)
-        # counters the hall actually ran per slot: distinct counters that called a ticket
-        served = th[(th["channel"] == "counter") & ~th["abandoned"]]
-        # (per hour: a counter busy with a long visit calls no ticket for a while)
-        day_hour = [served["called_at"].dt.date, served["called_at"].dt.hour]
-        running = served.groupby(day_hour)["server_id"].nunique().groupby(level=1).mean()
-        hours_of_slot = pd.Index(c_rate.index // 4)
-        c_open = np.maximum(np.round(running.reindex(hours_of_slot).fillna(1).to_numpy()), 1)
-        # waits at the counters it ran vs one more (never past the physical counters)
-        base = mean_wait(lam, handle, c_open, 1.0)
-        more = mean_wait(lam, handle, np.minimum(c_open + 1, hall.counters), 1.0)
-        # the model gives the relative cut; the ticket log gives the wait it applies to
-        wslot = (obs.assign(slot=obs["interval_start"].dt.hour * 4 + obs["interval_start"].dt.minute // 15)
-                 .groupby("slot")["mean_wait"].mean().reindex(c_rate.index).fillna(0.0).to_numpy())
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cut = np.where(np.isfinite(base) & (base > 0), 1.0 - more / base, 1.0)
-            counter_gain = float(np.nansum(np.clip(cut, 0, 1) * wslot * lam * 15))
-        kiosk_gain = 0.0
-        kt = th[th["channel"] == "kiosk"]
-        if hall.kiosks and len(kt) and (~kt["abandoned"]).any():
-            kserved = kt[~kt["abandoned"]]
-            kh = float(((kserved["served_end"] - kserved["called_at"]).dt.total_seconds() / 60).mean())
-            kl = k_rate.to_numpy(float)
-            kb = mean_wait(kl, kh, hall.kiosks, 0.25)
-            km = mean_wait(kl, kh, hall.kiosks + 1, 0.25)
-            with np.errstate(invalid="ignore"):
-                kiosk_gain = float(np.nansum(np.where(np.isfinite(kb), kb - km, 0.0) * kl * 15))
-        else:
-            # a first kiosk takes over the kiosk-eligible share it attracts from the counters:
-            # count it as two counters' worth of capacity at the busy hours (DOMAIN.md)
-            two = mean_wait(lam, handle, c_open + 2, 1.0)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                cut2 = np.where(np.isfinite(base) & (base > 0), 1.0 - two / base, 1.0)
-                kiosk_gain = 0.5 * float(np.nansum(np.clip(cut2, 0, 1) * wslot * lam * 15))
+        obs = observed[observed["hall_id"] == hall_id]
+        w = arrival_weighted_mean(obs["mean_wait"], obs["arrivals"])
+        within = arrival_weighted_mean(obs["within_threshold"], obs["arrivals"], empty=1.0)
+        util, counter_gain, kiosk_gain = _levers(th, obs, hall, handle, days)
         rows.append({
             "hall_id": hall_id, "name": hall.name, "region": hall.region, "kind": hall.kind,
             "counters": hall.counters, "kiosks": hall.kiosks,
@@ -143,3 +162,52 @@ def compare_halls(ds: Dataset, *, weeks: int = 4, plans: pd.DataFrame | None = N
     if plans is not None and len(plans):
         frame = frame.merge(plans, on="hall_id", how="left")
     return frame
+
+
+def _levers(th: pd.DataFrame, obs: pd.DataFrame, hall: Hall, handle: float, days: int
+            ) -> tuple[float, float, float]:
+    """Busy-hour utilisation and the customer-minutes a typical day saves with one more
+    counter or one more kiosk, from one hall's tickets ``th`` and observed waits ``obs``
+    (``handle``: mean counter handling time, minutes; ``days``: days in the log)."""
+    # typical day: mean counter arrivals per clock slot (15 min), busiest hour
+    slot = th["issued_at"].dt.hour * 4 + th["issued_at"].dt.minute // 15
+    c_rate = (th["channel"] == "counter").groupby(slot).sum() / days / 15.0  # per minute
+    k_rate = (th["channel"] == "kiosk").groupby(slot).sum() / days / 15.0
+    rate = c_rate.to_numpy(float)
+    busy = busiest_window(rate, 4)  # the peak hour: four 15-minute slots
+    util = float(rate[busy:busy + 4].mean() * handle / hall.counters)
+    lam = c_rate.to_numpy(float)
+    # counters the hall actually ran per slot: distinct counters that called a ticket
+    served = th[(th["channel"] == "counter") & ~th["abandoned"]]
+    # (per hour: a counter busy with a long visit calls no ticket for a while)
+    day_hour = [served["called_at"].dt.date, served["called_at"].dt.hour]
+    running = served.groupby(day_hour)["server_id"].nunique().groupby(level=1).mean()
+    hours_of_slot = pd.Index(c_rate.index // 4)
+    c_open = np.maximum(np.round(running.reindex(hours_of_slot).fillna(1).to_numpy()), 1)
+    # waits at the counters it ran vs one more (never past the physical counters)
+    base = mean_wait(lam, handle, c_open, 1.0)
+    more = mean_wait(lam, handle, np.minimum(c_open + 1, hall.counters), 1.0)
+    # the model gives the relative cut; the ticket log gives the wait it applies to
+    wslot = (obs.assign(slot=obs["interval_start"].dt.hour * 4 + obs["interval_start"].dt.minute // 15)
+             .groupby("slot")["mean_wait"].mean().reindex(c_rate.index).fillna(0.0).to_numpy())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cut = np.where(np.isfinite(base) & (base > 0), 1.0 - more / base, 1.0)
+        counter_gain = float(np.nansum(np.clip(cut, 0, 1) * wslot * lam * 15))
+    kiosk_gain = 0.0
+    kt = th[th["channel"] == "kiosk"]
+    if hall.kiosks and len(kt) and (~kt["abandoned"]).any():
+        kserved = kt[~kt["abandoned"]]
+        kh = float(((kserved["served_end"] - kserved["called_at"]).dt.total_seconds() / 60).mean())
+        kl = k_rate.to_numpy(float)
+        kb = mean_wait(kl, kh, hall.kiosks, 0.25)
+        km = mean_wait(kl, kh, hall.kiosks + 1, 0.25)
+        with np.errstate(invalid="ignore"):
+            kiosk_gain = float(np.nansum(np.where(np.isfinite(kb), kb - km, 0.0) * kl * 15))
+    else:
+        # a first kiosk takes over the kiosk-eligible share it attracts from the counters:
+        # count it as two counters' worth of capacity at the busy hours (DOMAIN.md)
+        two = mean_wait(lam, handle, c_open + 2, 1.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cut2 = np.where(np.isfinite(base) & (base > 0), 1.0 - two / base, 1.0)
+            kiosk_gain = 0.5 * float(np.nansum(np.clip(cut2, 0, 1) * wslot * lam * 15))
+    return util, counter_gain, kiosk_gain

@@ -193,6 +193,8 @@ class SimulationResult:
     kiosk_wait_sum: FloatArray
     vip_arrivals: IntArray
     vip_within: IntArray
+    vip_wait_sum: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    """Summed wait (minutes) of the VIP counter arrivals, shape (replications, intervals)."""
     emergency_minutes: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     """Minutes the duty manager's emergency counters were open in each interval
     (summed over the emergency counters), shape (replications, intervals)."""
@@ -388,6 +390,43 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
     gen = np.random.default_rng(rng)
     lam = np.asarray(arrival_rate, dtype=float)
     open_c = np.asarray(counters, dtype=np.int64)
+    _check_day(lam, open_c, replications, kiosk_adoption, vip_share, kiosks)
+    p, mean, cv = _mix(lam.size, shares, handle_mean, handle_cv)
+    if emergency_after is not None and (emergency_after < 0 or emergency_counters < 1):
+        raise ValueError(f"emergency_after={emergency_after} must be >= 0 minutes and "
+                         f"emergency_counters={emergency_counters} >= 1")
+    pat = np.inf if patience is None else float(patience)
+    day = _Day(
+        lam=lam, open_c=open_c, cum=np.cumsum(p, axis=1), mean=mean, cv=cv,
+        eligible=(np.zeros(p.shape[1], bool) if kiosk_eligible is None
+                  else np.asarray(kiosk_eligible, dtype=bool)),
+        k_mean=mean if kiosk_mean is None else np.asarray(kiosk_mean, dtype=float),
+        kiosk_cv=kiosk_cv, adopt=kiosk_adoption if kiosks > 0 else 0.0, kiosks=kiosks,
+        vip_share=vip_share, pat=pat, k_pat=pat if kiosk_patience is None else float(kiosk_patience),
+        interval=interval_minutes, start=start_minute, threshold=threshold,
+        exponential=service == "exponential",
+        em=({} if emergency_after is None else
+            {"emergency_after": float(emergency_after),
+             "emergency_counters": int(emergency_counters)}))
+    out: dict[str, np.ndarray] = {name: np.zeros((replications, lam.size), dtype)
+           for name, dtype in _COUNTS.items()}
+    for r in range(replications):
+        _replicate(day, gen, r, out)
+    out["emergency_minutes"] *= emergency_counters if day.em else 0
+    return SimulationResult(interval_minutes=interval_minutes, threshold=threshold,
+                            **out)  # type: ignore[arg-type]
+
+
+_COUNTS: dict[str, type] = {
+    "arrivals": np.int64, "within": np.int64, "abandoned": np.int64, "wait_sum": np.float64,
+    "queue_end": np.int64, "kiosk_arrivals": np.int64, "kiosk_within": np.int64,
+    "kiosk_wait_sum": np.float64, "vip_arrivals": np.int64, "vip_within": np.int64,
+    "vip_wait_sum": np.float64, "emergency_minutes": np.float64}
+"""The per (replication, interval) arrays of a :class:`SimulationResult` and their types."""
+
+
+def _check_day(lam: FloatArray, open_c: IntArray, replications: int, kiosk_adoption: float,
+               vip_share: float, kiosks: int) -> None:
     n_int = len(lam)
     if open_c.shape != (n_int,):
         raise ValueError(f"counters has shape {open_c.shape}; expected ({n_int},) like arrival_rate")
@@ -397,6 +436,15 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
         raise ValueError("counters must be >= 0 in every interval")
     if replications < 1:
         raise ValueError(f"replications={replications} must be >= 1")
+    if not 0.0 <= kiosk_adoption <= 1.0 or not 0.0 <= vip_share <= 1.0:
+        raise ValueError("kiosk_adoption and vip_share must be in [0, 1]")
+    if kiosks < 0:
+        raise ValueError(f"kiosks={kiosks} must be >= 0")
+
+
+def _mix(n_int: int, shares: npt.ArrayLike, handle_mean: npt.ArrayLike,
+         handle_cv: npt.ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Checked mix: shares per interval x type (rows sum to 1), means (minutes) and cvs per type."""
     p = np.asarray(shares, dtype=float)
     if p.ndim not in (1, 2) or (p.ndim == 2 and p.shape[0] != n_int):
         raise ValueError(f"shares has shape {p.shape}; expected (types,) or ({n_int}, types)")
@@ -412,94 +460,98 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
             raise ValueError(f"{name} has shape {x.shape}; expected ({n_types},) like shares")
         if not np.all(np.isfinite(x)) or np.any(bad):
             raise ValueError(f"{name} must be finite and {'> 0' if name == 'handle_mean' else '>= 0'}")
-    if not 0.0 <= kiosk_adoption <= 1.0 or not 0.0 <= vip_share <= 1.0:
-        raise ValueError("kiosk_adoption and vip_share must be in [0, 1]")
-    if kiosks < 0:
-        raise ValueError(f"kiosks={kiosks} must be >= 0")
-    eligible = (np.zeros(n_types, bool) if kiosk_eligible is None
-                else np.asarray(kiosk_eligible, dtype=bool))
-    k_mean = mean if kiosk_mean is None else np.asarray(kiosk_mean, dtype=float)
-    adopt = kiosk_adoption if kiosks > 0 else 0.0
-    pat = np.inf if patience is None else float(patience)
-    k_pat = pat if kiosk_patience is None else float(kiosk_patience)
-    cum = np.cumsum(p, axis=1)
+    return p, mean, cv
 
-    shape = (replications, n_int)
-    arrivals = np.zeros(shape, np.int64)
-    within = np.zeros(shape, np.int64)
-    abandoned = np.zeros(shape, np.int64)
-    wait_sum = np.zeros(shape)
-    queue_end = np.zeros(shape, np.int64)
-    k_arr = np.zeros(shape, np.int64)
-    k_within = np.zeros(shape, np.int64)
-    k_wait = np.zeros(shape)
-    v_arr = np.zeros(shape, np.int64)
-    v_within = np.zeros(shape, np.int64)
-    em_minutes = np.zeros(shape)
-    if emergency_after is not None and (emergency_after < 0 or emergency_counters < 1):
-        raise ValueError(f"emergency_after={emergency_after} must be >= 0 minutes and "
-                         f"emergency_counters={emergency_counters} >= 1")
-    em = ({} if emergency_after is None else
-          {"emergency_after": float(emergency_after), "emergency_counters": int(emergency_counters)})
-    bounds = start_minute + interval_minutes * np.arange(1, n_int + 1)
-    for r in range(replications):
-        counts = gen.poisson(lam * interval_minutes)
-        n = int(counts.sum())
-        slot = np.repeat(np.arange(n_int), counts)
-        t_arr = start_minute + slot * interval_minutes + gen.uniform(0, interval_minutes, n)
-        order = np.argsort(t_arr, kind="stable")
-        t_arr, slot = t_arr[order], slot[order]
-        u = gen.random(n)
-        ttype = (u[:, None] > cum[slot]).sum(axis=1).clip(0, n_types - 1)
-        to_kiosk = eligible[ttype] & (gen.random(n) < adopt)
-        vip = (gen.random(n) < vip_share) & ~to_kiosk
-        c = ~to_kiosk
-        nc = int(c.sum())
-        if service == "exponential":
-            work = gen.exponential(1.0, nc) * mean[ttype[c]]
-        else:
-            work = lognormal(gen, mean[ttype[c]], cv[ttype[c]])
-        patience_c = gen.exponential(1.0, nc) * pat if np.isfinite(pat) else np.full(nc, np.inf)
-        log: list[tuple[float, float]] = []
-        call, _ = serve_queue(t_arr[c], work, patience_c, vip[c], open_c, interval_minutes,
-                              start_minute, emergency_log=log, **em)
-        for a, b in log:  # open periods -> minutes open in each interval
-            lo_edge = bounds - interval_minutes
-            em_minutes[r] += np.clip(np.minimum(b, bounds) - np.maximum(a, lo_edge), 0, None)
-        left = np.isnan(call)
-        wait = np.where(left, patience_c, call - t_arr[c])
-        sc = slot[c]
-        arrivals[r] = np.bincount(sc, minlength=n_int)
-        ok = ~left & (wait <= threshold)
-        within[r] = np.bincount(sc, weights=ok, minlength=n_int).astype(np.int64)
-        abandoned[r] = np.bincount(sc, weights=left, minlength=n_int).astype(np.int64)
-        wait_sum[r] = np.bincount(sc, weights=wait, minlength=n_int)
-        v_arr[r] = np.bincount(sc, weights=vip[c], minlength=n_int).astype(np.int64)
-        v_within[r] = np.bincount(sc, weights=vip[c] & ok, minlength=n_int).astype(np.int64)
-        # waiting at each interval end: arrived, not yet called, not yet gone
-        gone = np.where(left, t_arr[c] + patience_c, call)
-        queue_end[r] = ((t_arr[c][None, :] <= bounds[:, None])
-                        & (gone[None, :] > bounds[:, None])).sum(axis=1)
-        if to_kiosk.any():
-            nk = int(to_kiosk.sum())
-            ks = lognormal(gen, k_mean[ttype[to_kiosk]], np.full(nk, kiosk_cv))
-            kp = gen.exponential(1.0, nk) * k_pat if np.isfinite(k_pat) else np.full(nk, np.inf)
-            kcall, _ = serve_queue(t_arr[to_kiosk], ks, kp, np.zeros(nk, bool),
-                                   np.full(n_int, kiosks, np.int64), interval_minutes, start_minute)
-            kleft = np.isnan(kcall)
-            kwait = np.where(kleft, kp, kcall - t_arr[to_kiosk])
-            sk = slot[to_kiosk]
-            k_arr[r] = np.bincount(sk, minlength=n_int)
-            k_within[r] = np.bincount(sk, weights=~kleft & (kwait <= threshold),
-                                      minlength=n_int).astype(np.int64)
-            k_wait[r] = np.bincount(sk, weights=kwait, minlength=n_int)
-    return SimulationResult(
-        interval_minutes=interval_minutes, threshold=threshold, arrivals=arrivals,
-        within=within, abandoned=abandoned, wait_sum=wait_sum, queue_end=queue_end,
-        kiosk_arrivals=k_arr, kiosk_within=k_within, kiosk_wait_sum=k_wait,
-        vip_arrivals=v_arr, vip_within=v_within,
-        emergency_minutes=em_minutes * (emergency_counters if em else 0),
-    )
+
+@dataclass(frozen=True)
+class _Day:
+    """A checked hall-day: rates per minute, counters per interval, the mix, kiosks, rules."""
+
+    lam: FloatArray
+    open_c: IntArray
+    cum: FloatArray
+    mean: FloatArray
+    cv: FloatArray
+    eligible: BoolArray
+    k_mean: FloatArray
+    kiosk_cv: float
+    adopt: float
+    kiosks: int
+    vip_share: float
+    pat: float
+    k_pat: float
+    interval: int
+    start: float
+    threshold: float
+    exponential: bool
+    em: dict[str, float | int]
+
+
+def _replicate(day: _Day, gen: np.random.Generator, r: int, out: dict[str, np.ndarray]) -> None:
+    """Simulate replication ``r`` of the day and write its row of every array in ``out``."""
+    n_int, step = len(day.lam), day.interval
+    counts = gen.poisson(day.lam * step)
+    n = int(counts.sum())
+    slot = np.repeat(np.arange(n_int), counts)
+    t_arr = day.start + slot * step + gen.uniform(0, step, n)
+    order = np.argsort(t_arr, kind="stable")
+    t_arr, slot = t_arr[order], slot[order]
+    u = gen.random(n)
+    ttype = (u[:, None] > day.cum[slot]).sum(axis=1).clip(0, day.cum.shape[1] - 1)
+    to_kiosk = day.eligible[ttype] & (gen.random(n) < day.adopt)
+    vip = (gen.random(n) < day.vip_share) & ~to_kiosk
+    c = ~to_kiosk
+    nc = int(c.sum())
+    if day.exponential:
+        work = gen.exponential(1.0, nc) * day.mean[ttype[c]]
+    else:
+        work = lognormal(gen, day.mean[ttype[c]], day.cv[ttype[c]])
+    patience_c = (gen.exponential(1.0, nc) * day.pat if np.isfinite(day.pat)
+                  else np.full(nc, np.inf))
+    log: list[tuple[float, float]] = []
+    call, _ = serve_queue(t_arr[c], work, patience_c, vip[c], day.open_c, step, day.start,
+                          emergency_log=log, **day.em)  # type: ignore[arg-type]
+    bounds = day.start + step * np.arange(1, n_int + 1)
+    for a, b in log:  # open periods -> minutes open in each interval
+        out["emergency_minutes"][r] += np.clip(np.minimum(b, bounds) - np.maximum(a, bounds - step),
+                                               0, None)
+    left = np.isnan(call)
+    wait = np.where(left, patience_c, call - t_arr[c])
+    sc = slot[c]
+    ok = ~left & (wait <= day.threshold)
+
+    def per_interval(weights: npt.ArrayLike | None = None) -> np.ndarray:
+        return np.bincount(sc, weights=weights, minlength=n_int)
+
+    out["arrivals"][r] = per_interval()
+    out["within"][r] = per_interval(ok)
+    out["abandoned"][r] = per_interval(left)
+    out["wait_sum"][r] = per_interval(wait)
+    out["vip_arrivals"][r] = per_interval(vip[c])
+    out["vip_within"][r] = per_interval(vip[c] & ok)
+    out["vip_wait_sum"][r] = per_interval(np.where(vip[c], wait, 0.0))
+    # waiting at each interval end: arrived, not yet called, not yet gone
+    gone = np.where(left, t_arr[c] + patience_c, call)
+    out["queue_end"][r] = ((t_arr[c][None, :] <= bounds[:, None])
+                           & (gone[None, :] > bounds[:, None])).sum(axis=1)
+    if to_kiosk.any():
+        _kiosk_replicate(day, gen, r, out, t_arr[to_kiosk], slot[to_kiosk], ttype[to_kiosk])
+
+
+def _kiosk_replicate(day: _Day, gen: np.random.Generator, r: int, out: dict[str, np.ndarray],
+                     t_arr: FloatArray, slot: IntArray, ttype: IntArray) -> None:
+    """The kiosk pool of replication ``r``: its own queue, all kiosks open all day."""
+    n_int, nk = len(day.lam), len(t_arr)
+    ks = lognormal(gen, day.k_mean[ttype], np.full(nk, day.kiosk_cv))
+    kp = gen.exponential(1.0, nk) * day.k_pat if np.isfinite(day.k_pat) else np.full(nk, np.inf)
+    kcall, _ = serve_queue(t_arr, ks, kp, np.zeros(nk, bool),
+                           np.full(n_int, day.kiosks, np.int64), day.interval, day.start)
+    kleft = np.isnan(kcall)
+    kwait = np.where(kleft, kp, kcall - t_arr)
+    out["kiosk_arrivals"][r] = np.bincount(slot, minlength=n_int)
+    out["kiosk_within"][r] = np.bincount(slot, weights=~kleft & (kwait <= day.threshold),
+                                         minlength=n_int)
+    out["kiosk_wait_sum"][r] = np.bincount(slot, weights=kwait, minlength=n_int)
 
 
 def simulate(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
@@ -555,6 +607,6 @@ def simulate(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
     arrays = {name: np.concatenate([getattr(r, name) for r in days], axis=1)
               for name in ("arrivals", "within", "abandoned", "wait_sum", "queue_end",
                            "kiosk_arrivals", "kiosk_within", "kiosk_wait_sum",
-                           "vip_arrivals", "vip_within", "emergency_minutes")}
+                           "vip_arrivals", "vip_within", "vip_wait_sum", "emergency_minutes")}
     return SimulationResult(interval_minutes=first.interval_minutes,
                             threshold=first.threshold, **arrays)

@@ -16,23 +16,43 @@ against pooled counters, the duty manager's emergency counter) are in
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from queueopt.errors import InfeasibleError
+from queueopt.evaluator import simulate_plan
+from queueopt.hall_inputs import hall_inputs
 from queueopt.io import Dataset
 from queueopt.nudges import shift_demand
-from queueopt.queueing import erlang_a, mean_wait, mix_moments, service_level
+from queueopt.peak import PEAK_HOURS, busiest_window
+from queueopt.queueing import (
+    arrival_weighted_mean,
+    erlang_a,
+    mean_wait,
+    mix_moments,
+    service_level,
+)
+from queueopt.requirements import PeakPolicy, requirements_for
 from queueopt.simulate import t_interval
-from queueopt.staffing import PeakPolicy, hall_requirements
+
+FIGURES: tuple[str, ...] = ("mean_wait", "worst_interval_wait", "share_meeting_target",
+                            "kiosk_mean_wait", "kiosk_worst_wait", "staff_hours")
+"""The figures of a what-if, in the order the CLI and the app show them."""
 
 
 @dataclass(frozen=True)
 class WhatIf:
-    """Before/after figures of one what-if (waits in minutes)."""
+    """Before/after figures of one what-if.
+
+    ``before`` and ``after`` map each of :data:`FIGURES` to its value:
+    ``mean_wait`` (minutes, arrival-weighted, at the before counters),
+    ``worst_interval_wait`` (minutes), ``share_meeting_target`` (share of
+    intervals at the before counters), ``kiosk_mean_wait`` and
+    ``kiosk_worst_wait`` (minutes) and ``staff_hours`` (re-staffed to the
+    target, over the forecast's horizon).
+    """
 
     before: dict[str, float]
     after: dict[str, float]
@@ -58,14 +78,14 @@ def _figures(req: pd.DataFrame, counters: np.ndarray, scv: float, threshold: flo
     else:
         w = mean_wait(lam, s, counters, scv)
     sl = service_level(lam, s, counters, threshold, scv)
-    weight = lam / max(lam.sum(), 1e-12)
     k_cust = req["kiosk_arrivals"].to_numpy(float)
     k_wait = req["kiosk_mean_wait"].to_numpy(float)
-    return {"mean_wait": float(np.sum(np.where(np.isfinite(w), w, 60.0) * weight)),
+    # an unstable interval (wait = inf) counts as an hour's wait in the mean
+    return {"mean_wait": arrival_weighted_mean(np.where(np.isfinite(w), w, 60.0), lam),
             "worst_interval_wait": float(np.nanmax(np.where(np.isfinite(w), w, np.inf))),
             "share_meeting_target": float(np.mean(sl >= target)),
-            "kiosk_mean_wait": float(np.sum(k_wait * k_cust) / k_cust.sum()) if k_cust.sum() > 0
-            else 0.0,
+            "kiosk_mean_wait": arrival_weighted_mean(k_wait, k_cust),
+            "kiosk_worst_wait": float(np.max(np.where(k_cust > 0, k_wait, 0.0), initial=0.0)),
             "staff_hours": float(req["staff"].sum() * interval / 60)}
 
 
@@ -73,7 +93,14 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
              app_share: float = 0.25, shift_to: tuple[int, int] | None = None,
              kiosk_adoption: float | None = None, kiosks: int | None = None,
              pause_cross_sell: bool = False, next_day_share: float = 0.0) -> WhatIf:
-    """Before/after of the levers on a hall's forecast.
+    """Before/after of the levers on a hall's forecast: the one owner of the what-if figures.
+
+    ``queueopt whatif`` and the app's Nudges & kiosks page both show what
+    this returns (:meth:`WhatIf.to_frame`): mean and worst-interval counter
+    wait *at the before plan's counters* (the lever's own effect), share of
+    intervals meeting the target at those counters, kiosk mean and worst
+    wait (minutes), and the staff-hours when the after demand is re-staffed
+    to the target.
 
     Parameters
     ----------
@@ -105,9 +132,8 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
     InfeasibleError
         A shift into hours the hall is closed.
     """
-    hall = ds.hall(hall_id)
-    interval = ds.policy.interval_minutes
-    target = ds.policy.target
+    inputs = hall_inputs(ds, hall_id)
+    interval, target = inputs.interval_minutes, inputs.target
     fc = forecast[forecast["hall_id"] == hall_id]
     after_fc = fc
     if shift > 0:
@@ -115,33 +141,21 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
             after_fc = _shift_to_window(fc, shift, app_share, shift_to, interval)
         else:
             after_fc = shift_demand(fc, shift, app_share=app_share, next_day_share=next_day_share)
-    ds_after = ds
-    if kiosks is not None:
-        if kiosks < 0:
-            raise ValueError(f"kiosks={kiosks} must be >= 0")
-        halls = dict(ds.halls)
-        halls[hall_id] = dataclasses.replace(hall, kiosks=kiosks)
-        ds_after = dataclasses.replace(ds, halls=halls)
-    before = hall_requirements(ds, hall_id, fc, method="sipp")
-    types = list(ds.transactions)
-    mix = ds.mix_for(hall_id).set_index("transaction_type")["share"].reindex(types).fillna(0)
-    _, scv = mix_moments(mix.to_numpy(float),
-                         [ds.transactions[c].mean_minutes + ds.transactions[c].cross_sell_minutes for c in types],
-                         [ds.transactions[c].cv for c in types])
+    inputs_after = inputs if kiosks is None else inputs.with_kiosks(kiosks)
+    before = requirements_for(inputs, fc, method="sipp")
+    # the M/G/c correction's SCV: the hall's whole mix with cross-selling on, before and after
+    _, scv = mix_moments(inputs.shares, inputs.handle_minutes(True), inputs.cv)
     if shift > 0:
         after_fc = _within_spare_capacity(fc, after_fc, before, float(scv), target.threshold,
                                           target.service_level, interval)
     policy = PeakPolicy(kiosk_adoption=kiosk_adoption,
                         cross_sell_paused="all" if pause_cross_sell else frozenset())
-    after = hall_requirements(ds_after, hall_id, after_fc, method="sipp", policy=policy)
+    after = requirements_for(inputs_after, after_fc, method="sipp", policy=policy)
     counters = np.maximum(before["required"].to_numpy(), 1)
-    pat = ds.policy.patience
-    fb = _figures(before, counters, float(scv), target.threshold, target.service_level, interval,
-                  pat)
-    fa = _figures(after, counters, float(scv), target.threshold, target.service_level, interval,
-                  pat)
-    fa["staff_hours"] = float(after["staff"].sum() * interval / 60)
-    return WhatIf(fb, fa, before, after, cross_sell_paused=pause_cross_sell)
+    figures = (counters, float(scv), target.threshold, target.service_level, interval,
+               inputs.patience)
+    return WhatIf(_figures(before, *figures), _figures(after, *figures), before, after,
+                  cross_sell_paused=pause_cross_sell)
 
 
 def simulate_change(ds: Dataset, hall_id: str, result: WhatIf, *, replications: int = 40,
@@ -172,19 +186,15 @@ def simulate_change(ds: Dataset, hall_id: str, result: WhatIf, *, replications: 
         ``low``, ``high`` (its 95% Student-t interval; for ``change`` paired
         by replication).
     """
-    from queueopt.peak_policies import HallSimulator
-
     if replications < 2:
         raise ValueError(f"replications={replications} must be >= 2")
     b, a = result.requirements_before, result.requirements_after
     counters = np.maximum(b["required"].to_numpy(np.int64), 1)
-    every = np.ones(len(ds.transactions), bool)
-    kw = dict(demand_factor=1.0, replications=replications, seed=seed)
-    sb = HallSimulator(ds, hall_id, b).run(b, [(every, counters)], **kw)  # type: ignore[arg-type]
-    sa = HallSimulator(ds, hall_id, a, cross_sell=not result.cross_sell_paused).run(
-        a, [(every, counters)], **kw)  # type: ignore[arg-type]
-    wb = sb.wait.sum(1) / np.maximum(sb.arrivals.sum(1), 1)
-    wa = sa.wait.sum(1) / np.maximum(sa.arrivals.sum(1), 1)
+    inputs = hall_inputs(ds, hall_id)
+    kw = {"counters_open": counters, "replications": replications, "seed": seed}
+    after_policy = PeakPolicy(cross_sell_paused="all" if result.cross_sell_paused else frozenset())
+    wb = simulate_plan(inputs, b, **kw).day_mean_wait()  # type: ignore[arg-type]
+    wa = simulate_plan(inputs, a, after_policy, **kw).day_mean_wait()  # type: ignore[arg-type]
     rows = {}
     for name, x, pred in (("before", wb, result.before["mean_wait"]),
                           ("after", wa, result.after["mean_wait"]),
@@ -218,8 +228,8 @@ def _within_spare_capacity(fc: pd.DataFrame, shifted: pd.DataFrame, before: pd.D
     cap_wait = np.zeros(len(old))
     for d in np.unique(days):
         on = days == d
-        w = np.where(np.isfinite(w_old[on]), w_old[on], 0.0)
-        cap_wait[on] = np.sum(w * lam_old[on]) / max(lam_old[on].sum(), 1e-12)
+        cap_wait[on] = arrival_weighted_mean(np.where(np.isfinite(w_old[on]), w_old[on], 0.0),
+                                             lam_old[on])
     lo, hi = lam_old.copy(), c / s  # bisection on the counter arrival rate (per minute)
     for _ in range(40):
         mid = (lo + hi) / 2
@@ -241,7 +251,7 @@ def _within_spare_capacity(fc: pd.DataFrame, shifted: pd.DataFrame, before: pd.D
 
 def _shift_to_window(fc: pd.DataFrame, share: float, app_share: float, window: tuple[int, int],
                      interval: int) -> pd.DataFrame:
-    """Move ``share`` of each day's busiest two hours into ``window``, inside opening hours only."""
+    """Move ``share`` of each day's peak (:mod:`queueopt.peak`) into ``window``, inside opening hours."""
     out = fc.copy()
     out["arrivals"] = out["arrivals"].astype(float)
     t = pd.to_datetime(out["interval_start"])
@@ -259,8 +269,8 @@ def _shift_to_window(fc: pd.DataFrame, share: float, app_share: float, window: t
                 f"{open_hi // 60:02d}:{open_hi % 60:02d}")
         arr = out.loc[idx, "arrivals"]
         hourly = arr.groupby(m // 60).sum()
-        busy_start = int((hourly.rolling(2).sum().idxmax() - 1) * 60)
-        in_busy = (m >= busy_start) & (m < busy_start + 120)
+        busy_start = int(hourly.index[busiest_window(hourly.to_numpy(), PEAK_HOURS)]) * 60
+        in_busy = (m >= busy_start) & (m < busy_start + PEAK_HOURS * 60)
         in_target = (m >= a) & (m < b) & ~in_busy
         if not in_target.any():
             continue

@@ -13,7 +13,7 @@ from queueopt.forecast import forecast_arrivals
 from queueopt.io import Dataset, load_dataset
 from queueopt.kiosks import default_adoption, kiosk_options, region_kiosk_ranking
 from queueopt.simulate import simulate_day
-from queueopt.staffing import PeakPolicy, hall_requirements
+from queueopt.requirements import PeakPolicy, hall_requirements
 
 
 @pytest.fixture(scope="module")

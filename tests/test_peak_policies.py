@@ -27,15 +27,15 @@ def test_fast_lane_serves_quick_customers_first(ds: Dataset, fc: pd.DataFrame) -
     t = compare_fast_lane(ds, "H05", fc, replications=20).table
     assert list(t.index) == ["pooled", "pooled, same headcount", "fast lane"]
     lane, pooled, same = t.loc["fast lane"], t.loc["pooled"], t.loc["pooled, same headcount"]
-    # its own lane: quick customers wait less than the others
+    # its own lane: quick customers wait less than the others, and less than in one queue
     assert lane["quick_mean_wait"] < lane["other_mean_wait"]
-    # one FIFO queue: every type waits alike
-    assert pooled["quick_mean_wait"] == pytest.approx(pooled["other_mean_wait"], rel=1e-9)
-    # the fast-lane design staffs two queues: at least the pooled headcount
-    assert lane["staff_hours"] >= pooled["staff_hours"] == pytest.approx(pooled["staff_hours"])
-    assert same["staff_hours"] == lane["staff_hours"]
-    # more counters in one queue never wait longer (same seeds, paired)
+    assert lane["quick_mean_wait"] < pooled["quick_mean_wait"]
+    # the fast-lane design staffs two queues, each to the target: more than one pooled queue
+    assert lane["staff_hours"] > pooled["staff_hours"]
+    # more counters in one queue never wait longer (same seeds, paired) ...
     assert same["wait_change_high"] < 0
+    # ... and the same headcount pooled beats the split queues (pooling, README's levers row)
+    assert same["mean_wait"] < lane["mean_wait"]
     for row in (lane, pooled, same):
         assert row["mean_wait_low"] <= row["mean_wait"] <= row["mean_wait_high"]
         assert 0 <= row["share_meeting_target"] <= 1

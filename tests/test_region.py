@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from queueopt.io import load_dataset
 from queueopt.region import CLASSES, compare_halls
 
@@ -23,3 +25,36 @@ def test_compare_sample_region(sample_dir: Path) -> None:
     busiest = table.iloc[0]
     assert busiest["observed_mean_wait"] == table.loc[table["busy_class"] == busiest["busy_class"],
                                                       "observed_mean_wait"].max()
+
+
+def test_observed_wait_is_the_ticket_logs_own_mean(sample_dir: Path) -> None:
+    """The table's observed mean wait is the plain mean over the last four weeks' counter
+    tickets (time in queue until called, or until an abandoner left), counted here from
+    the raw log without the calibration module."""
+    import pandas as pd
+
+    ds = load_dataset(sample_dir)
+    table = compare_halls(ds).set_index("hall_id")
+    t = ds.tickets
+    end = pd.Timestamp(ds.last_day()) + pd.Timedelta(days=1)
+    t = t[(t["issued_at"] >= end - pd.Timedelta(weeks=4)) & (t["channel"] == "counter")]
+    until = t["called_at"].where(~t["abandoned"], t["abandoned_at"])
+    wait = ((until - t["issued_at"]).dt.total_seconds() / 60).fillna(0.0)
+    by_hall = wait.groupby(t["hall_id"]).mean()
+    for h, w in by_hall.items():
+        assert table.loc[h, "observed_mean_wait"] == round(w, 2)
+
+
+def test_next_week_wait_names_its_method(sample_dir: Path) -> None:
+    """The predicted wait is the requirements' customer-weighted mean wait, by the method named."""
+    from queueopt.forecast import forecast_arrivals
+    from queueopt.region import next_week_mean_wait
+    from queueopt.requirements import hall_requirements
+
+    ds = load_dataset(sample_dir)
+    fc = forecast_arrivals(ds.footfall_for("H05"), 2, calendar=ds.calendar, halls=ds.halls)
+    got = next_week_mean_wait(ds, fc, method="sipp")
+    req = hall_requirements(ds, "H05", fc, method="sipp")
+    w = req["counter_arrivals"]
+    assert got["method"].tolist() == ["sipp"]
+    assert got["predicted_mean_wait"].iloc[0] == pytest.approx((req["mean_wait"] * w).sum() / w.sum(), rel=1e-12)

@@ -90,7 +90,7 @@ def test_bad_arguments() -> None:
 def test_hall_levers_and_cli(sample_dir: Path, tmp_path: Path) -> None:
     from queueopt.forecast import forecast_arrivals
     from queueopt.io import load_dataset
-    from queueopt.staffing import PeakPolicy, hall_requirements
+    from queueopt.requirements import PeakPolicy, hall_requirements
 
     ds = load_dataset(sample_dir)
     fc = forecast_arrivals(ds.footfall_for("H03"), 2, halls=ds.halls, calendar=ds.calendar)
@@ -204,7 +204,7 @@ def test_bad_arguments_name_the_parameter(kwargs: dict[str, object], word: str) 
 
 
 def test_peak_policy_checks_its_inputs() -> None:
-    from queueopt.staffing import PeakPolicy
+    from queueopt.requirements import PeakPolicy
 
     with pytest.raises(ValueError, match="kiosk_adoption"):
         PeakPolicy(kiosk_adoption=1.5)
@@ -216,7 +216,7 @@ def test_peak_policy_checks_its_inputs() -> None:
 def test_hall_vip_counter_peak_pause_and_kiosks(sample_dir: Path, tmp_path: Path) -> None:
     from queueopt.forecast import forecast_arrivals
     from queueopt.io import load_dataset
-    from queueopt.staffing import PeakPolicy, hall_requirements
+    from queueopt.requirements import PeakPolicy, hall_requirements
 
     ds = load_dataset(sample_dir)
     hall = ds.hall("H01")

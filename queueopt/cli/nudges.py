@@ -13,7 +13,7 @@ from queueopt.forecast import forecast_arrivals
 from queueopt.io import load_dataset
 from queueopt.nudges import messages, usual_waits, windows, windows_by_day_type
 from queueopt.poster import render_poster
-from queueopt.staffing import hall_requirements
+from queueopt.requirements import hall_requirements
 
 
 def register(sub: Any) -> None:
@@ -50,9 +50,9 @@ def run(args: argparse.Namespace) -> int:
     write_csv(msgs, out / "messages.csv", index=False, encoding="utf-8")
     tickets = ds.tickets_of(args.hall)
     if len(tickets):  # the hall's rhythm by day type, from its own ticket log
-        from queueopt.calibrate import calibrate
+        from queueopt.calibrate import observed_waits
 
-        obs = calibrate(tickets, interval_minutes=ds.policy.interval_minutes).observed
+        obs = observed_waits(tickets, interval_minutes=ds.policy.interval_minutes)
         dates = sorted(set(obs["interval_start"].dt.date))
         kinds = dict(zip(dates, ds.calendar.day_kinds(dates)))
         by_type = windows_by_day_type(obs[["interval_start", "arrivals", "mean_wait"]], kinds,

@@ -26,8 +26,8 @@ def register(sub: Any) -> None:
                    help="simulated days per check (default: about 30,000 customers per check)")
     p.add_argument("--pause-cross-sell", nargs="?", const="all", default="never",
                    choices=("never", "peak", "all"),
-                   help="pause cross-selling: never (default), 'peak' (the busiest quarter of "
-                        "each day's intervals) or 'all' day (the flag alone means all)")
+                   help="pause cross-selling: never (default), 'peak' (each day's busiest two "
+                        "hours) or 'all' day (the flag alone means all)")
     p.add_argument("--fast-lane", action="store_true", help="quick transactions get their own counter")
     p.add_argument("--vip-counter", action="store_true", help="VIP customers get a dedicated counter")
     p.add_argument("--kiosk-adoption", type=float, default=None, metavar="SHARE",
@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     from queueopt.export import write_csv
     from queueopt.forecast import forecast_arrivals
     from queueopt.io import load_dataset
-    from queueopt.staffing import PeakPolicy, hall_requirements
+    from queueopt.peak import peak_mask
+    from queueopt.requirements import PeakPolicy, hall_requirements
 
     if args.days < 1:
         raise ValueError(f"--days={args.days} must be >= 1")
@@ -57,9 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if args.pause_cross_sell == "all":
         paused = "all"
     elif args.pause_cross_sell == "peak":
-        day = fc["interval_start"].dt.date
-        cut = fc.groupby(day)["arrivals"].transform(lambda x: x.quantile(0.75))
-        paused = frozenset(pd.DatetimeIndex(fc.loc[fc["arrivals"] >= cut, "interval_start"]))
+        paused = frozenset(pd.DatetimeIndex(fc.loc[peak_mask(fc), "interval_start"]))
     policy = PeakPolicy(kiosk_adoption=args.kiosk_adoption, cross_sell_paused=paused,
                         fast_lane=args.fast_lane, vip_counter=args.vip_counter)
     req = hall_requirements(ds, args.hall, fc, policy=policy, method=args.method,

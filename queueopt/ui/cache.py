@@ -22,8 +22,8 @@ from queueopt.kiosks import kiosk_options, region_kiosk_ranking
 from queueopt.nudges import messages, shift_demand, usual_waits, windows
 from queueopt.pipeline import HallPlan, plan_hall
 from queueopt.region import compare_halls
+from queueopt.requirements import PeakPolicy, hall_requirements
 from queueopt.rules import parse_roster
-from queueopt.staffing import PeakPolicy, hall_requirements
 
 
 def signature(path: str) -> str:
