@@ -656,3 +656,13 @@ def test_app_on_bad_data_shows_a_message_not_a_traceback(
     at.run()
     assert not at.exception
     assert any("holiday" in e.value and "cannot be used" in e.value for e in at.error)
+
+
+def test_poster_draws_a_hall_name_with_dollar_signs(tmp_path: Path) -> None:
+    """Matplotlib reads $...$ as mathtext: a name a$\\x$b made the poster fail."""
+    from queueopt.poster import render_poster
+
+    starts = pd.date_range("2026-11-23 09:00", periods=40, freq="15min")
+    frame = pd.DataFrame({"interval_start": starts, "arrivals": range(40), "mean_wait": 1.0})
+    render_poster(frame, tmp_path / "p", hall_name=r"a$\x$b $\frac{$")
+    assert (tmp_path / "p.png").stat().st_size > 0
