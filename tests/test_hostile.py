@@ -666,3 +666,19 @@ def test_poster_draws_a_hall_name_with_dollar_signs(tmp_path: Path) -> None:
     frame = pd.DataFrame({"interval_start": starts, "arrivals": range(40), "mean_wait": 1.0})
     render_poster(frame, tmp_path / "p", hall_name=r"a$\x$b $\frac{$")
     assert (tmp_path / "p.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("argv", [
+    ["forecast", "--hall", "H01", "--days", "100000000"],
+    ["synth", "--halls", "100000000"],
+    ["whatif", "--hall", "H01", "--shift", "5"],
+    ["plan", "--hall", "H01", "--week", "9999-01-01"],
+    ["plan", "--hall", "H01", "--week", "not a date"],
+])
+def test_absurd_arguments_are_messages(argv: list[str], small: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    data = [] if argv[0] == "synth" else ["--data", str(small)]
+    out = [] if argv[0] == "whatif" else ["--out", str(tmp_path / "o")]
+    code = main([argv[0], *data, *argv[1:], *out])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and err.startswith(f"queueopt {argv[0]}: error")
