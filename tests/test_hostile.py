@@ -243,6 +243,8 @@ CASES: dict[str, Callable[[Path], tuple[str, int | None, str | None, str]]] = {
                                 "patience_minutes"),
     "min hours above max hours": policy("min_hours = 4", "min_hours = 10", "shifts",
                                         "max_length"),
+    "more staff on duty than a hall has": policy("min_staff_on_duty = 2", "min_staff_on_duty = 400",
+                                                 "labour.min_staff_on_duty", "never be met"),
     "unknown policy section": policy("[labour]", "[lab0ur]", "lab0ur", "unknown"),
     "invalid TOML": write("policy.toml", "service_level = = 1\n", (1, None), "TOML"),
     "several policy errors": _several_policy_errors,
