@@ -16,6 +16,7 @@ The column constants and the dataset views are re-exported from here, so
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -24,8 +25,8 @@ from queueopt._reading import MAX_ROWS_PER_PROBLEM, Problems, RowIssue, read_csv
 from queueopt.calendar import HallCalendar
 from queueopt.dataset import Dataset, infer_interval_minutes, open_intervals
 from queueopt.errors import DataError, Problem
-from queueopt.model import Policy
-from queueopt.policy_file import read_policy
+from queueopt.model import Policy, StaffMember
+from queueopt.policy_file import read_policy, with_lines
 from queueopt.schema import (
     ARRIVALS,
     CALENDAR_COLUMNS,
@@ -107,6 +108,18 @@ def _interval_problems(footfall: pd.DataFrame | None, policy: Policy, problems: 
                          f"not divide policy.toml's interval_minutes = {policy.interval_minutes}")
 
 
+def _staffing_problems(staff: tuple[StaffMember, ...], policy: Policy,
+                       problems: Problems) -> None:
+    """A hall with a staff list must have enough people for the minimum on duty."""
+    need = policy.labour.min_staff_on_duty
+    per_hall = Counter(s.hall_id for s in staff)
+    for hall_id, n in per_hall.items():
+        if n < need:
+            problems.add("policy.toml", None, "labour.min_staff_on_duty",
+                         f"{need} staff must be on duty but hall {hall_id} has only {n} in "
+                         "staff.csv: the rule can never be met")
+
+
 def load_dataset(path: str | Path) -> Dataset:
     """Read and validate a data directory; raise :class:`DataError` listing every problem.
 
@@ -140,6 +153,9 @@ def load_dataset(path: str | Path) -> Dataset:
     footfall = read_footfall(files["footfall"], problems, halls.keys) if files["footfall"] else None
     if not problems.items:
         _interval_problems(footfall, policy, problems)
+        _staffing_problems(staff, policy, problems)
+        if policy_path.is_file():
+            with_lines(policy_path, problems)
     if problems.items:
         raise DataError(problems.items)
     return Dataset(root=root, halls=halls.valid, transactions=types.valid, staff=staff,

@@ -183,7 +183,7 @@ def _key_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def _with_lines(path: Path, problems: Problems, first: int) -> None:
+def with_lines(path: Path, problems: Problems, first: int = 0) -> None:
     """Give the policy problems from index ``first`` on the line of their key."""
     try:
         lines = _key_lines(path.read_text(encoding="utf-8"))
@@ -218,6 +218,6 @@ def read_policy(path: Path | None, problems: Problems) -> Policy:
             problems.add(file, None, section, str(err))
             built[section] = cls()
     if len(problems.items) > n_before:
-        _with_lines(path, problems, n_before)
+        with_lines(path, problems, n_before)
         return Policy()
     return Policy(target=built["target"], shifts=built["shifts"], labour=built["labour"], **top)

@@ -99,7 +99,8 @@ def render_poster(frame: pd.DataFrame, out_stem: str | Path, *, hall_name: str =
     ax.set_yticks(range(len(hours)))
     ax.set_yticklabels([f"{h:02d}:00" for h in hours])
     ax.xaxis.tick_top()
-    title = f"{hall_name}\n" if hall_name else ""
+    # a hall name is text, never matplotlib mathtext (a$\x$b would not even draw)
+    title = hall_name.replace("$", r"\$") + "\n" if hall_name else ""
     title += ("错峰办理 · 本周忙闲时段\n" if zh else "") + "Come at a quiet time · this week's busy and quiet hours"
     ax.set_title(title, fontsize=14, pad=40)
     legend = ("红 = 繁忙  黄 = 一般  绿 = 空闲；格内数字为预计等候分钟\n" if zh else "") + \

@@ -243,6 +243,8 @@ CASES: dict[str, Callable[[Path], tuple[str, int | None, str | None, str]]] = {
                                 "patience_minutes"),
     "min hours above max hours": policy("min_hours = 4", "min_hours = 10", "shifts",
                                         "max_length"),
+    "more staff on duty than a hall has": policy("min_staff_on_duty = 2", "min_staff_on_duty = 400",
+                                                 "labour.min_staff_on_duty", "never be met"),
     "unknown policy section": policy("[labour]", "[lab0ur]", "lab0ur", "unknown"),
     "invalid TOML": write("policy.toml", "service_level = = 1\n", (1, None), "TOML"),
     "several policy errors": _several_policy_errors,
@@ -357,7 +359,7 @@ def test_subprocess_never_prints_a_traceback(small: Path, tmp_path: Path) -> Non
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "tickets.csv, row 3, column 'issued_at'" in proc.stderr
-    assert "policy.toml, column 'holiday_country'" in proc.stderr
+    assert "policy.toml, row 3, column 'holiday_country'" in proc.stderr
 
 
 @pytest.mark.parametrize("kind", ["halls.csv over its size limit", "tickets.csv over its size limit",
@@ -656,3 +658,29 @@ def test_app_on_bad_data_shows_a_message_not_a_traceback(
     at.run()
     assert not at.exception
     assert any("holiday" in e.value and "cannot be used" in e.value for e in at.error)
+
+
+def test_poster_draws_a_hall_name_with_dollar_signs(tmp_path: Path) -> None:
+    """Matplotlib reads $...$ as mathtext: a name a$\\x$b made the poster fail."""
+    from queueopt.poster import render_poster
+
+    starts = pd.date_range("2026-11-23 09:00", periods=40, freq="15min")
+    frame = pd.DataFrame({"interval_start": starts, "arrivals": range(40), "mean_wait": 1.0})
+    render_poster(frame, tmp_path / "p", hall_name=r"a$\x$b $\frac{$")
+    assert (tmp_path / "p.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("argv", [
+    ["forecast", "--hall", "H01", "--days", "100000000"],
+    ["synth", "--halls", "100000000"],
+    ["whatif", "--hall", "H01", "--shift", "5"],
+    ["plan", "--hall", "H01", "--week", "9999-01-01"],
+    ["plan", "--hall", "H01", "--week", "not a date"],
+])
+def test_absurd_arguments_are_messages(argv: list[str], small: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    data = [] if argv[0] == "synth" else ["--data", str(small)]
+    out = [] if argv[0] == "whatif" else ["--out", str(tmp_path / "o")]
+    code = main([argv[0], *data, *argv[1:], *out])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and err.startswith(f"queueopt {argv[0]}: error")

@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in err.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
-    except (InfeasibleError, ValueError, FileNotFoundError) as err:
+    except (InfeasibleError, ValueError, FileNotFoundError, OverflowError) as err:
         print(f"queueopt {args.command}: error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # --out at an existing file, a read-only folder, a full disk

@@ -27,8 +27,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate and write."""
-    if args.halls < 1 or args.weeks < 1:
-        raise ValueError("--halls and --weeks must be >= 1")
+    if not (1 <= args.halls <= 10_000 and 1 <= args.weeks <= 260):  # bounded memory and time
+        raise ValueError("--halls must be 1-10000 and --weeks 1-260")
     try:
         end = dt.date.fromisoformat(args.end)
     except ValueError:
