@@ -40,14 +40,11 @@ if plan is None:
     st.info(t("roster_none"))
     st.stop()
 
-s = plan.summary
-status_words = {"optimal": "proved optimal", "feasible": "best found within the time limit"}
+s = plan.summary  # a PlanSummary: the same sentence as `queueopt plan` prints
 st.success(
-    f"{s['staff_hours']:.1f} staff-hours, {s['gap']:.1%} above the lower bound "
-    f"{s['lower_bound_hours']:.1f} h ({status_words.get(s['solver_status'].split(' ')[0], s['solver_status'])}, "
-    f"{s['solve_seconds']:.1f} s). Predicted service level {s['predicted_service_level']:.1%} "
-    f"({s['service_target']}); {s['shortfall_staff_minutes']:.0f} staff-minutes uncovered.")
-for line in s["binding"]:
+    f"{s.headline()}. Predicted service level {s.predicted_service_level:.1%} "
+    f"({s.service_target}).")
+for line in s.binding:
     st.warning(line)
 
 cov = plan.counters.melt(id_vars="interval_start", value_vars=["required", "on_duty", "counters_open"],
@@ -97,7 +94,7 @@ st.session_state.setdefault(base_key, latest.version if latest else None)
 author = st.text_input("Your name", value="manager", key="author")
 if st.button(t("publish")):
     try:
-        saved = store.save("roster", name, {"roster": roster.to_dict("records"), "summary": s},
+        saved = store.save("roster", name, {"roster": roster.to_dict("records"), "summary": s.to_dict()},
                            base_version=st.session_state[base_key], author=author)
         st.session_state[base_key] = saved.version
         st.success(f"Published as version {saved.version}.")
