@@ -76,7 +76,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 
-from queueopt.calendar import HallCalendar
+from queueopt.calendar import MONTH_END_FIRST_DAY, HallCalendar
 from queueopt.io import ARRIVALS, HALL_ID, INTERVAL_START, infer_interval_minutes
 from queueopt.model import Hall
 
@@ -86,6 +86,14 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Day groups of the intraday profile.
 DAY_GROUPS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday")
+
+
+def _parent_index(calendar: HallCalendar) -> IntArray:
+    """Pooled profile of each day group: 0 working day, 1 weekend (the calendar's), 2 holiday."""
+    return np.array([2 if g == "holiday" else int(calendar.is_weekend_weekday(k))
+                     for k, g in enumerate(DAY_GROUPS)])
+
+
 PROFILE_SHRINK_DAYS = 3.0
 """Pseudo-days of the pooled working-day profile in each working weekday's profile.
 Weekend days keep their own profile: their hours differ (a Friday open to 14:00, a
@@ -126,9 +134,10 @@ class _HallData:
     group: IntArray         # (D + H,) day group index into DAY_GROUPS
     kinds: list[str]        # (D + H) day kinds (calendar)
     hours: BoolArray | None  # (8, S) slots of the published hours per group, if known
-    parent: IntArray        # (8,) pooled group of each day group (0 working, 1 weekend, 2 holiday)
+    parent: IntArray        # (8,) pooled profile of each group (calendar's weekend)
     interval: int           # minutes
     first_day: dt.date
+    partial: BoolArray      # (D,) days with a gap (NaN arrivals): no example of a daily total
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,62 +154,36 @@ class _Fit:
     holiday_unseen: bool = False  # no holiday in the history at all (neither open nor closed)
 
 
-def _day_group(day: dt.date, kind: str, acts_as: int | None = None) -> str:
-    """Day group of ``day``: its weekday, ``"holiday"``, or for a make-up working day
-    the weekday it is worked as (``acts_as``; Monday when not known)."""
-    if kind == "holiday":
-        return "holiday"
-    if kind == "makeup":
-        return DAY_GROUPS[0 if acts_as is None else acts_as]
-    return DAY_GROUPS[day.weekday()]
+def _day_group(kind: str, acts_as: int) -> str:
+    """Day group of a day of kind ``kind`` following weekday ``acts_as``.
 
-
-def _calendar_weekend(cal: HallCalendar) -> frozenset[int]:
-    """Weekday indices (Monday = 0) of the calendar's weekend (Saturday-Sunday if it has none)."""
-    weekend = getattr(cal, "weekend", None)
-    return frozenset(int(d) for d in weekend) if weekend is not None else frozenset({5, 6})
-
-
-def _acts_as(cal: HallCalendar, days: list[dt.date], kinds: list[str]) -> list[int | None]:
-    """For each make-up day the weekday it is worked as (the calendar's rule), else None."""
-    make = [d for d, k in zip(days, kinds) if k == "makeup"]
-    rule = getattr(cal, "acts_as_weekdays", None)
-    if not make:
-        return [None] * len(days)
-    if rule is not None:
-        acts = dict(zip(make, rule(make)))
-    else:
-        weekend = _calendar_weekend(cal)
-        first = next(w for w in ((min(weekend) + 1 + k) % 7 for k in range(7)) if w not in weekend) \
-            if len(weekend) < 7 else 0
-        acts = {d: first for d in make}
-    return [acts.get(d) if k == "makeup" else None for d, k in zip(days, kinds)]
-
-
-def _parent_index(weekend: frozenset[int]) -> IntArray:
-    """Pooled group of each day group: 0 working day, 1 weekend day, 2 holiday."""
-    return np.array([1 if g in weekend else 0 for g in range(7)] + [2], dtype=np.int64)
+    A make-up working day follows the weekday it replaces
+    (:meth:`HallCalendar.acts_as_weekdays`, the one owner of that rule), so
+    its profile and its hours (``_hours_mask``, per group) are that weekday's.
+    """
+    return "holiday" if kind == "holiday" else DAY_GROUPS[acts_as]
 
 
 def _design(days: list[dt.date], kinds: list[str], origin: dt.date,
-            acts_as: list[int | None] | None = None) -> FloatArray:
-    """Regression features of the daily log-total (one row per day; trend in years)."""
+            acts_as: list[int] | None = None) -> FloatArray:
+    """Regression features of the daily log-total (one row per day; trend in years).
+
+    ``acts_as`` is the weekday each day follows (a make-up day: the one it replaces).
+    """
     n = len(days)
     x = np.zeros((n, 12))
     if n == 0:
         return x
-    weekday = np.array([d.weekday() for d in days])
     dom = np.array([d.day for d in days], dtype=float)
     kind = np.array(kinds)
     holiday = kind == "holiday"
-    acts = np.array([0 if a is None else a for a in (acts_as or [None] * n)])
-    dow = np.where(kind == "makeup", acts, weekday)  # a make-up day works like the weekday it replaces
+    dow = np.array(acts_as if acts_as is not None else [d.weekday() for d in days])
     x[:, 0] = 1.0
     rows = np.flatnonzero(~holiday & (dow > 0))
     x[rows, dow[rows]] = 1.0  # columns 1..6: Tue..Sun vs Monday
     x[:, 7] = holiday
-    x[:, 8] = dom >= 21
-    x[:, 9] = np.maximum(dom - 21, 0) / 10.0
+    x[:, 8] = dom >= MONTH_END_FIRST_DAY
+    x[:, 9] = np.maximum(dom - MONTH_END_FIRST_DAY, 0) / 10.0
     x[:, 10] = dom <= 3
     x[:, 11] = np.array([(d - origin).days for d in days]) / 365.0
     return x
@@ -251,7 +234,7 @@ def _fit(data: _HallData, origin: int) -> _Fit:
     cnt = data.counts[:origin + 1]
     seen = data.seen[:origin + 1]
     totals = cnt.sum(axis=1)
-    idx = np.flatnonzero(totals > 0)
+    idx = np.flatnonzero((totals > 0) & ~data.partial[:origin + 1])
     age = (origin - idx).astype(float)  # days
     coef, resid = _fit_daily(np.log(totals[idx]), data.x[idx], age)
     # local level: recent residuals, exponentially weighted
@@ -279,13 +262,12 @@ def _fit(data: _HallData, origin: int) -> _Fit:
     num = onehot.T @ (w[:, None] * share)
     ndays = onehot.sum(axis=0)
     nseen = onehot.T @ seen[idx].astype(float)
-    parent_index = data.parent
-    parent = (parent_index[None, :] == np.arange(3)[:, None]).astype(float)
+    parent = (data.parent[None, :] == np.arange(3)[:, None]).astype(float)
     own, ok_own = _profile_of(num, den, ndays, nseen)
     pooled, ok_pooled = _profile_of(parent @ num, parent @ den, parent @ ndays, parent @ nseen)
-    par = np.where(ok_pooled[parent_index], pooled[parent_index], own)
+    par = np.where(ok_pooled[data.parent], pooled[data.parent], own)
     n = ndays[:, None]
-    shrink = np.where(parent_index == 0, PROFILE_SHRINK_DAYS, 0.0)[:, None]
+    shrink = np.where(data.parent == 0, PROFILE_SHRINK_DAYS, 0.0)[:, None]
     prof = np.where(ok_own, (n * own + shrink * par) / np.maximum(n + shrink, 1e-12), np.nan)
     tot = np.nansum(prof, axis=1, keepdims=True)
     prof = np.where(tot > 0, prof / np.where(tot > 0, tot, 1.0), prof)
@@ -516,16 +498,19 @@ def _hall_data(minute: IntArray, counts: FloatArray, interval: int, hall: Hall |
     n_days = int(day.max()) - first + 1
     d = day - first
     s = np.searchsorted(grid, tod)
+    gap = ~np.isfinite(counts)
     dense = np.zeros((n_days, len(grid)))
-    np.add.at(dense, (d, s), counts)
+    np.add.at(dense, (d[~gap], s[~gap]), counts[~gap])
     seen = np.zeros((n_days, len(grid)), dtype=bool)
-    seen[d, s] = True
+    seen[d[~gap], s[~gap]] = True
+    partial = np.zeros(n_days, dtype=bool)
+    partial[d[gap]] = True
     lo = first - cal_day0
     hi = lo + n_days + horizon_days
     return _HallData(counts=dense, seen=seen, minutes=grid, x=cal_x[lo:hi],
-                     group=cal_group[lo:hi], kinds=cal_kinds[lo:hi], parent=parent,
+                     group=cal_group[lo:hi], kinds=cal_kinds[lo:hi],
                      hours=None if hall is None else _hours_mask(hall, grid),
-                     interval=interval,
+                     parent=parent, partial=partial, interval=interval,
                      first_day=dt.date(1970, 1, 1) + dt.timedelta(days=first))
 
 
@@ -618,10 +603,8 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
     counts_all = pd.to_numeric(history[ARRIVALS], errors="coerce").to_numpy(dtype=float)
     if (counts_all < 0).any():
         raise ValueError("history has negative arrivals")
-    # a gap (NaN: the hall should have been open but nothing was logged) is missing,
-    # not zero: its rows are dropped, so no fit, profile or validation counts them
-    history = history[np.isfinite(counts_all)]
-    counts_all = counts_all[np.isfinite(counts_all)]
+    # a gap (NaN: the hall should have been open but nothing was logged) is missing, not
+    # zero: its intervals are unseen and a day with one is no example of a daily total
     starts = pd.to_datetime(history[INTERVAL_START])
     if len(history) == 0:
         return pd.DataFrame(columns=columns)
@@ -637,11 +620,10 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
     epoch = dt.date(1970, 1, 1)
     cal_days = [epoch + dt.timedelta(days=k) for k in range(day0, day1 + 1)]
     cal_kinds = cal.day_kinds(cal_days)
-    acts = _acts_as(cal, cal_days, cal_kinds)
-    cal_x = _design(cal_days, cal_kinds, cal_days[-1], acts)
-    cal_group = np.array([DAY_GROUPS.index(_day_group(d, k, a))
-                          for d, k, a in zip(cal_days, cal_kinds, acts)])
-    parent = _parent_index(_calendar_weekend(cal))
+    cal_acts = cal.acts_as_weekdays(cal_days)
+    cal_x = _design(cal_days, cal_kinds, cal_days[-1], cal_acts)
+    cal_group = np.array([DAY_GROUPS.index(_day_group(k, w)) for k, w in zip(cal_kinds, cal_acts)])
+    parent = _parent_index(cal)
     parts: dict[str, list[npt.NDArray[np.generic]]] = {
         k: [] for k in ("hall", "minute", "mean", "phi", "shrink", "kind", "warning")}
     for i, name in enumerate(names):
@@ -747,8 +729,9 @@ def forecast_mix(tickets: pd.DataFrame, intervals: pd.DataFrame, *,
     t = tickets[[HALL_ID, "issued_at", "transaction_type"]].copy()
     dates = t["issued_at"].dt.date
     uniq = sorted(set(dates))
-    kind_of = dict(zip(uniq, cal.day_kinds(uniq)))
-    t["group"] = [_day_group(d, kind_of[d]) for d in dates]
+    group_of = {d: _day_group(k, w) for d, k, w in
+                zip(uniq, cal.day_kinds(uniq), cal.acts_as_weekdays(uniq))}
+    t["group"] = [group_of[d] for d in dates]
     t["hour"] = t["issued_at"].dt.hour
     types = sorted(t["transaction_type"].unique())
     out = []
@@ -760,8 +743,9 @@ def forecast_mix(tickets: pd.DataFrame, intervals: pd.DataFrame, *,
         starts = pd.to_datetime(part[INTERVAL_START])
         fdates = starts.dt.date
         fu = sorted(set(fdates))
-        fkind = dict(zip(fu, cal.day_kinds(fu)))
-        groups = [_day_group(d, fkind[d]) for d in fdates]
+        fgroup = {d: _day_group(k, w) for d, k, w in
+                  zip(fu, cal.day_kinds(fu), cal.acts_as_weekdays(fu))}
+        groups = [fgroup[d] for d in fdates]
         hours = starts.dt.hour.to_numpy()
         shares = np.empty((len(part), len(types)))
         for i, (g, h) in enumerate(zip(groups, hours)):
