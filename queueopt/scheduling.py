@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
+from queueopt.calendar import HallCalendar
 from queueopt.covering import Column, CoverLP, DayNeed, ceil_to, column_key, cover_lp, pool
 from queueopt.model import Hall, LabourRules, ShiftRules, StaffMember
 from queueopt.plan_summary import SolverStatus, gap
@@ -54,13 +55,6 @@ Progress = Callable[[float, str], None]
 
 
 # ------------------------------------------------------------------ need
-def day_hours(hall: Hall, day: dt.date, kind: str) -> tuple[int, int]:
-    """(open, close) minutes of ``day`` for the hall (holiday hours on holidays)."""
-    hours = (hall.holiday_hours if kind == "holiday" else
-             hall.hours[4] if kind == "makeup" else hall.hours[day.weekday()])
-    return hours.open_minute, hours.close_minute
-
-
 def eligible(person: StaffMember) -> bool:
     """Whether ``person`` can take a counter shift (has the ``counter`` skill)."""
     return SHORT_SKILL in person.skills
@@ -68,7 +62,7 @@ def eligible(person: StaffMember) -> bool:
 
 def day_needs(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
               day_kinds: Mapping[dt.date, str], shift_rules: ShiftRules, labour: LabourRules,
-              slot_minutes: int) -> list[DayNeed]:
+              slot_minutes: int, calendar: HallCalendar | None = None) -> list[DayNeed]:
     """The need of each open day of the week, cell by cell.
 
     Parameters
@@ -84,7 +78,10 @@ def day_needs(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
         The rules (time grid, minimum staff on duty, opening/closing cover).
     slot_minutes:
         Planning slot, minutes (policy ``interval_minutes``).
+    calendar:
+        The hall's calendar, owner of each day's opening hours (China's by default).
     """
+    cal = calendar or HallCalendar()
     req = required.copy()
     req["interval_start"] = pd.to_datetime(req["interval_start"])
     lookup = {(ts.date(), ts.hour * 60 + ts.minute): float(v)
@@ -92,10 +89,11 @@ def day_needs(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     g = time_grid(slot_minutes, shift_rules)
     out: list[DayNeed] = []
     for d in sorted(day_kinds):
-        lo, hi = working_window(hall, d, day_kinds[d], labour)
+        lo, hi = working_window(hall, d, labour, cal)
         if lo == hi:
             continue
-        o, c = day_hours(hall, d, day_kinds[d])
+        hours = cal.hours_on(hall, d)
+        o, c = hours.open_minute, hours.close_minute
         cell = math.gcd(g, lo, hi, o, c)
         minute = lo + cell * np.arange((hi - lo) // cell)
         r = np.array([lookup.get((d, int(m - m % slot_minutes)), 0.0) for m in minute])
@@ -195,7 +193,8 @@ class ScheduleResult:
 # ------------------------------------------------------------------ locks
 def check_locks(locked: Sequence[Shift], staff: Sequence[StaffMember], hall: Hall,
                 day_kinds: Mapping[dt.date, str], shift_rules: ShiftRules, labour: LabourRules,
-                slot_minutes: int, history: Mapping[str, int] | None = None) -> list[Shift]:
+                slot_minutes: int, history: Mapping[str, int] | None = None,
+                calendar: HallCalendar | None = None) -> list[Shift]:
     """The locks without exact duplicates; ``ValueError`` naming each lock that breaks a rule.
 
     Locks are checked alone with the validator (every rule but the cover
@@ -205,7 +204,7 @@ def check_locks(locked: Sequence[Shift], staff: Sequence[StaffMember], hall: Hal
     unique = list(dict.fromkeys(locked))
     found = [v for v in validate_roster(unique, staff, hall, day_kinds, shift_rules, labour,
                                         history=history, check_contract_min=False,
-                                        slot_minutes=slot_minutes)
+                                        slot_minutes=slot_minutes, calendar=calendar)
              if v.rule != "min_staff_on_duty"]
     people = {p.staff_id: p for p in staff}
     for lk in unique:
@@ -539,7 +538,8 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
               slot_minutes: int = 15, locked: Sequence[Shift] = (),
               history: Mapping[str, int] | None = None,
               time_limit_s: float = DEFAULT_TIME_LIMIT_S, seed: int = 0,
-              progress: Progress | None = None) -> ScheduleResult:
+              progress: Progress | None = None,
+              calendar: HallCalendar | None = None) -> ScheduleResult:
     """Roster a hall-week from its requirements.
 
     Parameters
@@ -569,6 +569,10 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
         Solver seed.
     progress:
         Callback ``(fraction, message)``.
+    calendar:
+        The hall's calendar: each day's opening hours (China's by default);
+        the weekend of the fairness goal is the days ``day_kinds`` calls
+        ``weekend`` or ``holiday`` (the calendar's kinds).
 
     Raises
     ------
@@ -578,8 +582,9 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     t_start = time.perf_counter()
     wall = 4 * time_limit_s + 10
     say = progress or (lambda f, m: None)
-    locks = check_locks(locked, staff, hall, day_kinds, shift_rules, labour, slot_minutes, history)
-    needs = day_needs(hall, staff, required, day_kinds, shift_rules, labour, slot_minutes)
+    locks = check_locks(locked, staff, hall, day_kinds, shift_rules, labour, slot_minutes, history,
+                        calendar)
+    needs = day_needs(hall, staff, required, day_kinds, shift_rules, labour, slot_minutes, calendar)
     covers: list[CoverLP] = []
     pools: list[list[Column]] = []
     hint_cols: list[list[Column]] = []
