@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,11 +40,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from queueopt.calendar import HallCalendar
-from queueopt.covering import Column, CoverLP, DayNeed, ceil_to, column_key, cover_lp, pool
+from queueopt.covering import (SLACK_COST, Column, CoverLP, DayNeed, ceil_to, column_key,
+                               cover_lp, pool)
 from queueopt.model import Hall, LabourRules, ShiftRules, StaffMember
 from queueopt.plan_summary import SolverStatus, gap
+from queueopt.shortage import unavoidable_shortfall, week_lp
 from queueopt.rules import Shift, Violation, clock, time_grid, validate_roster, working_window
 
 DEFAULT_TIME_LIMIT_S = 20.0
@@ -265,47 +270,103 @@ def _solver(det_time: float, wall: float, seed: int) -> cp_model.CpSolver:
     return s
 
 
-def day_integer_cover(need: DayNeed, columns: Sequence[Column], locked: Sequence[Column], *,
-                      det_time: float, seed: int, wall: float) -> list[Column]:
-    """An integer cover of one day from ``columns`` (shortage first, then paid minutes).
+def week_integer_cover(needs: Sequence[DayNeed], columns: Sequence[Sequence[Column]],
+                       locked: Sequence[Sequence[Column]], staff: Sequence[StaffMember],
+                       labour: LabourRules, *, node_limit: int, wall: float
+                       ) -> tuple[list[list[Column]], bool]:
+    """Integer covers of the week's days from ``columns`` (shortage first, then paid minutes).
 
-    ``locked`` shapes are in the cover already. Returns the chosen shapes
-    (with repeats), not counting the locked ones.
+    Anonymous shifts with the week's aggregate limits (the relaxation of
+    :func:`queueopt.shortage.week_lp` in integers): per day at most the staff
+    who can work, per cell at most the staff available, over the week at
+    most the staff's contracted minutes and working days. ``locked[k]`` are
+    day ``k``'s locked shapes, in the cover already. Solved by HiGHS
+    (``scipy.optimize.milp``) on one thread with a node limit, so the result
+    does not depend on the machine's speed; ``wall`` seconds is a safety.
+
+    Returns
+    -------
+    (per day the chosen shapes with repeats, locked ones not included;
+    whether the wall-clock safety stopped the search)
     """
-    fixed = np.zeros(len(need.need), dtype=np.int64)
-    for c in locked:
-        fixed += c.on_duty(need)
-    rest = np.maximum(need.need - fixed, 0)
-    free = max(need.people - len(locked), 0)
-    m = cp_model.CpModel()
-    a = [c.on_duty(need) for c in columns]
-    n = [m.new_int_var(0, free, f"n_{j}") for j in range(len(columns))]
-    short = [m.new_int_var(0, int(rest[k]), f"short_{k}") for k in range(len(rest))]
-    for k in range(len(rest)):
-        terms = [n[j] for j in range(len(columns)) if a[j][k]]
-        if rest[k]:
-            m.add(sum(terms) + short[k] >= int(rest[k]))
-    m.add(sum(n) <= free)
-    big = 10 * max((c.paid for c in columns), default=1)
-    m.minimize(big * need.cell * sum(short) + sum(c.paid * v for c, v in zip(columns, n)))
-    s = _solver(det_time, wall, seed)
-    code = s.solve(m)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return []
-    return [c for c, v in zip(columns, n) for _ in range(int(s.value(v)))]
+    from queueopt.shortage import available_per_cell, capacities
+
+    minutes_cap, shifts_cap = capacities(needs, staff, labour)
+    nx = sum(len(c) for c in columns)
+    ncell = [len(nd.need) for nd in needs]
+    nv = nx + sum(ncell)
+    xo = np.cumsum([0] + [len(c) for c in columns])
+    uo = nx + np.cumsum([0] + ncell)
+    big = 10.0 * max((c.paid for day in columns for c in day), default=1)
+    cost = np.zeros(nv)
+    rows: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
+    for k, nd in enumerate(needs):
+        fixed = np.zeros(len(nd.need), dtype=np.int64)
+        for c in locked[k]:
+            fixed += c.on_duty(nd)
+        rest = np.maximum(nd.need - fixed, 0)
+        avail = np.maximum(available_per_cell(nd, staff) - fixed, 0)
+        a = np.array([c.on_duty(nd) for c in columns[k]], dtype=np.float64).reshape(
+            len(columns[k]), ncell[k]).T
+        for cell in range(ncell[k]):
+            r = np.zeros(nv)
+            r[xo[k]:xo[k + 1]] = a[cell]
+            r2 = r.copy()
+            r[uo[k] + cell] = 1.0
+            rows += [r, r2]
+            lo += [float(rest[cell]), -np.inf]
+            hi += [np.inf, float(avail[cell])]
+        r = np.zeros(nv)
+        r[xo[k]:xo[k + 1]] = 1.0
+        rows.append(r)
+        lo.append(-np.inf)
+        hi.append(float(max(nd.people - len(locked[k]), 0)))
+        cost[xo[k]:xo[k + 1]] = [c.paid for c in columns[k]]
+        cost[uo[k]:uo[k + 1]] = big * nd.cell
+        minutes_cap -= sum(c.paid for c in locked[k])
+        shifts_cap -= len(locked[k])
+    r = np.zeros(nv)
+    r[:nx] = cost[:nx]
+    rows.append(r)
+    lo.append(-np.inf)
+    hi.append(max(minutes_cap, 0.0))
+    r = np.zeros(nv)
+    r[:nx] = 1.0
+    rows.append(r)
+    lo.append(-np.inf)
+    hi.append(max(shifts_cap, 0.0))
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():  # HiGHS options scipy does not list are passed on verbatim
+        warnings.simplefilter("ignore")
+        res = milp(cost, integrality=np.r_[np.ones(nx), np.zeros(nv - nx)],
+                   bounds=Bounds(0, np.inf),
+                   constraints=LinearConstraint(sparse.csr_array(np.array(rows)), lo, hi),
+                   options={"time_limit": wall, "node_limit": node_limit, "mip_rel_gap": 1e-4,
+                            "threads": 1, "random_seed": 0})
+    wall_hit = time.perf_counter() - t0 >= wall * 0.98
+    if res.x is None:
+        return [[] for _ in needs], wall_hit
+    x = np.round(res.x[:nx]).astype(np.int64)
+    return ([[c for j, c in enumerate(columns[k]) for _ in range(int(x[xo[k] + j]))]
+             for k in range(len(needs))], wall_hit)
 
 
 def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
                 staff: Sequence[StaffMember], day_kinds: Mapping[dt.date, str],
                 shift_rules: ShiftRules, labour: LabourRules, *,
                 locked: Sequence[Shift] = (), history: Mapping[str, int] | None = None,
-                vip_counters: int = 0) -> tuple[cp_model.CpModel, RosterVars]:
+                vip_counters: int = 0, instances: bool = False
+                ) -> tuple[cp_model.CpModel, RosterVars]:
     """CP-SAT model naming staff on the days' shape pools.
 
     Hard: availability, one shift a day, rest, days per week and in a row,
     contract maximum, locks. Cover per cell with shortage variables. The
     objectives (shortage, paid minutes, soft goals) are returned as
-    expressions for :func:`solve` to optimise in rounds.
+    expressions for :func:`solve` to optimise in rounds. With ``instances``
+    each pool entry is one shift (repeats are separate shifts), taken by at
+    most one person.
     """
     model = cp_model.CpModel()
     hist = history or {}
@@ -313,15 +374,18 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
     didx = {nd.day: k for k, nd in enumerate(needs)}
     people = [p for p in staff if eligible(p)]
     pools = [list(p) for p in pools]
-    lock_at: dict[tuple[str, dt.date], Column] = {}
+    lock_at: dict[tuple[str, dt.date], int] = {}
     for lk in locked:
         col = Column(lk.start, lk.end, lk.breaks, lk.paid_minutes(shift_rules))
         k = didx.get(lk.day)
         if k is None:
             continue
-        if column_key(col) not in {column_key(c) for c in pools[k]}:
+        keys = [column_key(c) for c in pools[k]]
+        if instances or column_key(col) not in keys:
             pools[k].append(col)
-        lock_at[(lk.staff_id, lk.day)] = col
+            lock_at[(lk.staff_id, lk.day)] = len(pools[k]) - 1
+        else:
+            lock_at[(lk.staff_id, lk.day)] = keys.index(column_key(col))
     cover = [[c.on_duty(nd) for c in pl] for nd, pl in zip(needs, pools)]
     assign: dict[tuple[int, int, int], cp_model.IntVar] = {}
     locked_vars: set[tuple[int, int, int]] = set()
@@ -329,7 +393,7 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
         for k, nd in enumerate(needs):
             lk = lock_at.get((p.staff_id, nd.day))
             for j, c in enumerate(pools[k]):
-                if lk is not None and column_key(c) != column_key(lk):
+                if lk is not None and j != lk:
                     continue
                 if any(u.day == nd.day and c.start < u.end_minute and u.start_minute < c.end
                        for u in p.unavailable):
@@ -347,6 +411,9 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
         for (e, kk, j), v in assign.items():
             if kk == k:
                 by_col[j].append(v)
+        if instances:
+            for vs in by_col.values():
+                model.add(sum(vs) <= 1)
         for c in range(len(nd.need)):
             if not nd.need[c]:
                 continue
@@ -483,8 +550,10 @@ def solve(model: cp_model.CpModel, variables: RosterVars, needs: Sequence[DayNee
     have = bool(hint) or not variables.assign
     wall_hit = False
     short_best = variables.evaluate(needs, best_values)[0] if have else None
+    full_hint = _complete(model, variables, best_values, seed) if hint else None
+    if hint and full_hint is None:  # the start breaks a rule: search from scratch
+        have, short_best, best_values = False, None, {}
     shares = (0.35, 0.45, 0.20)
-    full_hint: list[int] | None = None
     objectives = [variables.short_minutes, variables.paid_minutes,
                   sum(c * v for v, c in variables.soft)]
     for r, (share, obj) in enumerate(zip(shares, objectives)):
@@ -499,37 +568,41 @@ def solve(model: cp_model.CpModel, variables: RosterVars, needs: Sequence[DayNee
         if full_hint is not None:  # every variable: CP-SAT takes a complete feasible hint at once
             model.proto.solution_hint.vars.extend(range(len(full_hint)))
             model.proto.solution_hint.values.extend(full_hint)
-        else:
-            for k, v in variables.assign.items():
-                model.add_hint(v, int(best_values.get(k, 0)))
         model.minimize(obj)
         # soft goals get their own share only; time the first rounds leave goes to paid minutes
         limit = det_time * share if r == 2 else budget - det_time * shares[2]
         s = _solver(limit, max(wall - (time.perf_counter() - t0), 0.5), seed)
         code = s.solve(model)
-        used = s.deterministic_time
-        budget = max(budget - used, 0.0)
+        budget = max(budget - s.deterministic_time, 0.0)
         stopped_by_wall = s.wall_time >= s.parameters.max_time_in_seconds * 0.98
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             wall_hit = wall_hit or stopped_by_wall
-            if r == 0 and not have:
+            if not have:
                 break
+            # keep the start's value of this objective: later rounds may not undo it
+            if r < 2:
+                model.add(obj <= variables.evaluate(needs, best_values)[r])
             continue
-        if code == cp_model.FEASIBLE and stopped_by_wall:
-            wall_hit = True
-        values = {k: int(s.value(v)) for k, v in variables.assign.items()}
-        solution = [int(x) for x in s.response_proto.solution]
+        wall_hit = wall_hit or (code == cp_model.FEASIBLE and stopped_by_wall)
+        best_values = {k: int(s.value(v)) for k, v in variables.assign.items()}
+        full_hint = [int(x) for x in s.response_proto.solution]
         if r == 0:
             short_best = int(round(s.objective_value))
-            if have and variables.evaluate(needs, best_values)[0] <= short_best:
-                pass  # the hint is as short and is the start of the next round
-            else:
-                best_values, full_hint = values, solution
-        else:
-            best_values, full_hint = values, solution
         have = True
         model.add(obj <= int(round(s.objective_value)))
     return best_values, have, wall_hit
+
+
+def _complete(model: cp_model.CpModel, variables: RosterVars,
+              values: Mapping[tuple[int, int, int], int], seed: int) -> list[int] | None:
+    """Every variable's value for an assignment (a complete hint), or ``None`` if it breaks a rule."""
+    m = model.clone()
+    for key, v in variables.assign.items():
+        m.add(m.get_bool_var_from_proto_index(v.index) == int(values.get(key, 0)))
+    s = _solver(1.0, 30.0, seed)
+    if s.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [int(x) for x in s.response_proto.solution]
 
 
 # ------------------------------------------------------------------ the whole week
@@ -586,38 +659,31 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
                         calendar)
     needs = day_needs(hall, staff, required, day_kinds, shift_rules, labour, slot_minutes, calendar)
     covers: list[CoverLP] = []
-    pools: list[list[Column]] = []
-    hint_cols: list[list[Column]] = []
-    done: dict[object, tuple[CoverLP, list[Column]]] = {}
+    lk_cols = [[Column(s.start, s.end, s.breaks, s.paid_minutes(shift_rules))
+                for s in locks if s.day == nd.day] for nd in needs]
+    done: dict[object, CoverLP] = {}
     for k, nd in enumerate(needs):
-        say(0.05 + 0.45 * k / max(len(needs), 1), f"covering {nd.day:%a %d %b}")
-        lk = [Column(s.start, s.end, s.breaks, s.paid_minutes(shift_rules))
-              for s in locks if s.day == nd.day]
-        same = (tuple(nd.need), nd.start, nd.cell, nd.people, tuple(map(column_key, lk)))
-        if same not in done:  # days with the same need share the LP and the integer cover
-            lp = cover_lp(nd, shift_rules, seed_columns=lk)
-            done[same] = (lp, day_integer_cover(nd, lp.columns, lk, seed=seed, wall=wall / 10,
-                                                det_time=min(1.0, 0.04 * time_limit_s)))
-        lp, chosen = done[same]
-        lp = CoverLP(nd.day, lp.bound_minutes, lp.lp_minutes, lp.columns, lp.values,
-                     lp.reduced_costs, lp.converged, lp.iterations)
-        covers.append(lp)
-        pl = pool(lp)
-        keys = {column_key(c) for c in pl}
-        for c in chosen:
-            if column_key(c) not in keys:
-                keys.add(column_key(c))
-                pl.append(c)
-        pools.append(pl)
-        hint_cols.append(chosen)
+        say(0.05 + 0.35 * k / max(len(needs), 1), f"covering {nd.day:%a %d %b}")
+        same = (tuple(nd.need), nd.start, nd.cell, nd.people, tuple(map(column_key, lk_cols[k])))
+        if same not in done:  # days with the same need share the LP
+            done[same] = cover_lp(nd, shift_rules, seed_columns=lk_cols[k])
+        lp = done[same]
+        covers.append(CoverLP(nd.day, lp.bound_minutes, lp.lp_minutes, lp.columns, lp.values,
+                              lp.reduced_costs, lp.converged, lp.iterations))
+    say(0.4, "covering the week within the staff's hours and days")
+    wlp = week_lp(needs, staff, shift_rules, labour, short_weight=SLACK_COST, paid_weight=1.0,
+                  seed_columns=[c.columns for c in covers])
+    union = [list(dict.fromkeys(list(c.columns) + list(w))) for c, w in zip(covers, wlp.columns)]
+    chosen, mip_wall = week_integer_cover(needs, union, lk_cols, staff, labour, wall=wall / 3,
+                                          node_limit=max(int(50 * time_limit_s), 50))
     say(0.55, "naming staff on the shifts")
-    model, variables = build_model(needs, pools, staff, day_kinds, shift_rules, labour,
-                                   locked=locks, history=history, vip_counters=hall.vip_counters)
-    hint = _greedy_hint(variables, needs, hint_cols, [p for p in staff if eligible(p)], labour,
-                        history)
+    model, variables = build_model(needs, chosen, staff, day_kinds, shift_rules, labour,
+                                   locked=locks, history=history, vip_counters=hall.vip_counters,
+                                   instances=True)
+    hint = _greedy_hint(variables, needs, [p for p in staff if eligible(p)], labour, history)
     bounds = [None if c.bound_minutes is None else ceil_to(c.bound_minutes, nd.grid)
               for c, nd in zip(covers, needs)]
-    left = max(time_limit_s - 0.04 * time_limit_s * len(needs), 0.3 * time_limit_s)
+    left = time_limit_s * 0.85
     values, found, wall_hit = solve(model, variables, needs, det_time=left,
                                     wall=max(wall - (time.perf_counter() - t_start), 1.0),
                                     seed=seed, bound_by_day=bounds, hint=hint)
@@ -634,12 +700,12 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     short_min = float((short["short"] * short["minutes"]).sum()) if len(short) else 0.0
     unavoidable = 0.0
     if short_min > 0:
-        from queueopt.shortage import unavoidable_shortfall
-
-        unavoidable = min(unavoidable_shortfall(needs, staff, shift_rules, labour), short_min)
+        unavoidable = min(unavoidable_shortfall(needs, staff, shift_rules, labour,
+                                                seed_columns=[c.columns for c in covers]),
+                          short_min)
     if not found:
         status = SolverStatus.NO_ROSTER
-    elif wall_hit:
+    elif wall_hit or mip_wall:
         status = SolverStatus.WALL_LIMIT
     elif short_min == 0 and bound is not None and staff_minutes <= bound + 1e-6:
         status = SolverStatus.OPTIMAL
@@ -655,41 +721,39 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
                           slot_minutes=slot_minutes, binding=binding, needs=needs, covers=covers)
 
 
-def _greedy_hint(variables: RosterVars, needs: Sequence[DayNeed], chosen: Sequence[Sequence[Column]],
+def _greedy_hint(variables: RosterVars, needs: Sequence[DayNeed],
                  people: Sequence[StaffMember], labour: LabourRules,
                  history: Mapping[str, int] | None) -> dict[tuple[int, int, int], int]:
-    """A feasible start for CP-SAT: the days' integer covers handed out day by day.
+    """A feasible start for CP-SAT: each day's shifts (the pools) handed out day by day.
 
-    Locked shapes go to their people first; every other shape goes to the
-    person with the fewest paid minutes so far among those who may take it
-    (availability, one shift a day, days per week and in a row, contract
-    maximum, rest after the day before). A shape nobody may take is left out
-    (its cover then counts as short).
+    Locked shifts go to their people first; every other shift goes, longest
+    first, to the person with the fewest days and then paid minutes so far
+    among those who may take it (availability, one shift a day, days per week
+    and in a row, contract maximum, rest after the day before). A shift
+    nobody may take is left out (its cover then counts as short).
     """
     assign = variables.assign
     hist = history or {}
-    key_index = [{column_key(c): j for j, c in enumerate(pl)} for pl in variables.pools]
     load = [0] * len(people)
     days_worked = [0] * len(people)
     run = [min(hist.get(p.staff_id, 0), labour.max_consecutive_days) for p in people]
     last_end: list[int | None] = [None] * len(people)
     hint: dict[tuple[int, int, int], int] = {}
-    fixed = sorted(variables.locked)
     for k in range(len(needs)):
+        pool_k = variables.pools[k]
         busy: set[int] = set()
-        todo = list(chosen[k])
-        for e, kk, j in fixed:
+        locked_j = {j for (e, kk, j) in variables.locked if kk == k}
+        for e, kk, j in sorted(variables.locked):
             if kk == k:
                 hint[(e, k, j)] = 1
                 busy.add(e)
-                load[e] += variables.pools[k][j].paid
-                c = variables.pools[k][j]
-                if c in todo:
-                    todo.remove(c)
+                load[e] += pool_k[j].paid
         # the first day continues the run from before the week (the safe reading)
         consecutive = k == 0 or (needs[k].day - needs[k - 1].day).days == 1
-        for c in sorted(todo, key=lambda c: (-c.paid, c.start, c.end)):
-            j = key_index[k][column_key(c)]
+        todo = sorted((j for j in range(len(pool_k)) if j not in locked_j),
+                      key=lambda j: (-pool_k[j].paid, pool_k[j].start, j))
+        for j in todo:
+            c = pool_k[j]
             cands = []
             for e, p in enumerate(people):
                 if e in busy or (e, k, j) not in assign:
@@ -701,7 +765,7 @@ def _greedy_hint(variables: RosterVars, needs: Sequence[DayNeed], chosen: Sequen
                     continue
                 if (run[e] if consecutive else 0) + 1 > labour.max_consecutive_days:
                     continue
-                cands.append((load[e], days_worked[e], e))
+                cands.append((days_worked[e], load[e], e))
             if not cands:
                 continue
             e = min(cands)[2]
@@ -709,7 +773,7 @@ def _greedy_hint(variables: RosterVars, needs: Sequence[DayNeed], chosen: Sequen
             busy.add(e)
             load[e] += c.paid
         for e in range(len(people)):
-            today = [variables.pools[k][j] for (ee, kk, j), v in hint.items() if ee == e and kk == k and v]
+            today = [pool_k[j] for (ee, kk, j), v in hint.items() if ee == e and kk == k and v]
             if today:
                 days_worked[e] += 1
                 run[e] = (run[e] if consecutive else 0) + 1

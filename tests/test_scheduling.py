@@ -15,6 +15,8 @@ from queueopt.scheduling import counters_plan, plan_week
 MON = dt.date(2026, 11, 16)
 WEEK = [MON + dt.timedelta(days=k) for k in range(7)]
 KINDS = {d: ("weekend" if d.weekday() >= 5 else "workday") for d in WEEK}
+DAYS3 = WEEK[:3]
+KINDS3 = {d: KINDS[d] for d in DAYS3}
 RULES = ShiftRules()
 LABOUR = LabourRules(min_staff_on_duty=1, opening_cover=0, closing_cover=0)
 
@@ -63,7 +65,7 @@ def test_flat_day_bound_and_roster_below_the_old_pin() -> None:
 def test_week_roster_is_valid_and_near_the_bound() -> None:
     hall, staff = _hall(), _staff(6, lo=0, hi=44)
     prof = [1] * 8 + [2] * 8 + [3] * 8 + [2] * 8
-    res = plan_week(hall, staff, _req(prof), KINDS, RULES, LABOUR, time_limit_s=4, seed=1)
+    res = plan_week(hall, staff, _req(prof), KINDS, RULES, LABOUR, time_limit_s=2, seed=1)
     assert res.shortfall_staff_minutes == 0
     assert validate_roster(res.shifts, staff, hall, KINDS, RULES, LABOUR, slot_minutes=15) == []
     assert res.gap is not None and 0.0 <= res.gap <= 0.02
@@ -101,18 +103,20 @@ def test_too_few_counters_is_reported() -> None:
 def test_locked_assignment_is_kept() -> None:
     hall, staff = _hall(), _staff(5)
     lock = Shift("S3", MON, 9 * 60, 13 * 60, ((10 * 60 + 30, 10 * 60 + 45),), "counter")
-    res = plan_week(hall, staff, _req(2), KINDS, RULES, LABOUR, locked=[lock], time_limit_s=2)
+    res = plan_week(hall, staff, _req(2, DAYS3), KINDS3, RULES, LABOUR, locked=[lock],
+                    time_limit_s=1)
     assert lock in res.shifts
-    assert validate_roster(res.shifts, staff, hall, KINDS, RULES, LABOUR, locked=[lock]) == []
+    assert validate_roster(res.shifts, staff, hall, KINDS3, RULES, LABOUR, locked=[lock]) == []
 
 
 def test_unavailability_and_rules_respected_by_solver() -> None:
     staff = list(_staff(5))
     staff[0] = StaffMember("S0", "T1", "P0", frozenset({"counter"}), 0, 48,
                            unavailable=(Unavailability(MON), Unavailability(WEEK[2], 12 * 60, 17 * 60)))
-    res = plan_week(_hall(), staff, _req(2), KINDS, RULES, LABOUR, time_limit_s=2)
+    res = plan_week(_hall(), staff, _req(2, DAYS3), KINDS3, RULES, LABOUR, time_limit_s=1)
     assert not [s for s in res.shifts if s.staff_id == "S0" and s.day == MON]
-    assert validate_roster(res.shifts, staff, _hall(), KINDS, RULES, LABOUR) == []
+    assert not [s for s in res.shifts if s.staff_id == "S0" and s.day == WEEK[2] and s.end > 12 * 60]
+    assert validate_roster(res.shifts, staff, _hall(), KINDS3, RULES, LABOUR) == []
 
 
 # ---------------------------------------------------------------- validator
