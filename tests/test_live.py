@@ -235,3 +235,36 @@ def test_announce_beats_ql_and_covers(sim_days: pd.DataFrame) -> None:
     assert rmse < ql
     cover = float(np.mean((a >= told.lo80[ok]) & (a <= told.hi80[ok])))
     assert 0.65 <= cover <= 0.95
+
+
+# ----------------------------------------------------------------- replay CLI
+def test_replay_cli_writes_one_row_per_ticket(sample_dir, tmp_path, capsys) -> None:
+    """``queueopt replay`` on a sample hall: replay.csv has the issue's columns, one row per
+    ticket of the day, and actual_wait is the time to being called (or to leaving)."""
+    from queueopt.cli import main
+
+    code = main(["replay", "--data", str(sample_dir), "--hall", "H03", "--day", "2026-11-20",
+                 "--out", str(tmp_path), "--fast"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "80% range covered" in out and "told" in out
+    got = pd.read_csv(tmp_path / "replay.csv")
+    assert list(got.columns) == ["ticket_id", "issued_at", "transaction_type", "tier",
+                                 "announced_wait", "announced_lo80", "announced_hi80",
+                                 "actual_wait", "abandoned"]
+    from queueopt.io import load_dataset
+    t = load_dataset(sample_dir).tickets_of("H03")
+    t = t[t["issued_at"].dt.date == dt.date(2026, 11, 20)].set_index("ticket_id")
+    assert len(got) == len(t)
+    g = got.set_index("ticket_id")
+    served = t.index[~t["abandoned"]]
+    want = (t.loc[served, "called_at"] - t.loc[served, "issued_at"]).dt.total_seconds() / 60
+    np.testing.assert_allclose(g.loc[served, "actual_wait"], want, atol=0.01)
+    left = t.index[t["abandoned"]]
+    assert (g.loc[left, "abandoned"] == 1).all()
+    assert (g["announced_lo80"] <= g["announced_wait"] + 1e-9).all()
+    assert (g["announced_wait"] <= g["announced_hi80"] + 1e-9).all()
+    # a day without tickets is a message, exit 2
+    assert main(["replay", "--data", str(sample_dir), "--hall", "H03", "--day", "2026-11-22",
+                 "--fast"]) == 2
+    assert "no tickets on 2026-11-22" in capsys.readouterr().err
