@@ -213,12 +213,9 @@ def open_intervals(hall: Hall, calendar: HallCalendar, first: dt.date, last: dt.
                    interval_minutes: int) -> pd.DatetimeIndex:
     """Start times of every interval the hall is open, ``first`` to ``last`` inclusive."""
     days = pd.date_range(first, last, freq="D")
-    kinds = calendar.day_kinds([d.date() for d in days])
+    all_hours = calendar.hours_for(hall, [d.date() for d in days])
     starts: list[np.ndarray] = []
-    for day, kind in zip(days, kinds):
-        hours = hall.hours_on(day.date(), is_holiday=(kind == "holiday"))
-        if kind == "makeup":  # a make-up working day follows Friday's hours
-            hours = hall.hours[4]
+    for day, hours in zip(days, all_hours):
         if not hours.is_open:
             continue
         first_slot = -(-hours.open_minute // interval_minutes) * interval_minutes

@@ -76,7 +76,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 
-from queueopt.calendar import HallCalendar
+from queueopt.calendar import MONTH_END_FIRST_DAY, HallCalendar
 from queueopt.io import ARRIVALS, HALL_ID, INTERVAL_START, infer_interval_minutes
 from queueopt.model import Hall
 
@@ -86,13 +86,18 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Day groups of the intraday profile.
 DAY_GROUPS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday")
-_PARENT: dict[str, str] = {"mon": "workday", "tue": "workday", "wed": "workday", "thu": "workday",
-                           "fri": "workday", "sat": "weekend", "sun": "weekend",
-                           "holiday": "holiday"}
-_PARENT_INDEX: IntArray = np.array([("workday", "weekend", "holiday").index(_PARENT[g])
-                                     for g in DAY_GROUPS])
+
+
+def _parent_index(calendar: HallCalendar) -> IntArray:
+    """Pooled profile of each day group: 0 working day, 1 weekend (the calendar's), 2 holiday."""
+    return np.array([2 if g == "holiday" else int(calendar.is_weekend_weekday(k))
+                     for k, g in enumerate(DAY_GROUPS)])
+
+
 PROFILE_SHRINK_DAYS = 3.0
-"""Pseudo-days of the pooled profile in each weekday's profile."""
+"""Pseudo-days of the pooled working-day profile in each working weekday's profile.
+Weekend days keep their own profile: their hours differ (a Friday open to 14:00, a
+Saturday evening), so pooling them mixes shapes that have nothing in common."""
 MIN_HISTORY_DAYS = 28
 """Below four weeks the forecast falls back to a plain profile (warning column set)."""
 HALF_LIFE_DAYS = 42.0
@@ -129,8 +134,10 @@ class _HallData:
     group: IntArray         # (D + H,) day group index into DAY_GROUPS
     kinds: list[str]        # (D + H) day kinds (calendar)
     hours: BoolArray | None  # (8, S) slots of the published hours per group, if known
+    parent: IntArray        # (8,) pooled profile of each group (calendar's weekend)
     interval: int           # minutes
     first_day: dt.date
+    partial: BoolArray      # (D,) days with a gap (NaN arrivals): no example of a daily total
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,31 +154,36 @@ class _Fit:
     holiday_unseen: bool = False  # no holiday in the history at all (neither open nor closed)
 
 
-def _day_group(day: dt.date, kind: str) -> str:
-    if kind == "holiday":
-        return "holiday"
-    if kind == "makeup":
-        return "mon"  # a make-up weekend day works like a Monday (the design does the same)
-    return DAY_GROUPS[day.weekday()]
+def _day_group(kind: str, acts_as: int) -> str:
+    """Day group of a day of kind ``kind`` following weekday ``acts_as``.
+
+    A make-up working day follows the weekday it replaces
+    (:meth:`HallCalendar.acts_as_weekdays`, the one owner of that rule), so
+    its profile and its hours (``_hours_mask``, per group) are that weekday's.
+    """
+    return "holiday" if kind == "holiday" else DAY_GROUPS[acts_as]
 
 
-def _design(days: list[dt.date], kinds: list[str], origin: dt.date) -> FloatArray:
-    """Regression features of the daily log-total (one row per day; trend in years)."""
+def _design(days: list[dt.date], kinds: list[str], origin: dt.date,
+            acts_as: list[int] | None = None) -> FloatArray:
+    """Regression features of the daily log-total (one row per day; trend in years).
+
+    ``acts_as`` is the weekday each day follows (a make-up day: the one it replaces).
+    """
     n = len(days)
     x = np.zeros((n, 12))
     if n == 0:
         return x
-    weekday = np.array([d.weekday() for d in days])
     dom = np.array([d.day for d in days], dtype=float)
     kind = np.array(kinds)
     holiday = kind == "holiday"
-    dow = np.where(kind == "makeup", 0, weekday)  # a make-up day works like a Monday-Friday
+    dow = np.array(acts_as if acts_as is not None else [d.weekday() for d in days])
     x[:, 0] = 1.0
     rows = np.flatnonzero(~holiday & (dow > 0))
     x[rows, dow[rows]] = 1.0  # columns 1..6: Tue..Sun vs Monday
     x[:, 7] = holiday
-    x[:, 8] = dom >= 21
-    x[:, 9] = np.maximum(dom - 21, 0) / 10.0
+    x[:, 8] = dom >= MONTH_END_FIRST_DAY
+    x[:, 9] = np.maximum(dom - MONTH_END_FIRST_DAY, 0) / 10.0
     x[:, 10] = dom <= 3
     x[:, 11] = np.array([(d - origin).days for d in days]) / 365.0
     return x
@@ -222,7 +234,7 @@ def _fit(data: _HallData, origin: int) -> _Fit:
     cnt = data.counts[:origin + 1]
     seen = data.seen[:origin + 1]
     totals = cnt.sum(axis=1)
-    idx = np.flatnonzero(totals > 0)
+    idx = np.flatnonzero((totals > 0) & ~data.partial[:origin + 1])
     age = (origin - idx).astype(float)  # days
     coef, resid = _fit_daily(np.log(totals[idx]), data.x[idx], age)
     # local level: recent residuals, exponentially weighted
@@ -250,13 +262,13 @@ def _fit(data: _HallData, origin: int) -> _Fit:
     num = onehot.T @ (w[:, None] * share)
     ndays = onehot.sum(axis=0)
     nseen = onehot.T @ seen[idx].astype(float)
-    parent = (_PARENT_INDEX[None, :] == np.arange(3)[:, None]).astype(float)
+    parent = (data.parent[None, :] == np.arange(3)[:, None]).astype(float)
     own, ok_own = _profile_of(num, den, ndays, nseen)
     pooled, ok_pooled = _profile_of(parent @ num, parent @ den, parent @ ndays, parent @ nseen)
-    par = np.where(ok_pooled[_PARENT_INDEX], pooled[_PARENT_INDEX], own)
+    par = np.where(ok_pooled[data.parent], pooled[data.parent], own)
     n = ndays[:, None]
-    prof = np.where(ok_own, (n * own + PROFILE_SHRINK_DAYS * par) / (n + PROFILE_SHRINK_DAYS),
-                    np.nan)
+    shrink = np.where(data.parent == 0, PROFILE_SHRINK_DAYS, 0.0)[:, None]
+    prof = np.where(ok_own, (n * own + shrink * par) / np.maximum(n + shrink, 1e-12), np.nan)
     tot = np.nansum(prof, axis=1, keepdims=True)
     prof = np.where(tot > 0, prof / np.where(tot > 0, tot, 1.0), prof)
     if data.hours is not None:
@@ -473,7 +485,7 @@ def _hours_mask(hall: Hall, minutes: IntArray) -> BoolArray:
 
 def _hall_data(minute: IntArray, counts: FloatArray, interval: int, hall: Hall | None,
                cal_day0: int, cal_x: FloatArray, cal_group: IntArray, cal_kinds: list[str],
-               horizon_days: int) -> _HallData:
+               horizon_days: int, parent: IntArray) -> _HallData:
     """Dense day x slot arrays of one hall; ``minute`` counts from 1970-01-01 00:00."""
     day = minute // 1440
     tod = minute - day * 1440
@@ -486,16 +498,19 @@ def _hall_data(minute: IntArray, counts: FloatArray, interval: int, hall: Hall |
     n_days = int(day.max()) - first + 1
     d = day - first
     s = np.searchsorted(grid, tod)
+    gap = ~np.isfinite(counts)
     dense = np.zeros((n_days, len(grid)))
-    np.add.at(dense, (d, s), counts)
+    np.add.at(dense, (d[~gap], s[~gap]), counts[~gap])
     seen = np.zeros((n_days, len(grid)), dtype=bool)
-    seen[d, s] = True
+    seen[d[~gap], s[~gap]] = True
+    partial = np.zeros(n_days, dtype=bool)
+    partial[d[gap]] = True
     lo = first - cal_day0
     hi = lo + n_days + horizon_days
     return _HallData(counts=dense, seen=seen, minutes=grid, x=cal_x[lo:hi],
                      group=cal_group[lo:hi], kinds=cal_kinds[lo:hi],
                      hours=None if hall is None else _hours_mask(hall, grid),
-                     interval=interval,
+                     parent=parent, partial=partial, interval=interval,
                      first_day=dt.date(1970, 1, 1) + dt.timedelta(days=first))
 
 
@@ -503,15 +518,18 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
                       calendar: HallCalendar | None = None, country: str = "CN",
                       halls: Mapping[str, Hall] | None = None,
                       coverage: float = 0.80,
-                      validation_weeks: int = VALIDATION_WEEKS) -> pd.DataFrame:
+                      validation_weeks: int = VALIDATION_WEEKS,
+                      observed_today: pd.DataFrame | None = None,
+                      now: dt.datetime | None = None) -> pd.DataFrame:
     """Forecast arrivals per interval for the ``horizon_days`` days after the history.
 
     Parameters
     ----------
     history:
         Columns ``hall_id, interval_start, arrivals``: counts per regular
-        interval (5, 15, 30 or 60 minutes, inferred per hall); gaps and
-        closed hours allowed; one or many halls.
+        interval (5, 15, 30 or 60 minutes, inferred per hall); gaps (missing
+        rows or NaN arrivals: not zeros) and closed hours allowed; one or
+        many halls.
     horizon_days:
         Days to forecast, starting the day after each hall's last day.
     calendar:
@@ -531,6 +549,14 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
         history) that choose the combination of the structural and the
         recent same-weekday component and calibrate the interval; 0 gives
         the structural model with uncalibrated intervals.
+    observed_today, now:
+        Intraday update (both or neither): today's arrivals so far
+        (``hall_id, interval_start, arrivals``) and the current time; the
+        history ends yesterday. The rest of ``now``'s day is revised by
+        :func:`queueopt.intraday.update_forecast` with each hall's rule
+        fitted on its history (:func:`queueopt.intraday.fit_intraday`), and
+        the columns ``updated``, ``level_factor`` and ``seen_arrivals`` are
+        added.
 
     Returns
     -------
@@ -560,10 +586,26 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
         raise ValueError(f"horizon_days={horizon_days} must be >= 1")
     if validation_weeks < 0:
         raise ValueError(f"validation_weeks={validation_weeks} must be >= 0")
-    starts = pd.to_datetime(history[INTERVAL_START])
-    counts_all = history[ARRIVALS].to_numpy(dtype=float)
+    if (observed_today is None) != (now is None):
+        raise ValueError("observed_today and now go together: give both or neither")
+    if observed_today is not None and now is not None:
+        from queueopt.intraday import (  # intraday builds on this module
+            fit_intraday,
+            update_forecast,
+        )
+
+        cal = calendar or HallCalendar(country)
+        fc = forecast_arrivals(history, horizon_days, calendar=cal, halls=halls,
+                               coverage=coverage, validation_weeks=validation_weeks)
+        return update_forecast(fc, observed_today, now, fit_intraday(history, calendar=cal,
+                                                                     coverage=coverage),
+                               coverage=coverage)
+    counts_all = pd.to_numeric(history[ARRIVALS], errors="coerce").to_numpy(dtype=float)
     if (counts_all < 0).any():
         raise ValueError("history has negative arrivals")
+    # a gap (NaN: the hall should have been open but nothing was logged) is missing, not
+    # zero: its intervals are unseen and a day with one is no example of a daily total
+    starts = pd.to_datetime(history[INTERVAL_START])
     if len(history) == 0:
         return pd.DataFrame(columns=columns)
     cal = calendar or HallCalendar(country)
@@ -578,8 +620,10 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
     epoch = dt.date(1970, 1, 1)
     cal_days = [epoch + dt.timedelta(days=k) for k in range(day0, day1 + 1)]
     cal_kinds = cal.day_kinds(cal_days)
-    cal_x = _design(cal_days, cal_kinds, cal_days[-1])
-    cal_group = np.array([DAY_GROUPS.index(_day_group(d, k)) for d, k in zip(cal_days, cal_kinds)])
+    cal_acts = cal.acts_as_weekdays(cal_days)
+    cal_x = _design(cal_days, cal_kinds, cal_days[-1], cal_acts)
+    cal_group = np.array([DAY_GROUPS.index(_day_group(k, w)) for k, w in zip(cal_kinds, cal_acts)])
+    parent = _parent_index(cal)
     parts: dict[str, list[npt.NDArray[np.generic]]] = {
         k: [] for k in ("hall", "minute", "mean", "phi", "shrink", "kind", "warning")}
     for i, name in enumerate(names):
@@ -588,7 +632,7 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
         interval = infer_interval_minutes(pd.Series(starts.iloc[rows].to_numpy()))
         hall = None if halls is None else halls.get(str(name))
         data = _hall_data(minute, counts_all[rows], interval, hall, day0, cal_x, cal_group,
-                          cal_kinds, horizon_days)
+                          cal_kinds, horizon_days, parent)
         n_days = data.counts.shape[0]
         open_days = int((data.counts.sum(axis=1) > 0).sum())
         if open_days < 7:
@@ -619,8 +663,8 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
         if fit.holiday_unseen:
             hol = data.group[target[day_i]] == DAY_GROUPS.index("holiday")
             row_warning[hol] = "; ".join(filter(None, [
-                warning, "no holiday in the history: forecast as the same weekday with a typical "
-                "holiday effect (give the hall's holiday hours in halls.csv to be sure)"]))
+                warning, ("no holiday in the history: forecast as the same weekday with a typical "
+                "holiday effect (give the hall's holiday hours in halls.csv to be sure)")]))
         parts["warning"].append(row_warning)
     if not any(len(p) for p in parts["mean"]):
         return pd.DataFrame(columns=columns)
@@ -685,8 +729,9 @@ def forecast_mix(tickets: pd.DataFrame, intervals: pd.DataFrame, *,
     t = tickets[[HALL_ID, "issued_at", "transaction_type"]].copy()
     dates = t["issued_at"].dt.date
     uniq = sorted(set(dates))
-    kind_of = dict(zip(uniq, cal.day_kinds(uniq)))
-    t["group"] = [_day_group(d, kind_of[d]) for d in dates]
+    group_of = {d: _day_group(k, w) for d, k, w in
+                zip(uniq, cal.day_kinds(uniq), cal.acts_as_weekdays(uniq))}
+    t["group"] = [group_of[d] for d in dates]
     t["hour"] = t["issued_at"].dt.hour
     types = sorted(t["transaction_type"].unique())
     out = []
@@ -698,8 +743,9 @@ def forecast_mix(tickets: pd.DataFrame, intervals: pd.DataFrame, *,
         starts = pd.to_datetime(part[INTERVAL_START])
         fdates = starts.dt.date
         fu = sorted(set(fdates))
-        fkind = dict(zip(fu, cal.day_kinds(fu)))
-        groups = [_day_group(d, fkind[d]) for d in fdates]
+        fgroup = {d: _day_group(k, w) for d, k, w in
+                  zip(fu, cal.day_kinds(fu), cal.acts_as_weekdays(fu))}
+        groups = [fgroup[d] for d in fdates]
         hours = starts.dt.hour.to_numpy()
         shares = np.empty((len(part), len(types)))
         for i, (g, h) in enumerate(zip(groups, hours)):

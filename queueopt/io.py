@@ -141,8 +141,9 @@ def load_dataset(path: str | Path) -> Dataset:
              else Table({}, frozenset()))
     policy_path = root / "policy.toml"
     policy = read_policy(policy_path if policy_path.is_file() else None, problems)
-    calendar = (read_calendar(files["calendar"], problems, policy.holiday_country)
-                if files["calendar"] else HallCalendar(policy.holiday_country))
+    calendar = (read_calendar(files["calendar"], problems, policy.holiday_country, policy.weekend)
+                if files["calendar"] else
+                HallCalendar.for_policy(policy.holiday_country, policy.weekend))
     staff = read_staff(files["staff"], problems, halls.keys) if files["staff"] else ()
     if files["tickets"] is None and files["footfall"] is None and not any(
             p.file in ("tickets.csv", "footfall.csv") for p in problems.items):

@@ -96,9 +96,6 @@ class Hall:
         if len(self.hours) != 7:
             raise ValueError(f"hours must have 7 entries (Monday first), got {len(self.hours)}")
 
-    def hours_on(self, day: dt.date, *, is_holiday: bool = False) -> OpeningHours:
-        """Opening hours on ``day``; ``is_holiday`` selects the holiday hours."""
-        return self.holiday_hours if is_holiday else self.hours[day.weekday()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +303,11 @@ class Policy:
     holiday_country: str = "CN"
     patience: float | None = 20.0
     """Mean customer patience in minutes (``None`` = customers never leave)."""
+    weekend: tuple[str, ...] = ("sat", "sun")
+    """Weekend days (``"mon"`` .. ``"sun"``); ``policy.toml`` defaults to the holiday country's."""
+    max_bad_share: float = 0.005
+    """Largest share of bad rows (0-1) a ticket log may have and still be used, the bad
+    rows set aside in ``quarantine.csv``; above it the data is refused."""
 
     def __post_init__(self) -> None:
         if self.interval_minutes not in (5, 15, 30, 60):
@@ -314,3 +316,6 @@ class Policy:
             )
         if self.patience is not None:
             check_positive("patience", self.patience)
+        if not set(self.weekend) <= set(WEEKDAYS) or len(set(self.weekend)) > 6:
+            raise ValueError(f"weekend={self.weekend} must be at most six of {WEEKDAYS}")
+        check_in_range("max_bad_share", self.max_bad_share, 0.0, 1.0)

@@ -149,13 +149,15 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
 
     sched = plan_week(hall, ds.staff_of(hall_id), req[["interval_start", "required"]], kinds,
                       ds.policy.shifts, ds.policy.labour, locked=locked,
-                      time_limit_s=time_limit_s, seed=seed, progress=roster_progress)
+                      time_limit_s=time_limit_s, seed=seed, progress=roster_progress,
+                      calendar=ds.calendar)
     counters = counters_plan(sched.shifts, hall, req[["interval_start", "required"]])
     say(0.88, "checking the plan by simulation")
     check = simulated_check(inputs, req, counters, policy=policy, replications=replications,
                             seed=seed + 7)
     violations = validate_roster(sched.shifts, ds.staff_of(hall_id), hall, kinds, ds.policy.shifts,
-                                 ds.policy.labour, locked=locked, check_contract_min=False)
+                                 ds.policy.labour, locked=locked, check_contract_min=False,
+                                 calendar=ds.calendar)
     arrivals = check["arrivals"].to_numpy(float)
     predicted = arrival_weighted_mean(check["service_level"], arrivals, empty=1.0)
     meets = check["service_level"] >= ds.policy.target.service_level - 0.01

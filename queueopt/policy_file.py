@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from queueopt._reading import Problems, read_bytes
-from queueopt.model import LabourRules, Policy, ServiceTarget, ShiftRules
+from queueopt.calendar import country_weekend
+from queueopt.model import WEEKDAYS, LabourRules, Policy, ServiceTarget, ShiftRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,8 @@ POLICY_RULES: dict[str, dict[str, Rule]] = {
         "closing_cover_minutes": Rule("closing_cover", 1, 0, 240),
     },
 }
-_TOP_KEYS = ("interval_minutes", "holiday_country", "patience_minutes")
+_TOP_KEYS = ("interval_minutes", "holiday_country", "patience_minutes", "weekend",
+             "max_bad_share")
 _INT_FIELDS = {rule.field for section in ("shifts", "labour")
                for rule in POLICY_RULES[section].values()}
 _CLASSES = {"target": ServiceTarget, "shifts": ShiftRules, "labour": LabourRules}
@@ -141,7 +143,8 @@ def _sections(doc: dict[str, Any], file: str, problems: Problems) -> dict[str, d
 
 
 def _top(doc: dict[str, Any], file: str, problems: Problems) -> dict[str, Any]:
-    """``interval_minutes``, ``holiday_country`` and ``patience`` (minutes or ``None``)."""
+    """``interval_minutes``, ``holiday_country``, ``weekend`` (default: the country's),
+    ``max_bad_share`` (0-1) and ``patience`` (minutes or ``None``)."""
     out: dict[str, Any] = {}
     interval = doc.get("interval_minutes", 15)
     if isinstance(interval, bool) or interval not in (5, 15, 30, 60):
@@ -155,6 +158,24 @@ def _top(doc: dict[str, Any], file: str, problems: Problems) -> dict[str, Any]:
                      "(an ISO code such as CN, HK, IL)")
     else:
         out["holiday_country"] = country
+    weekend = doc.get("weekend")
+    if weekend is None:  # the holiday country's weekend (Friday-Saturday in Israel)
+        if "holiday_country" in out:
+            out["weekend"] = country_weekend(out["holiday_country"])
+    elif (not isinstance(weekend, list) or not all(isinstance(w, str) for w in weekend)
+          or not set(weekend) <= set(WEEKDAYS) or len(set(weekend)) > 6):
+        problems.add(file, None, "weekend",
+                     f"{str(weekend)[:60]} must be a list of at most six of "
+                     f"{', '.join(WEEKDAYS)} (for example [\"fri\", \"sat\"])")
+    else:
+        out["weekend"] = tuple(dict.fromkeys(weekend))
+    bad_share = doc.get("max_bad_share", 0.005)
+    why = Rule("max_bad_share", 1, 0, 1).problem(bad_share)
+    if why:
+        problems.add(file, None, "max_bad_share",
+                     f"{why} (the largest share of bad rows set aside, 0.005 = 0.5%)")
+    else:
+        out["max_bad_share"] = float(bad_share)
     patience = doc.get("patience_minutes", 20.0)
     why = None if patience == 0 else Rule("patience", 1, 0, 24 * 60, low_open=True).problem(patience)
     if why:

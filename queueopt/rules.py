@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from queueopt.calendar import HallCalendar
 from queueopt.model import Hall, LabourRules, ShiftRules, StaffMember
 
 ROLES: tuple[str, ...] = ("counter", "vip", "floor", "lead")
@@ -102,10 +103,14 @@ def required_breaks(length: int, rules: ShiftRules) -> tuple[int, int]:
     return meal, short
 
 
-def working_window(hall: Hall, day: dt.date, kind: str, labour: LabourRules) -> tuple[int, int]:
-    """(first, last) minute anyone may work on ``day``: hours widened by the covers."""
-    hours = hall.holiday_hours if kind == "holiday" else (
-        hall.hours[4] if kind == "makeup" else hall.hours[day.weekday()])
+def working_window(hall: Hall, day: dt.date, labour: LabourRules,
+                   calendar: HallCalendar | None = None) -> tuple[int, int]:
+    """(first, last) minute anyone may work on ``day``: hours widened by the covers.
+
+    The day's hours come from :meth:`HallCalendar.hours_on` (the one owner);
+    ``calendar`` defaults to China's with a Saturday-Sunday weekend.
+    """
+    hours = (calendar or HallCalendar()).hours_on(hall, day)
     if not hours.is_open:
         return (0, 0)
     return (max(hours.open_minute - labour.opening_cover, 0),
@@ -116,7 +121,8 @@ def validate_roster(shifts: Sequence[Shift], staff: Sequence[StaffMember], hall:
                     day_kinds: Mapping[dt.date, str], shift_rules: ShiftRules,
                     labour: LabourRules, *, locked: Iterable[Shift] = (),
                     history: Mapping[str, int] | None = None,
-                    check_contract_min: bool = True) -> list[Violation]:
+                    check_contract_min: bool = True,
+                    calendar: HallCalendar | None = None) -> list[Violation]:
     """Every rule the roster breaks (empty list = valid).
 
     Parameters
@@ -138,6 +144,8 @@ def validate_roster(shifts: Sequence[Shift], staff: Sequence[StaffMember], hall:
         Consecutive days each person worked right before the week.
     check_contract_min:
         Report weekly hours below the contract's minimum.
+    calendar:
+        The hall's calendar (opening hours of each day); China's by default.
     """
     out: list[Violation] = []
     people = {s.staff_id: s for s in staff}
@@ -148,7 +156,8 @@ def validate_roster(shifts: Sequence[Shift], staff: Sequence[StaffMember], hall:
             out.append(Violation("unknown_staff", sh.staff_id, sh.day, "is not on the staff list"))
             continue
         by_person[sh.staff_id].append(sh)
-        out.extend(_check_shift(sh, people[sh.staff_id], hall, day_kinds, shift_rules, labour))
+        out.extend(_check_shift(sh, people[sh.staff_id], hall, day_kinds, shift_rules, labour,
+                                 calendar))
     for sid, own in by_person.items():
         own.sort(key=lambda s: (s.day, s.start))
         person = people[sid]
@@ -192,7 +201,7 @@ def validate_roster(shifts: Sequence[Shift], staff: Sequence[StaffMember], hall:
     # minimum staff on duty at every open minute, and someone during the covers
     # before opening and after closing (checked every 5 minutes)
     for d in days:
-        lo, hi = working_window(hall, d, day_kinds[d], labour)
+        lo, hi = working_window(hall, d, labour, calendar)
         if lo == hi:
             continue
         open_m, close_m = lo + labour.opening_cover, hi - labour.closing_cover
@@ -209,12 +218,13 @@ def validate_roster(shifts: Sequence[Shift], staff: Sequence[StaffMember], hall:
 
 
 def _check_shift(sh: Shift, person: StaffMember, hall: Hall, day_kinds: Mapping[dt.date, str],
-                 rules: ShiftRules, labour: LabourRules) -> list[Violation]:
+                 rules: ShiftRules, labour: LabourRules,
+                 calendar: HallCalendar | None = None) -> list[Violation]:
     out: list[Violation] = []
     sid, d = sh.staff_id, sh.day
     if d not in day_kinds:
         return [Violation("week", sid, d, "is outside the roster's week")]
-    lo, hi = working_window(hall, d, day_kinds[d], labour)
+    lo, hi = working_window(hall, d, labour, calendar)
     if lo == hi:
         out.append(Violation("closed", sid, d, "works on a day the hall is closed"))
     elif sh.start < lo or sh.end > hi:

@@ -41,6 +41,7 @@ import pandas as pd
 import pulp
 from ortools.sat.python import cp_model
 
+from queueopt.calendar import HallCalendar
 from queueopt.model import Hall, LabourRules, ShiftRules, StaffMember
 from queueopt.rules import Shift, clock, required_breaks, working_window
 
@@ -280,7 +281,8 @@ class RosterVars:
 def build_model(instances: Sequence[Shift], staff: Sequence[StaffMember], days: Sequence[dt.date],
                 shift_rules: ShiftRules, labour: LabourRules, *,
                 locked: Sequence[Shift] = (), history: Mapping[str, int] | None = None,
-                vip_days: Sequence[dt.date] = (), peak_instances: Sequence[int] = ()
+                vip_days: Sequence[dt.date] = (), peak_instances: Sequence[int] = (),
+                weekend_days: frozenset[int] = frozenset({5, 6})
                 ) -> tuple[cp_model.CpModel, RosterVars]:
     """CP-SAT model assigning the day's shifts (``instances``) to named staff.
 
@@ -289,6 +291,8 @@ def build_model(instances: Sequence[Shift], staff: Sequence[StaffMember], days: 
     contract maximum, skills for locked roles, locks. Soft (in the
     objective): unassigned shifts, contract minimum, preferences, split days
     off, weekend and late-shift fairness, a VIP-skilled person each VIP day.
+    ``weekend_days`` are the weekday indices (Monday = 0) of the calendar's
+    weekend (:attr:`queueopt.calendar.HallCalendar.weekend`).
     """
     model = cp_model.CpModel()
     hist = history or {}
@@ -376,7 +380,7 @@ def build_model(instances: Sequence[Shift], staff: Sequence[StaffMember], days: 
             model.add(iso >= works[(e, k - 1)] + works[(e, k + 1)] - works[(e, k)] - 1)
             terms.append((iso, 40))
     # fairness: weekend days and late shifts spread over people
-    weekend = [k for k, d in enumerate(days) if d.weekday() >= 5]
+    weekend = [k for k, d in enumerate(days) if d.weekday() in weekend_days]
     if weekend and staff:
         most = model.new_int_var(0, len(weekend), "max_weekend_days")
         for e in range(len(staff)):
@@ -443,7 +447,8 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
               day_kinds: Mapping[dt.date, str], shift_rules: ShiftRules, labour: LabourRules, *,
               locked: Sequence[Shift] = (), history: Mapping[str, int] | None = None,
               time_limit_s: float = 18.0, seed: int = 0,
-              progress: Progress | None = None) -> ScheduleResult:
+              progress: Progress | None = None,
+              calendar: HallCalendar | None = None) -> ScheduleResult:
     """Roster a hall-week from its requirements.
 
     Parameters
@@ -468,22 +473,25 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
         Solver seed.
     progress:
         Callback ``(fraction, message)``.
+    calendar:
+        The hall's calendar: each day's opening hours and the weekend
+        (:class:`queueopt.calendar.HallCalendar`); China's by default.
     """
     t_start = time.perf_counter()
+    cal = calendar or HallCalendar()
     say = progress or (lambda f, m: None)
     days = sorted(day_kinds)
     req = required.copy()
     req["interval_start"] = pd.to_datetime(req["interval_start"])
     demands: list[DayDemand] = []
     for d in days:
-        lo, hi = working_window(hall, d, day_kinds[d], labour)
+        lo, hi = working_window(hall, d, labour, cal)
         if lo == hi:
             continue
         n = (hi - lo) // SLOT
         slot_start = pd.Timestamp(d) + pd.to_timedelta(lo + SLOT * np.arange(n), unit="min")
         r = req.set_index("interval_start")["required"].reindex(slot_start).fillna(0).to_numpy()
-        hours = (hall.holiday_hours if day_kinds[d] == "holiday" else
-                 hall.hours[4] if day_kinds[d] == "makeup" else hall.hours[d.weekday()])
+        hours = cal.hours_on(hall, d)
         minute = lo + SLOT * np.arange(n)
         open_now = (minute >= hours.open_minute) & (minute < hours.close_minute)
         need = np.minimum(r, hall.counters).astype(np.int64)
@@ -510,9 +518,10 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
         for a, b, br in pool:
             instances.append(Shift("", cov.day, a, b, br, "__free__"))
     say(0.6, "assigning shifts to staff")
-    vip_days = [d for d in days if hall.vip_counters and working_window(hall, d, day_kinds[d], labour)[0]
-                != working_window(hall, d, day_kinds[d], labour)[1]]
+    vip_days = [d for d in days if hall.vip_counters and working_window(hall, d, labour, cal)[0]
+                != working_window(hall, d, labour, cal)[1]]
     model, variables = build_model(instances, staff, days, shift_rules, labour, locked=locked,
+                                   weekend_days=cal.weekend,
                                    history=history, vip_days=vip_days)
     remaining = max(time_limit_s - (time.perf_counter() - t_start), 2.0)
     shifts, left, status, _ = solve(model, variables, staff, time_limit_s=remaining, seed=seed)

@@ -244,14 +244,6 @@ _DOW = np.array([1.0, 0.95, 0.95, 1.0, 1.08, 1.2, 1.1])
 _HOLIDAY = {"main": 0.75, "cooperative": 0.55}
 
 
-def _day_hours(hall: Hall, day: dt.date, kind: str) -> OpeningHours:
-    if kind == "holiday":
-        return hall.holiday_hours
-    if kind == "makeup":
-        return hall.hours[4]
-    return hall.hours[day.weekday()]
-
-
 # -------------------------------------------------------------------- api
 def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2026, 11, 22),
                     seed: int = 20261122, *, with_tickets: bool = True,
@@ -312,8 +304,7 @@ def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2
         shift_day = (first + dt.timedelta(days=int(hall_rng.integers(20, 7 * weeks - 10)))
                      if h_index % 4 == 1 and weeks >= 5 else None)
         shift = 1.0 + (0.15 if h_index % 8 == 1 else -0.12)
-        for day, kind in zip(days, kinds):
-            hours = _day_hours(hall, day, kind)
+        for day, kind, hours in zip(days, kinds, calendar.hours_for(hall, days)):
             if not hours.is_open:
                 continue
             minutes = np.arange(hours.open_minute, hours.close_minute, interval, dtype=float)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -494,12 +494,16 @@ def read_footfall(path: Path, problems: Problems,
     return out.sort_values([HALL_ID, INTERVAL_START], kind="stable").reset_index(drop=True)
 
 
-def read_calendar(path: Path, problems: Problems, country: str) -> HallCalendar:
-    """Optional ``calendar.csv`` of official holidays and make-up working days."""
+def read_calendar(path: Path, problems: Problems, country: str,
+                  weekend: Sequence[str] = ("sat", "sun")) -> HallCalendar:
+    """Optional ``calendar.csv`` of official holidays and make-up working days.
+
+    ``country`` and ``weekend`` are ``policy.toml``'s ``holiday_country`` and ``weekend``.
+    """
     file = path.name
     df = read_csv_text(path, "calendar", problems, CALENDAR_COLUMNS)
     if df is None:
-        return HallCalendar(country)
+        return HallCalendar.for_policy(country, weekend)
     dates = parse_datetime(df, "date", file, problems)
     kind = df["kind"].str.lower()
     bad = ~kind.isin(("holiday", "workday"))
@@ -508,4 +512,4 @@ def read_calendar(path: Path, problems: Problems, country: str) -> HallCalendar:
     ok = dates.notna() & ~bad
     hol = frozenset(d.date() for d in dates[ok & kind.eq("holiday")])
     work = frozenset(d.date() for d in dates[ok & kind.eq("workday")])
-    return HallCalendar(country, extra_holidays=hol, extra_workdays=work)
+    return HallCalendar.for_policy(country, weekend, extra_holidays=hol, extra_workdays=work)
