@@ -37,6 +37,7 @@ from queueopt.queueing import (
 from queueopt.requirements import PeakPolicy, requirements_for
 from queueopt.simulate import t_interval
 
+
 @dataclass(frozen=True, slots=True)
 class Figures:
     """One side (before or after) of a what-if: the figures the CLI and the app both show.
