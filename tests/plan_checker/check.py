@@ -240,6 +240,18 @@ def check_figures(report: PlanReport, counters_rows: list[dict[str, str]] | None
             bad("gap", f"gap is {gap!r} with full cover and a bound (expected {expect:.4f})")
         elif gap < 0 or abs(gap - expect) > 1.5e-4 + HOURS_TOL / reported_bound:
             bad("gap", f"gap {gap} but staff_hours / lower_bound_hours - 1 = {expect:.4f}")
+    status = s.get("solver_status")
+    if status == "optimal" and (short or not isinstance(reported_bound, (int, float))
+                                or report.staff_hours > reported_bound + HOURS_TOL):
+        bad("status", f"solver_status 'optimal' but {report.staff_hours:.2f} h against a bound of "
+                      f"{reported_bound} h with {short} staff-minutes short: not proven")
+    slot = s.get("slot_minutes")
+    if slot is not None and slot != report.rules.interval:
+        bad("slot", f"slot_minutes {slot} but the policy's interval is {report.rules.interval}")
+    broken = [f for f in report.rule_findings if f.rule not in SOFT_RULES]
+    if "rule_violations" in s and broken and not s["rule_violations"]:
+        bad("validator_silent", f"summary lists no rule violation; the checker finds "
+                                f"{len(broken)}, e.g. {broken[0]}")
     if counters_rows is not None:
         out.extend(check_counters(report, counters_rows))
     return out
