@@ -92,7 +92,7 @@ def test_figures_match_the_roster(hall: str, hall_report: Callable[[str], PlanRe
     rep = hall_report(hall)
     wrong = [f for f in rep.figure_findings
              if f.rule in ("staff_hours", "shortfall", "over_counters", "counters",
-                           "unavoidable_shortfall", "slot", "validator_silent")]
+                           "unavoidable_shortfall", "slot", "validator_silent", "paid_hours")]
     assert not wrong, rep.describe()
 
 
@@ -149,7 +149,8 @@ def _minutes(text: str) -> int:
 def _write_plan(tmp: Path, roster: list[tuple], *, staff: list[tuple] = STAFF,
                 summary: dict | None = None, required: dict | None = None,
                 counters_open: Callable[[int, int], int] | None = None,
-                roles: dict[int, str] | None = None) -> tuple[Path, Path]:
+                roles: dict[int, str] | None = None,
+                paid: Callable[[str, str, str], object] | None = None) -> tuple[Path, Path]:
     """Data and plan directories of hall T1 with ``roster`` (rows ``staff_id, day, start, end,
     breaks``); ``required`` overrides counters needed at ``(day, minute)``."""
     data, plan = tmp / "data", tmp / "plan"
@@ -172,7 +173,8 @@ def _write_plan(tmp: Path, roster: list[tuple], *, staff: list[tuple] = STAFF,
         w = csv.writer(fh)
         w.writerow(["staff_id", "date", "start", "end", "breaks", "role", "paid_hours"])
         for k, (sid, day, start, end, breaks) in enumerate(roster):
-            w.writerow([sid, day.isoformat(), start, end, breaks, roles.get(k, "counter"), ""])
+            w.writerow([sid, day.isoformat(), start, end, breaks, roles.get(k, "counter"),
+                        paid(start, end, breaks) if paid else ""])
     req_rows = []
     with (plan / "requirements.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -258,6 +260,19 @@ def test_each_rule_check_names_a_broken_roster(name: str, tmp_path: Path) -> Non
     roster, expected = BROKEN[name]
     found = _rules_broken(tmp_path, roster)
     assert expected <= found, f"{name}: expected {expected}, found {found}"
+
+
+def test_paid_hours_column(tmp_path: Path) -> None:
+    """roster.csv's paid_hours: length less the meal break (8.5 h shift with meal = 8 h)."""
+    def right(a: str, b: str, br: str) -> float:
+        meal = 30 if _minutes(b) - _minutes(a) > 360 else 0
+        return (_minutes(b) - _minutes(a) - meal) / 60
+
+    assert "paid_hours" not in _rules_broken(tmp_path, BASE_ROSTER, paid=right)
+    def meal_paid(a: str, b: str, br: str) -> float:
+        return (_minutes(b) - _minutes(a)) / 60
+
+    assert "paid_hours" in _rules_broken(tmp_path, BASE_ROSTER, paid=meal_paid)
 
 
 def test_role_needs_its_skill(tmp_path: Path) -> None:
