@@ -95,7 +95,9 @@ def _parent_index(calendar: HallCalendar) -> IntArray:
 
 
 PROFILE_SHRINK_DAYS = 3.0
-"""Pseudo-days of the pooled profile in each weekday's profile."""
+"""Pseudo-days of the pooled working-day profile in each working weekday's profile.
+Weekend days keep their own profile: their hours differ (a Friday open to 14:00, a
+Saturday evening), so pooling them mixes shapes that have nothing in common."""
 MIN_HISTORY_DAYS = 28
 """Below four weeks the forecast falls back to a plain profile (warning column set)."""
 HALF_LIFE_DAYS = 42.0
@@ -135,6 +137,7 @@ class _HallData:
     parent: IntArray        # (8,) pooled profile of each group (calendar's weekend)
     interval: int           # minutes
     first_day: dt.date
+    partial: BoolArray      # (D,) days with a gap (NaN arrivals): no example of a daily total
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +209,7 @@ def _fit_daily(y: FloatArray, x: FloatArray, age: FloatArray) -> tuple[FloatArra
         xtw = x.T * w
         a = xtw @ x + np.diag(ridge)
         b = xtw @ y + ridge * prior
-        coef = np.linalg.solve(a, b)
+        coef = np.linalg.solve(a, b).astype(np.float64)
         r = y - x @ coef
         scale = 1.4826 * np.median(np.abs(r - np.median(r))) + 1e-6
         u = np.abs(r) / (1.345 * scale)
@@ -231,7 +234,7 @@ def _fit(data: _HallData, origin: int) -> _Fit:
     cnt = data.counts[:origin + 1]
     seen = data.seen[:origin + 1]
     totals = cnt.sum(axis=1)
-    idx = np.flatnonzero(totals > 0)
+    idx = np.flatnonzero((totals > 0) & ~data.partial[:origin + 1])
     age = (origin - idx).astype(float)  # days
     coef, resid = _fit_daily(np.log(totals[idx]), data.x[idx], age)
     # local level: recent residuals, exponentially weighted
@@ -264,8 +267,8 @@ def _fit(data: _HallData, origin: int) -> _Fit:
     pooled, ok_pooled = _profile_of(parent @ num, parent @ den, parent @ ndays, parent @ nseen)
     par = np.where(ok_pooled[data.parent], pooled[data.parent], own)
     n = ndays[:, None]
-    prof = np.where(ok_own, (n * own + PROFILE_SHRINK_DAYS * par) / (n + PROFILE_SHRINK_DAYS),
-                    np.nan)
+    shrink = np.where(data.parent == 0, PROFILE_SHRINK_DAYS, 0.0)[:, None]
+    prof = np.where(ok_own, (n * own + shrink * par) / np.maximum(n + shrink, 1e-12), np.nan)
     tot = np.nansum(prof, axis=1, keepdims=True)
     prof = np.where(tot > 0, prof / np.where(tot > 0, tot, 1.0), prof)
     if data.hours is not None:
@@ -495,16 +498,19 @@ def _hall_data(minute: IntArray, counts: FloatArray, interval: int, hall: Hall |
     n_days = int(day.max()) - first + 1
     d = day - first
     s = np.searchsorted(grid, tod)
+    gap = ~np.isfinite(counts)
     dense = np.zeros((n_days, len(grid)))
-    np.add.at(dense, (d, s), counts)
+    np.add.at(dense, (d[~gap], s[~gap]), counts[~gap])
     seen = np.zeros((n_days, len(grid)), dtype=bool)
-    seen[d, s] = True
+    seen[d[~gap], s[~gap]] = True
+    partial = np.zeros(n_days, dtype=bool)
+    partial[d[gap]] = True
     lo = first - cal_day0
     hi = lo + n_days + horizon_days
     return _HallData(counts=dense, seen=seen, minutes=grid, x=cal_x[lo:hi],
                      group=cal_group[lo:hi], kinds=cal_kinds[lo:hi],
                      hours=None if hall is None else _hours_mask(hall, grid),
-                     parent=parent, interval=interval,
+                     parent=parent, partial=partial, interval=interval,
                      first_day=dt.date(1970, 1, 1) + dt.timedelta(days=first))
 
 
@@ -512,15 +518,18 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
                       calendar: HallCalendar | None = None, country: str = "CN",
                       halls: Mapping[str, Hall] | None = None,
                       coverage: float = 0.80,
-                      validation_weeks: int = VALIDATION_WEEKS) -> pd.DataFrame:
+                      validation_weeks: int = VALIDATION_WEEKS,
+                      observed_today: pd.DataFrame | None = None,
+                      now: dt.datetime | None = None) -> pd.DataFrame:
     """Forecast arrivals per interval for the ``horizon_days`` days after the history.
 
     Parameters
     ----------
     history:
         Columns ``hall_id, interval_start, arrivals``: counts per regular
-        interval (5, 15, 30 or 60 minutes, inferred per hall); gaps and
-        closed hours allowed; one or many halls.
+        interval (5, 15, 30 or 60 minutes, inferred per hall); gaps (missing
+        rows or NaN arrivals: not zeros) and closed hours allowed; one or
+        many halls.
     horizon_days:
         Days to forecast, starting the day after each hall's last day.
     calendar:
@@ -540,6 +549,14 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
         history) that choose the combination of the structural and the
         recent same-weekday component and calibrate the interval; 0 gives
         the structural model with uncalibrated intervals.
+    observed_today, now:
+        Intraday update (both or neither): today's arrivals so far
+        (``hall_id, interval_start, arrivals``) and the current time; the
+        history ends yesterday. The rest of ``now``'s day is revised by
+        :func:`queueopt.intraday.update_forecast` with each hall's rule
+        fitted on its history (:func:`queueopt.intraday.fit_intraday`), and
+        the columns ``updated``, ``level_factor`` and ``seen_arrivals`` are
+        added.
 
     Returns
     -------
@@ -569,10 +586,26 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
         raise ValueError(f"horizon_days={horizon_days} must be >= 1")
     if validation_weeks < 0:
         raise ValueError(f"validation_weeks={validation_weeks} must be >= 0")
-    starts = pd.to_datetime(history[INTERVAL_START])
-    counts_all = history[ARRIVALS].to_numpy(dtype=float)
+    if (observed_today is None) != (now is None):
+        raise ValueError("observed_today and now go together: give both or neither")
+    if observed_today is not None and now is not None:
+        from queueopt.intraday import (  # intraday builds on this module
+            fit_intraday,
+            update_forecast,
+        )
+
+        cal = calendar or HallCalendar(country)
+        fc = forecast_arrivals(history, horizon_days, calendar=cal, halls=halls,
+                               coverage=coverage, validation_weeks=validation_weeks)
+        return update_forecast(fc, observed_today, now, fit_intraday(history, calendar=cal,
+                                                                     coverage=coverage),
+                               coverage=coverage)
+    counts_all = pd.to_numeric(history[ARRIVALS], errors="coerce").to_numpy(dtype=float)
     if (counts_all < 0).any():
         raise ValueError("history has negative arrivals")
+    # a gap (NaN: the hall should have been open but nothing was logged) is missing, not
+    # zero: its intervals are unseen and a day with one is no example of a daily total
+    starts = pd.to_datetime(history[INTERVAL_START])
     if len(history) == 0:
         return pd.DataFrame(columns=columns)
     cal = calendar or HallCalendar(country)
@@ -630,8 +663,8 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
         if fit.holiday_unseen:
             hol = data.group[target[day_i]] == DAY_GROUPS.index("holiday")
             row_warning[hol] = "; ".join(filter(None, [
-                warning, "no holiday in the history: forecast as the same weekday with a typical "
-                "holiday effect (give the hall's holiday hours in halls.csv to be sure)"]))
+                warning, ("no holiday in the history: forecast as the same weekday with a typical "
+                "holiday effect (give the hall's holiday hours in halls.csv to be sure)")]))
         parts["warning"].append(row_warning)
     if not any(len(p) for p in parts["mean"]):
         return pd.DataFrame(columns=columns)

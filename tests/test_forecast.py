@@ -216,3 +216,53 @@ def test_holiday_never_in_the_history_is_forecast_with_a_warning() -> None:
     closed.loc[closed["interval_start"].dt.date.isin(holidays), "arrivals"] = 0
     shown_closed = forecast_arrivals(closed, 7)
     assert holidays and set(shown_closed["day_kind"]) == {"weekend"}  # only Sunday Oct 4
+
+
+def _shaped(days: int, end: dt.date, shape_of: dict[int, np.ndarray], total_of: dict[int, float],
+            seed: int = 0) -> pd.DataFrame:
+    """Poisson counts 08:00-20:00 half-hourly with a weekday's own shape and daily total."""
+    rng = np.random.default_rng(seed)
+    slots = np.arange(8 * 60, 20 * 60, 30)
+    rows = []
+    for k in range(days - 1, -1, -1):
+        d = end - dt.timedelta(days=k)
+        shape = shape_of[d.weekday()]
+        counts = rng.poisson(total_of[d.weekday()] * shape / shape.sum())
+        rows += [("H1", pd.Timestamp(d) + pd.Timedelta(minutes=int(s)), float(c))
+                 for s, c in zip(slots, counts)]
+    return pd.DataFrame(rows, columns=["hall_id", "interval_start", "arrivals"])
+
+
+def test_friday_saturday_weekend_gives_sunday_a_working_day_shape() -> None:
+    """Israel: the weekend is Friday-Saturday and Sunday is the busiest working day. A
+    weekend day is not pooled with the working days: Friday (a midday peak) keeps its shape,
+    and Sunday is forecast at its own level."""
+    t = np.arange(24)
+    morning = np.exp(-0.5 * ((t - 4) / 3.0) ** 2)
+    midday = np.exp(-0.5 * ((t - 10) / 2.0) ** 2)
+    evening = np.exp(-0.5 * ((t - 20) / 3.0) ** 2)
+    shape_of = {w: morning for w in range(7)} | {4: midday, 5: evening}
+    total_of = {0: 1000.0, 1: 1000.0, 2: 1000.0, 3: 1000.0, 4: 400.0, 5: 300.0, 6: 1500.0}
+    hist = _shaped(56, dt.date(2026, 2, 28), shape_of, total_of)  # ends on a Saturday
+    cal = HallCalendar("IL", weekend=frozenset({4, 5}))
+    fc = forecast_arrivals(hist, 7, calendar=cal, validation_weeks=0)  # the pooled profiles
+    sun = fc[fc["interval_start"].dt.day_of_week == 6]
+    assert sun["arrivals"].sum() == pytest.approx(1500, rel=0.1)
+    fri = fc[fc["interval_start"].dt.day_of_week == 4]["arrivals"].to_numpy()
+    share = fri[:7].sum() / fri.sum()
+    assert share == pytest.approx(midday[:7].sum() / midday.sum(), abs=0.03)
+
+
+def test_nan_arrivals_are_gaps_not_zeros() -> None:
+    """The afternoons of two recent weeks logged as NaN (a gap, not a closure): the forecast
+    is not biased down, as it is when the gap is read as zeros."""
+    flat = np.ones(24)
+    hist = _shaped(70, dt.date(2026, 3, 1), {w: flat for w in range(7)},
+                   {w: 600.0 for w in range(7)}, seed=4)
+    gap = (hist["interval_start"].dt.date.between(dt.date(2026, 2, 10), dt.date(2026, 2, 23))
+           & (hist["interval_start"].dt.hour >= 14))
+    with_nan = hist.assign(arrivals=hist["arrivals"].where(~gap))
+    fc_nan = forecast_arrivals(with_nan, 7)
+    fc_zero = forecast_arrivals(with_nan.fillna({"arrivals": 0.0}), 7)
+    assert fc_nan["arrivals"].sum() == pytest.approx(7 * 600, rel=0.04)
+    assert fc_zero["arrivals"].sum() < 0.95 * 7 * 600
