@@ -225,7 +225,7 @@ def _fit(values: FloatArray, queued: BoolArray, actual: FloatArray, weight: Floa
     w = weight[:, None]
     pen = arules.ridge * len(actual) / 1000 * np.eye(z.shape[1])
     pen[0, 0] = 0.0
-    coef = np.linalg.solve(z.T @ (z * w) + pen, z.T @ (actual * weight))
+    coef = np.linalg.solve(z.T @ (z * w) + pen, z.T @ (actual * weight)).astype(np.float64)
     fit = _Fit(coef, mean, scale, np.array([]), np.array([0.0]), np.array([0.0]))
     pred = fit.point(values, queued)
     edges = np.unique(np.quantile(pred, np.linspace(0, 1, arules.groups + 1)[1:-1]))
