@@ -32,12 +32,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from queueopt.delay import (
     PREDICTORS,
     DelayPredictions,
     DelayPriors,
     Handling,
+    Schedule,
     places_to_move,
     predict,
     simulated_wait,
@@ -115,10 +117,12 @@ class DayFeatures:
 
 def _features(log: TicketLog, times: FloatArray, kiosk: BoolArray, vip: BoolArray,
               priors: DelayPriors, handling: Handling, rules: QueueRules,
-              arules: AnnounceRules, servers_open: npt.ArrayLike | None,
-              places_then: FloatArray | None, seed: int) -> tuple[FloatArray, BoolArray,
+              arules: AnnounceRules, kiosks: int | None, schedule: Schedule | None,
+              places_then: FloatArray | None, seed: int,
+              keys: npt.ArrayLike | None = None) -> tuple[FloatArray, BoolArray,
                                                                    StateAt, DelayPredictions]:
-    st = state_at(log, times, kiosk, vip, rules, servers_open=servers_open)
+    st = state_at(log, times, kiosk, vip, rules,
+                  servers_open=_servers_given(times, kiosk, kiosks, schedule))
     vip_first = not np.isfinite(rules.vip_head_start)
     pt = None
     if places_then is not None:
@@ -127,29 +131,63 @@ def _features(log: TicketLog, times: FloatArray, kiosk: BoolArray, vip: BoolArra
     if arules.simulate:
         lines = lines_at(log, times, kiosk, vip, st, rules)
         qs = simulated_wait(lines, log, times, kiosk, vip_first & ~vip, handling, pr.theta,
-                            st.vip_rate, draws=arules.draws, rng=seed)
+                            st.vip_rate, draws=arules.draws, seed=seed, keys=keys,
+                            schedule=schedule)
     else:
         qs = pr.of("QL-A")
     values = np.column_stack([pr.values, qs, st.ahead, st.ahead * pr.handle])
     return values, pr.places > 0, st, pr
 
 
+def _servers_given(times: npt.ArrayLike, kiosk: npt.ArrayLike, kiosks: int | None,
+                   schedule: Schedule | None) -> npt.NDArray[np.int64] | None:
+    """Servers known to be open per query (-1: infer from activity)."""
+    if kiosks is None and schedule is None:
+        return None
+    t = np.atleast_1d(np.asarray(times, float))
+    k = np.broadcast_to(np.asarray(kiosk, bool), t.shape)
+    counters = schedule.at(t) if schedule is not None else np.full(t.shape, -1)
+    return np.asarray(np.where(k, -1 if kiosks is None else kiosks, counters), np.int64)
+
+
+def _own_places(log: TicketLog, rules: QueueRules, kiosks: int | None,
+                schedule: Schedule | None) -> FloatArray:
+    """Each ticket's places to move when it was issued (LES-R needs the LES customer's)."""
+    st0 = state_at(log, log.issued, log.kiosk, log.vip, rules,
+                   servers_open=_servers_given(log.issued, log.kiosk, kiosks, schedule))
+    return places_to_move(st0.ahead, np.where(st0.waiting > 0, 0, st0.free))
+
+
 def day_features(log: TicketLog, priors: DelayPriors, handling: Handling,
                  rules: QueueRules | None = None, arules: AnnounceRules | None = None, *,
-                 kiosks: int | None = None, seed: int = 0) -> DayFeatures:
+                 kiosks: int | None = None, schedule: Schedule | None = None,
+                 seed: int = 0, reuse: DayFeatures | None = None) -> DayFeatures:
     """The predictors of every ticket of ``log`` at its own issue time.
 
-    ``kiosks``: kiosks open (all day); counters are inferred from activity.
+    ``kiosks``: kiosks open (all day); ``schedule``: the counters the roster
+    opens per interval (default: counters inferred from activity).
+    ``reuse``: the features of an earlier moment of the same day; tickets it
+    already holds (the same ids, in the same order) keep their values, which
+    depend only on what was known when they were issued.
     """
     r = rules or QueueRules()
     ar = arules or AnnounceRules()
     n = len(log)
-    given = None if kiosks is None else np.where(log.kiosk, kiosks, -1)
-    # first pass for each ticket's own places to move (LES-R needs the LES customer's)
-    st0 = state_at(log, log.issued, log.kiosk, log.vip, r, servers_open=given)
-    places = places_to_move(st0.ahead, np.where(st0.waiting > 0, 0, st0.free))
-    values, queued, _, _ = _features(log, log.issued, log.kiosk, log.vip, priors, handling, r,
-                                     ar, given, places, seed)
+    places = _own_places(log, r, kiosks, schedule)
+    done = 0
+    if reuse is not None:
+        k = min(len(reuse.log), n)
+        same = np.flatnonzero(reuse.log.ticket_id[:k] != log.ticket_id[:k])
+        done = int(same[0]) if len(same) else k
+    values = np.zeros((n, len(FEATURES)))
+    queued = np.zeros(n, bool)
+    if done:
+        values[:done], queued[:done] = reuse.values[:done], reuse.queued[:done]
+    if n > done:
+        rest = slice(done, n)
+        values[rest], queued[rest], _, _ = _features(
+            log, log.issued[rest], log.kiosk[rest], log.vip[rest], priors, handling, r, ar,
+            kiosks, schedule, places, seed, keys=np.arange(done, n))
     served = ~log.abandoned & np.isfinite(log.called)
     known = np.where(served, log.called, np.inf)
     return DayFeatures(log=log, values=values.reshape(n, len(FEATURES)), queued=queued,
@@ -187,7 +225,7 @@ def _fit(values: FloatArray, queued: BoolArray, actual: FloatArray, weight: Floa
     w = weight[:, None]
     pen = arules.ridge * len(actual) / 1000 * np.eye(z.shape[1])
     pen[0, 0] = 0.0
-    coef = np.linalg.solve(z.T @ (z * w) + pen, z.T @ (actual * weight))
+    coef = np.linalg.solve(z.T @ (z * w) + pen, z.T @ (actual * weight)).astype(np.float64)
     fit = _Fit(coef, mean, scale, np.array([]), np.array([0.0]), np.array([0.0]))
     pred = fit.point(values, queued)
     edges = np.unique(np.quantile(pred, np.linspace(0, 1, arules.groups + 1)[1:-1]))
@@ -226,38 +264,38 @@ class Announced:
 
 
 def announce_day(today: DayFeatures, history: Sequence[DayFeatures],
-                 arules: AnnounceRules | None = None) -> Announced:
+                 arules: AnnounceRules | None = None, *,
+                 reuse: Announced | None = None) -> Announced:
     """What live mode would have told each of today's customers (the replay).
 
     Every ticket gets the fit made at the last refit before it was issued,
     from the history and the waits of today known by then.
+
+    ``reuse``: what an earlier call told a prefix of today's tickets (a live
+    update keeps it: what was told then does not change); its first
+    ``len(reuse.wait)`` entries are copied.
     """
     ar = arules or AnnounceRules()
     n = len(today.actual)
     wait = np.zeros(n)
     lo = np.zeros(n)
     hi = np.zeros(n)
-    if n == 0:
+    done = 0 if reuse is None else min(len(reuse.wait), n)
+    if done:
+        wait[:done], lo[:done], hi[:done] = reuse.wait[:done], reuse.lo80[:done], reuse.hi80[:done]
+    if n == done:
         return Announced(wait, lo, hi, today.values)
     issued = today.log.issued
-    start = np.floor(issued.min() / ar.refit) * ar.refit
-    alpha = {False: 1 - LEVEL, True: 1 - LEVEL}
-    counted = np.zeros(n, bool)
+    start = np.floor(issued[done:].min() / ar.refit) * ar.refit
     for b in np.arange(start, issued.max() + ar.refit, ar.refit):
-        now = issued[(issued >= b) & (issued < b + ar.refit)]
-        if len(now) == 0:
-            continue
         sel = np.flatnonzero((issued >= b) & (issued < b + ar.refit))
+        sel = sel[sel >= done]
         for ch in (False, True):
             q = sel[today.kiosk[sel] == ch]
             if len(q) == 0:
                 continue
-            new = (~counted & today.served & (today.known_at <= b) & (today.kiosk == ch))
-            if new.any():  # adaptive conformal step on today's newly known waits
-                miss = (today.actual[new] < lo[new]) | (today.actual[new] > hi[new])
-                alpha[ch] += ar.adapt * float(np.sum((1 - LEVEL) - miss))
-                counted |= new
-            fit = _fit_for(today, history, b, ch, ar, alpha[ch])
+            told = Announced(wait, lo, hi, today.values)  # filled for everyone issued before b
+            fit = _fit_for(today, history, b, ch, ar, _alpha(today, told, b, ch, ar))
             wait[q], lo[q], hi[q] = _apply(fit, today.values[q], today.queued[q])
     return Announced(wait, lo, hi, today.values)
 
@@ -289,7 +327,8 @@ def _apply(fit: _Fit | None, values: FloatArray, queued: BoolArray
         return p, 0.5 * p, 1.5 * p + 1.0
     p = fit.point(values, queued)
     g = fit.group(p)
-    return p, np.maximum(p + fit.lo[g], 0.0), np.maximum(p + fit.hi[g], 0.0)
+    # the range always holds the announced wait itself
+    return p, np.clip(p + fit.lo[g], 0.0, p), np.maximum(p + fit.hi[g], p)
 
 
 def _alpha(today: DayFeatures, told: Announced, now: float, kiosk: bool,
@@ -304,7 +343,7 @@ def announce_now(today: DayFeatures, history: Sequence[DayFeatures], now: float,
                  kiosk: npt.ArrayLike, vip: npt.ArrayLike, priors: DelayPriors,
                  handling: Handling, rules: QueueRules | None = None,
                  arules: AnnounceRules | None = None, *, kiosks: int | None = None,
-                 told: Announced | None = None) -> Announced:
+                 schedule: Schedule | None = None, told: Announced | None = None) -> Announced:
     """The wait to announce to a customer of each queue and tier taking a ticket at ``now``.
 
     Parameters
@@ -317,7 +356,7 @@ def announce_now(today: DayFeatures, history: Sequence[DayFeatures], now: float,
         Minutes since midnight.
     kiosk, vip:
         Per query: kiosk queue, VIP tier.
-    priors, handling, rules, arules, kiosks:
+    priors, handling, rules, arules, kiosks, schedule:
         As for :func:`day_features`.
     told:
         :func:`announce_day` of ``today`` (computed when not given): what
@@ -328,12 +367,9 @@ def announce_now(today: DayFeatures, history: Sequence[DayFeatures], now: float,
     k = np.atleast_1d(np.asarray(kiosk, bool))
     v = np.broadcast_to(np.asarray(vip, bool), k.shape)
     times = np.full(k.shape, float(now))
-    given = None if kiosks is None else np.where(k, kiosks, -1)
-    log = today.log
-    st0 = state_at(log, log.issued, log.kiosk, log.vip, r,
-                   servers_open=None if kiosks is None else np.where(log.kiosk, kiosks, -1))
-    places = places_to_move(st0.ahead, np.where(st0.waiting > 0, 0, st0.free))
-    values, queued, _, _ = _features(log, times, k, v, priors, handling, r, ar, given, places, 1)
+    places = _own_places(today.log, r, kiosks, schedule)
+    values, queued, _, _ = _features(today.log, times, k, v, priors, handling, r, ar, kiosks,
+                                     schedule, places, 1, keys=np.arange(len(k)) + 10**6)
     told = told if told is not None else announce_day(today, history, ar)
     wait = np.zeros(len(k))
     lo = np.zeros(len(k))
@@ -344,3 +380,35 @@ def announce_now(today: DayFeatures, history: Sequence[DayFeatures], now: float,
             fit = _fit_for(today, history, now, ch, ar, _alpha(today, told, now, ch, ar))
             wait[q], lo[q], hi[q] = _apply(fit, values[q], queued[q])
     return Announced(wait, lo, hi, values)
+
+
+def accuracy(features: DayFeatures | Sequence[DayFeatures],
+             told: Announced | Sequence[Announced]) -> pd.DataFrame:
+    """Root mean squared error of each predictor and of the announcement, on served customers.
+
+    One row per predictor (:data:`FEATURES` that are waits) and ``announced``;
+    columns ``rmse`` (minutes), ``customers`` (served customers compared),
+    ``coverage_80`` (share of their waits inside the announced 80% range; the
+    announcement only) and ``ratio_to_QL`` (rmse / QL's rmse).
+    """
+    fs = [features] if isinstance(features, DayFeatures) else list(features)
+    ts = [told] if isinstance(told, Announced) else list(told)
+    ok = np.concatenate([f.served & np.isfinite(f.actual) for f in fs])
+    a = np.concatenate([f.actual for f in fs])[ok]
+    vals = np.vstack([f.values for f in fs])[ok]
+    wait = np.concatenate([t.wait for t in ts])[ok]
+    lo = np.concatenate([t.lo80 for t in ts])[ok]
+    hi = np.concatenate([t.hi80 for t in ts])[ok]
+
+    def rmse(p: FloatArray) -> float:
+        return float(np.sqrt(np.mean((p - a) ** 2))) if len(a) else float("nan")
+
+    names = [n for n in FEATURES if n in PREDICTORS or n == "QL-S"]
+    rows = {n: {"rmse": rmse(vals[:, FEATURES.index(n)]), "coverage_80": np.nan} for n in names}
+    rows["announced"] = {"rmse": rmse(wait), "coverage_80": float(np.mean((a >= lo) & (a <= hi)))
+                         if len(a) else float("nan")}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "predictor"
+    table["customers"] = len(a)
+    table["ratio_to_QL"] = table["rmse"] / table.loc["QL", "rmse"]
+    return table

@@ -232,6 +232,56 @@ class Handling:
         return np.asarray(m, float), np.asarray(c, float)
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """Counters the roster opens per interval of the day (the plan live mode is told about).
+
+    ``counts[k]`` counters are open from ``start + k * interval`` minutes
+    since midnight for ``interval`` minutes; before ``start`` the first
+    count holds, after the last interval the last one (the customers still
+    in the hall at closing time are served, as in :func:`queueopt.simulate.serve_queue`).
+    """
+
+    start: float
+    interval: float
+    counts: npt.NDArray[np.int64]
+
+    def __post_init__(self) -> None:
+        c = np.asarray(self.counts, np.int64)
+        if c.ndim != 1 or len(c) == 0 or np.any(c < 0):
+            raise ValueError("counts must be one count >= 0 per interval")
+        if not self.interval > 0:
+            raise ValueError(f"interval={self.interval} must be > 0 minutes")
+        object.__setattr__(self, "counts", c)
+        # first interval k' >= k with more than j counters open, per slot j (len = no interval)
+        top = int(c.max()) if len(c) else 0
+        nxt = np.full((top + 1, len(c) + 1), len(c), np.int64)
+        for k in range(len(c) - 1, -1, -1):
+            nxt[:, k] = np.where(np.arange(top + 1) < c[k], k, nxt[:, k + 1])
+        object.__setattr__(self, "_next", nxt)
+
+    def at(self, t: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Counters open at clock times ``t`` (minutes since midnight)."""
+        return np.asarray(self.counts[self._index(t)], np.int64)
+
+    def _index(self, t: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        x = np.nan_to_num((np.asarray(t, float) - self.start) / self.interval, nan=0.0,
+                          posinf=len(self.counts), neginf=0.0)
+        return np.asarray(np.clip(np.floor(x), 0, len(self.counts) - 1), np.int64)
+
+    def next_open(self, slot: npt.ArrayLike, t: npt.ArrayLike) -> FloatArray:
+        """When counter ``slot`` (0-based) can next take a customer at or after ``t``."""
+        nxt = self._next  # type: ignore[attr-defined]
+        j = np.asarray(slot, np.int64)
+        tt = np.asarray(t, float)
+        k = self._index(tt)
+        jj = np.clip(j, 0, nxt.shape[0] - 1)
+        k2 = np.where(j < nxt.shape[0], nxt[jj, k], len(self.counts))
+        start_k2 = self.start + k2 * self.interval
+        return np.asarray(np.where(k2 >= len(self.counts), np.inf,
+                                   np.where(k2 == k, tt, start_k2)), dtype=float)
+
+
 def _lognormal_params(mean: FloatArray, cv: FloatArray) -> tuple[FloatArray, FloatArray]:
     s2 = np.log1p(np.maximum(cv, 1e-3) ** 2)
     return np.log(np.maximum(mean, 1e-6)) - s2 / 2, np.sqrt(s2)
@@ -240,7 +290,8 @@ def _lognormal_params(mean: FloatArray, cv: FloatArray) -> tuple[FloatArray, Flo
 def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike,
                    regular_behind_vips: npt.ArrayLike, handling: Handling,
                    theta: npt.ArrayLike, vip_rate: npt.ArrayLike, *, draws: int = 48,
-                   rng: np.random.Generator | int | None = 0) -> FloatArray:
+                   seed: int = 0, keys: npt.ArrayLike | None = None,
+                   schedule: Schedule | None = None) -> FloatArray:
     """``QL-S``: the expected wait from the line as it is, by Monte Carlo (minutes).
 
     Each draw serves the customers ahead in calling order at the servers
@@ -267,13 +318,19 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
         Handling-time model.
     draws:
         Monte Carlo draws per query.
-    rng:
-        Seed or generator.
+    seed, keys:
+        Query ``i`` draws from ``default_rng([seed, keys[i]])`` (default key:
+        ``i``), so a query's value does not depend on the other queries.
+    schedule:
+        The counters the roster opens per interval (counter queue only):
+        servers then open and close as planned during the wait (a closing
+        counter finishes its customer), the time-varying capacity of
+        Ibrahim and Whitt (2011). Without it the servers open now stay open.
     """
     from scipy.special import ndtr, ndtri
 
-    gen = np.random.default_rng(rng)
     t = np.atleast_1d(np.asarray(times, float))
+    key = np.arange(len(t)) if keys is None else np.asarray(keys, np.int64)
     ks = np.broadcast_to(np.asarray(kiosk, bool), t.shape)
     behind = np.broadcast_to(np.asarray(regular_behind_vips, bool), t.shape)
     th = np.broadcast_to(np.asarray(theta, float), t.shape)
@@ -284,6 +341,7 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
         if m < line.free:
             out[i] = 0.0
             continue
+        gen = np.random.default_rng([seed, int(key[i])])
         now = t[i]
         mean_b, cv_b = handling.of(bool(ks[i]), log.type_index[line.in_service])
         mu_b, sg_b = _lognormal_params(mean_b, cv_b)
@@ -293,7 +351,17 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
         total = np.exp(mu_b + sg_b * ndtri(np.clip(u, 1e-12, 1 - 1e-12)))
         free_t = np.concatenate([now + np.maximum(total - elapsed, 0.0),
                                  np.full((draws, line.free), now)], axis=1)
-        if free_t.shape[1] == 0:  # nobody serving and nobody open: the first one back
+        sched = schedule if (schedule is not None and not ks[i]) else None
+        if sched is not None:  # slots beyond the busy ones follow the roster
+            top = max(int(sched.counts.max()), len(line.in_service))
+            busy_end = now + np.maximum(total - elapsed, 0.0)
+            b = len(line.in_service)
+            slots = np.arange(top)
+            free_t = np.empty((draws, top))
+            free_t[:, :b] = sched.next_open(slots[None, :b], busy_end)
+            free_t[:, b:] = sched.next_open(slots[b:], np.full(top - b, now))[None, :]
+        if free_t.shape[1] == 0 or not np.isfinite(free_t).any():
+            # nobody serving and nobody open: the first one back
             free_t = now + gen.exponential(float(np.mean(handling.of(bool(ks[i]),
                                                                      np.array([-1]))[0])),
                                             (draws, 1))
@@ -311,7 +379,7 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
         for _ in range(m + 10 * draws):  # VIP arrivals end when the rate is below capacity
             srv = free_t.argmin(1)
             when = free_t[rows, srv]
-            jump = vip_next <= when
+            jump = (vip_next <= when) & np.isfinite(when)
             done = (k >= m) & ~jump
             if done.all():
                 break
@@ -323,11 +391,15 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
             dur = np.where(jump, np.exp(vmu + vsg * gen.standard_normal(draws)),
                            serve[rows, kk] if m else 0.0)
             take = jump | stays
-            free_t[rows[take], srv[take]] = when[take] + dur[take]
+            back = when[take] + dur[take]
+            if sched is not None:
+                back = sched.next_open(srv[take], back)
+            free_t[rows[take], srv[take]] = back
             k = k + ((k < m) & ~jump)
             vip_next = np.where(jump, vip_next + gen.exponential(1.0 / max(lv[i], 1e-9), draws),
                                 vip_next)
             # after everyone ahead, a VIP arriving before the newcomer's server frees still
             # goes first; the loop ends when the next free server comes before the next VIP
-        out[i] = float(np.mean(free_t.min(1) - now))
+        first = free_t.min(1)
+        out[i] = float(np.mean(np.where(np.isfinite(first), first, now + 600.0) - now))
     return out

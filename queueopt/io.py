@@ -149,8 +149,11 @@ def load_dataset(path: str | Path) -> Dataset:
             p.file in ("tickets.csv", "footfall.csv") for p in problems.items):
         problems.add("tickets.csv", None, None,
                      "neither tickets.csv nor footfall.csv is present: no arrivals to plan from")
-    tickets = (read_tickets(files["tickets"], problems, halls.keys, types.keys, halls.valid)
-               if files["tickets"] else None)
+    # with other problems the load fails anyway: then list every bad ticket row too
+    max_bad = 0.0 if problems.items else policy.max_bad_share
+    tickets, quarantine = (read_tickets(files["tickets"], problems, halls.keys, types.keys,
+                                        halls.valid, max_bad)
+                           if files["tickets"] else (None, None))
     footfall = read_footfall(files["footfall"], problems, halls.keys) if files["footfall"] else None
     if not problems.items:
         _interval_problems(footfall, policy, problems)
@@ -160,4 +163,5 @@ def load_dataset(path: str | Path) -> Dataset:
     if problems.items:
         raise DataError(problems.items)
     return Dataset(root=root, halls=halls.valid, transactions=types.valid, staff=staff,
-                   policy=policy, calendar=calendar, tickets=tickets, footfall=footfall)
+                   policy=policy, calendar=calendar, tickets=tickets, footfall=footfall,
+                   quarantine=quarantine)
