@@ -22,12 +22,11 @@ from queueopt.forecast import forecast_arrivals
 from queueopt.hall_inputs import HallInputs, hall_inputs
 from queueopt.io import Dataset
 from queueopt.model import ShiftRules
+from queueopt.plan_summary import PlanSummary
 from queueopt.queueing import arrival_weighted_mean
 from queueopt.requirements import PeakPolicy, requirements_for
-from queueopt.plan_summary import PlanSummary
 from queueopt.rules import Shift, clock, roster_frame, validate_roster
-from queueopt.scheduling import (DEFAULT_TIME_LIMIT_S, Progress, ScheduleResult, counters_plan,
-                                 plan_week)
+from queueopt.scheduling import DEFAULT_TIME_LIMIT_S, Progress, ScheduleResult, counters_plan, plan_week
 
 
 @dataclass

@@ -44,12 +44,11 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from queueopt.calendar import HallCalendar
-from queueopt.covering import (SLACK_COST, Column, CoverLP, DayNeed, ceil_to, column_key,
-                               cover_lp, pool)
+from queueopt.covering import SLACK_COST, Column, CoverLP, DayNeed, ceil_to, column_key, cover_lp, pool
 from queueopt.model import Hall, LabourRules, ShiftRules, StaffMember
 from queueopt.plan_summary import SolverStatus, gap
-from queueopt.shortage import unavoidable_shortfall, week_lp
 from queueopt.rules import Shift, Violation, clock, time_grid, validate_roster, working_window
+from queueopt.shortage import unavoidable_shortfall, week_lp
 
 DEFAULT_TIME_LIMIT_S = 20.0
 """Default work budget of the roster solves, in CP-SAT deterministic seconds."""
@@ -241,9 +240,9 @@ class RosterVars:
     assign: dict[tuple[int, int, int], cp_model.IntVar]
     short: dict[tuple[int, int], cp_model.IntVar]
     pools: list[list[Column]]
-    short_minutes: cp_model.LinearExpr
-    paid_minutes: cp_model.LinearExpr
-    paid_by_day: list[cp_model.LinearExpr]
+    short_minutes: cp_model.LinearExprT
+    paid_minutes: cp_model.LinearExprT
+    paid_by_day: list[cp_model.LinearExprT]
     soft: list[tuple[cp_model.IntVar, int]]
     locked: set[tuple[int, int, int]] = field(default_factory=set)
 
@@ -373,39 +372,39 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
     days = sorted(day_kinds)
     didx = {nd.day: k for k, nd in enumerate(needs)}
     people = [p for p in staff if eligible(p)]
-    pools = [list(p) for p in pools]
+    plist: list[list[Column]] = [list(x) for x in pools]
     lock_at: dict[tuple[str, dt.date], int] = {}
     for lk in locked:
         col = Column(lk.start, lk.end, lk.breaks, lk.paid_minutes(shift_rules))
         k = didx.get(lk.day)
         if k is None:
             continue
-        keys = [column_key(c) for c in pools[k]]
+        keys = [column_key(c) for c in plist[k]]
         if instances or column_key(col) not in keys:
-            pools[k].append(col)
-            lock_at[(lk.staff_id, lk.day)] = len(pools[k]) - 1
+            plist[k].append(col)
+            lock_at[(lk.staff_id, lk.day)] = len(plist[k]) - 1
         else:
             lock_at[(lk.staff_id, lk.day)] = keys.index(column_key(col))
-    cover = [[c.on_duty(nd) for c in pl] for nd, pl in zip(needs, pools)]
+    cover = [[c.on_duty(nd) for c in pl] for nd, pl in zip(needs, plist)]
     assign: dict[tuple[int, int, int], cp_model.IntVar] = {}
     locked_vars: set[tuple[int, int, int]] = set()
     for e, p in enumerate(people):
         for k, nd in enumerate(needs):
-            lk = lock_at.get((p.staff_id, nd.day))
-            for j, c in enumerate(pools[k]):
-                if lk is not None and j != lk:
+            lk_j = lock_at.get((p.staff_id, nd.day))
+            for j, c in enumerate(plist[k]):
+                if lk_j is not None and j != lk_j:
                     continue
                 if any(u.day == nd.day and c.start < u.end_minute and u.start_minute < c.end
                        for u in p.unavailable):
                     continue
                 v = model.new_bool_var(f"work_{p.staff_id}_{nd.day:%m%d}_{j}")
                 assign[(e, k, j)] = v
-                if lk is not None:
+                if lk_j is not None:
                     model.add(v == 1)
                     locked_vars.add((e, k, j))
     short: dict[tuple[int, int], cp_model.IntVar] = {}
-    short_terms = []
-    paid_by_day = []
+    short_terms: list[cp_model.LinearExprT] = []
+    paid_by_day: list[cp_model.LinearExprT] = []
     for k, nd in enumerate(needs):
         by_col: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for (e, kk, j), v in assign.items():
@@ -414,15 +413,15 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
         if instances:
             for vs in by_col.values():
                 model.add(sum(vs) <= 1)
-        for c in range(len(nd.need)):
-            if not nd.need[c]:
+        for cell in range(len(nd.need)):
+            if not nd.need[cell]:
                 continue
-            sv = model.new_int_var(0, int(nd.need[c]), f"short_{nd.day:%m%d}_{c}")
-            short[(k, c)] = sv
-            model.add(sum(v for j, vs in by_col.items() if cover[k][j][c] for v in vs) + sv
-                      >= int(nd.need[c]))
+            sv = model.new_int_var(0, int(nd.need[cell]), f"short_{nd.day:%m%d}_{cell}")
+            short[(k, cell)] = sv
+            model.add(sum(v for j, vs in by_col.items() if cover[k][j][cell] for v in vs) + sv
+                      >= int(nd.need[cell]))
             short_terms.append(nd.cell * sv)
-        paid_by_day.append(sum(pools[k][j].paid * v for j, vs in by_col.items() for v in vs))
+        paid_by_day.append(sum(plist[k][j].paid * v for j, vs in by_col.items() for v in vs))
     soft: list[tuple[cp_model.IntVar, int]] = []
     works: dict[tuple[int, int], cp_model.IntVar] = {}
     for e, p in enumerate(people):
@@ -431,7 +430,7 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
             w = model.new_bool_var(f"works_{p.staff_id}_{nd.day:%m%d}")
             model.add(sum(mine) == w)
             works[(e, k)] = w
-        _rest(model, e, p, needs, pools, assign, works, labour)
+        _rest(model, e, p, needs, plist, assign, works, labour)
         ws = [works.get((e, didx[d]), 0) if d in didx else 0 for d in days]
         model.add(sum(ws) <= labour.max_days_per_week)
         mx = labour.max_consecutive_days
@@ -442,16 +441,16 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
             vars_ = [v for v in window if not isinstance(v, int)]
             if vars_:
                 model.add(sum(vars_) <= mx - fixed)
-        paid = sum(pools[k][j].paid * v for (ee, k, j), v in assign.items() if ee == e)
+        paid = sum(plist[k][j].paid * v for (ee, k, j), v in assign.items() if ee == e)
         model.add(paid <= int(p.max_hours_week * 60))
         lo = int(p.min_hours_week * 60)
         if lo:
             under = model.new_int_var(0, lo, f"under_{p.staff_id}")
             model.add(paid + under >= lo)
             soft.append((under, 2))
-        soft.extend(_preferences(model, e, p, needs, pools, assign, works))
-    soft.extend(_fairness(model, people, needs, pools, assign, works, day_kinds, vip_counters))
-    return model, RosterVars(assign=assign, short=short, pools=pools,
+        soft.extend(_preferences(model, e, p, needs, plist, assign, works))
+    soft.extend(_fairness(model, people, needs, plist, assign, works, day_kinds, vip_counters))
+    return model, RosterVars(assign=assign, short=short, pools=plist,
                              short_minutes=sum(short_terms), paid_minutes=sum(paid_by_day),
                              paid_by_day=paid_by_day, soft=soft, locked=locked_vars)
 
@@ -533,7 +532,8 @@ def _fairness(model: cp_model.CpModel, people: Sequence[StaffMember], needs: Seq
 def solve(model: cp_model.CpModel, variables: RosterVars, needs: Sequence[DayNeed], *,
           det_time: float, wall: float, seed: int = 0,
           bound_by_day: Sequence[float | None] = (),
-          hint: Mapping[tuple[int, int, int], int] | None = None
+          hint: Mapping[tuple[int, int, int], int] | None = None,
+          rounds: Sequence[int] = (0, 1, 2)
           ) -> tuple[dict[tuple[int, int, int], int], bool, bool]:
     """Optimise in rounds: staff-minutes short, then paid minutes, then soft goals.
 
@@ -541,10 +541,10 @@ def solve(model: cp_model.CpModel, variables: RosterVars, needs: Sequence[DayNee
     best assignment so far (``hint`` is a feasible assignment, e.g. the
     greedy one; when it leaves no shortage the first round is skipped).
     ``bound_by_day`` (proven per-day bounds of full cover) is added as valid
-    cuts once the shortage is 0. Returns (assignment values, found a roster,
+    cuts once the shortage is 0. A round not in ``rounds`` keeps the hint's
+    value of its objective. Returns (assignment values, found a roster,
     wall limit hit).
     """
-    t0 = time.perf_counter()
     budget = det_time
     best_values: dict[tuple[int, int, int], int] = dict(hint or {})
     have = bool(hint) or not variables.assign
@@ -553,10 +553,13 @@ def solve(model: cp_model.CpModel, variables: RosterVars, needs: Sequence[DayNee
     full_hint = _complete(model, variables, best_values, seed) if hint else None
     if hint and full_hint is None:  # the start breaks a rule: search from scratch
         have, short_best, best_values = False, None, {}
-    shares = (0.35, 0.45, 0.20)
+    shares = (0.4, 0.5, 0.1)
     objectives = [variables.short_minutes, variables.paid_minutes,
                   sum(c * v for v, c in variables.soft)]
     for r, (share, obj) in enumerate(zip(shares, objectives)):
+        if r not in rounds and have and r < 2:
+            model.add(obj <= variables.evaluate(needs, best_values)[r])
+            continue
         if r == 0 and short_best == 0:
             model.add(variables.short_minutes == 0)
             continue
@@ -571,7 +574,7 @@ def solve(model: cp_model.CpModel, variables: RosterVars, needs: Sequence[DayNee
         model.minimize(obj)
         # soft goals get their own share only; time the first rounds leave goes to paid minutes
         limit = det_time * share if r == 2 else budget - det_time * shares[2]
-        s = _solver(limit, max(wall - (time.perf_counter() - t0), 0.5), seed)
+        s = _solver(limit, wall, seed)
         code = s.solve(model)
         budget = max(budget - s.deterministic_time, 0.0)
         stopped_by_wall = s.wall_time >= s.parameters.max_time_in_seconds * 0.98
@@ -591,6 +594,101 @@ def solve(model: cp_model.CpModel, variables: RosterVars, needs: Sequence[DayNee
         have = True
         model.add(obj <= int(round(s.objective_value)))
     return best_values, have, wall_hit
+
+
+def name_staff_mip(variables: RosterVars, needs: Sequence[DayNeed], people: Sequence[StaffMember],
+                   days: Sequence[dt.date], labour: LabourRules,
+                   history: Mapping[str, int] | None, *, node_limit: int, wall: float
+                   ) -> tuple[dict[tuple[int, int, int], int] | None, bool]:
+    """Name staff on the day's shifts by MIP (HiGHS): staff-minutes short first, then paid minutes.
+
+    The same hard rules as :func:`build_model` (its ``assign`` keys are the
+    variables): each shift at most one person, one shift a person a day,
+    cover per cell with shortage, days per week and in a row, contract
+    maximum, rest (for each shift end ``t`` on a day, the shifts ending at
+    ``t`` or later and the next day's shifts starting before ``t + min_rest``
+    exclude each other), locks. One thread and a node limit keep the result
+    independent of the machine's speed; ``wall`` seconds is a safety.
+    Returns (assignment or ``None``, wall limit hit).
+    """
+    keys = sorted(variables.assign)
+    index = {key: i for i, key in enumerate(keys)}
+    cells = [(k, c) for k, nd in enumerate(needs) for c in range(len(nd.need)) if nd.need[c]]
+    nx, nv = len(keys), len(keys) + len(cells)
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    lo: list[float] = []
+    hi: list[float] = []
+
+    def row(items: Sequence[tuple[int, float]], low: float, high: float) -> None:
+        r = len(lo)
+        for i, v in items:
+            rows.append(r)
+            cols.append(i)
+            vals.append(v)
+        lo.append(low)
+        hi.append(high)
+
+    by_inst: dict[tuple[int, int], list[int]] = defaultdict(list)
+    by_pd: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, (e, k, j) in enumerate(keys):
+        by_inst[(k, j)].append(i)
+        by_pd[(e, k)].append(i)
+    for ids in by_inst.values():
+        row([(i, 1.0) for i in ids], -np.inf, 1.0)
+    for ids in by_pd.values():
+        row([(i, 1.0) for i in ids], -np.inf, 1.0)
+    cover = [[c.on_duty(nd) for c in pl] for nd, pl in zip(needs, variables.pools)]
+    for u, (k, c) in enumerate(cells):
+        items = [(index[key], 1.0) for key in keys if key[1] == k and cover[k][key[2]][c]]
+        row(items + [(nx + u, 1.0)], float(needs[k].need[c]), np.inf)
+    hist = history or {}
+    didx = {nd.day: k for k, nd in enumerate(needs)}
+    mx = labour.max_consecutive_days
+    for e, p in enumerate(people):
+        mine = [i for i, key in enumerate(keys) if key[0] == e]
+        row([(i, 1.0) for i in mine], -np.inf, float(labour.max_days_per_week))
+        row([(i, float(variables.pools[keys[i][1]][keys[i][2]].paid)) for i in mine], -np.inf,
+            float(int(p.max_hours_week * 60)))
+        padded: list[int | None] = [None] * min(hist.get(p.staff_id, 0), mx) + [
+            didx.get(d, -1) for d in days]
+        for s0 in range(0, len(padded) - mx):
+            window = padded[s0:s0 + mx + 1]
+            fixed = sum(1 for w in window if w is None)
+            items = [(i, 1.0) for w in window if w is not None and w >= 0
+                     for i in by_pd.get((e, w), [])]
+            if items:
+                row(items, -np.inf, float(mx - fixed))
+        for k in range(len(needs) - 1):
+            if (needs[k + 1].day - needs[k].day).days != 1:
+                continue
+            today = [(i, variables.pools[k][keys[i][2]]) for i in by_pd.get((e, k), [])]
+            nxt = [(i, variables.pools[k + 1][keys[i][2]]) for i in by_pd.get((e, k + 1), [])]
+            for t in sorted({c.end for _, c in today}):
+                late = [i for i, c in today if c.end >= t]
+                early = [i for i, c in nxt if 1440 + c.start - t < labour.min_rest]
+                if early:
+                    row([(i, 1.0) for i in late + early], -np.inf, 1.0)
+    cost = np.zeros(nv)
+    cost[:nx] = [variables.pools[k][j].paid for _, k, j in keys]
+    cost[nx:] = [1000.0 * needs[k].cell for k, _ in cells]
+    low = np.zeros(nv)
+    for key in variables.locked:
+        low[index[key]] = 1.0
+    high = np.r_[np.ones(nx), np.full(len(cells), np.inf)]
+    a = sparse.csr_array((vals, (rows, cols)), shape=(len(lo), nv))
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():  # HiGHS options scipy does not list are passed on verbatim
+        warnings.simplefilter("ignore")
+        res = milp(cost, integrality=np.r_[np.ones(nx), np.zeros(len(cells))],
+                   bounds=Bounds(low, high), constraints=LinearConstraint(a, lo, hi),
+                   options={"time_limit": wall, "node_limit": node_limit, "mip_rel_gap": 1e-6,
+                            "threads": 1, "random_seed": 0})
+    wall_hit = time.perf_counter() - t0 >= wall * 0.98
+    if res.x is None:
+        return None, wall_hit
+    return {key: int(round(res.x[i])) for i, key in enumerate(keys)}, wall_hit
 
 
 def _complete(model: cp_model.CpModel, variables: RosterVars,
@@ -636,8 +734,9 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
         Consecutive days each person worked before the week.
     time_limit_s:
         Work budget of the CP-SAT solves in deterministic seconds (about
-        wall seconds on an idle core); the wall-clock safety limit is
-        ``4 * time_limit_s + 10`` seconds.
+        wall seconds on an idle core, several times more on a loaded one);
+        the wall-clock safety limit of each solver call is
+        ``max(3 * time_limit_s, 30)`` seconds.
     seed:
         Solver seed.
     progress:
@@ -653,7 +752,7 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
         A locked shift breaks a rule (the message names the lock and the rule).
     """
     t_start = time.perf_counter()
-    wall = 4 * time_limit_s + 10
+    wall = max(3 * time_limit_s, 30.0)  # per solver call
     say = progress or (lambda f, m: None)
     locks = check_locks(locked, staff, hall, day_kinds, shift_rules, labour, slot_minutes, history,
                         calendar)
@@ -674,20 +773,28 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     wlp = week_lp(needs, staff, shift_rules, labour, short_weight=SLACK_COST, paid_weight=1.0,
                   seed_columns=[c.columns for c in covers])
     union = [list(dict.fromkeys(list(c.columns) + list(w))) for c, w in zip(covers, wlp.columns)]
-    chosen, mip_wall = week_integer_cover(needs, union, lk_cols, staff, labour, wall=wall / 3,
+    chosen, mip_wall = week_integer_cover(needs, union, lk_cols, staff, labour, wall=wall,
                                           node_limit=max(int(50 * time_limit_s), 50))
     say(0.55, "naming staff on the shifts")
     model, variables = build_model(needs, chosen, staff, day_kinds, shift_rules, labour,
                                    locked=locks, history=history, vip_counters=hall.vip_counters,
                                    instances=True)
-    hint = _greedy_hint(variables, needs, [p for p in staff if eligible(p)], labour, history)
+    people = [p for p in staff if eligible(p)]
+    hint = _greedy_hint(variables, needs, people, labour, history)
     bounds = [None if c.bound_minutes is None else ceil_to(c.bound_minutes, nd.grid)
               for c, nd in zip(covers, needs)]
+    rounds: tuple[int, ...] = (0, 1, 2)
+    if variables.evaluate(needs, hint)[0] > 0:  # the greedy start is short: name by MIP
+        named, named_wall = name_staff_mip(variables, needs, people, sorted(day_kinds), labour,
+                                           history, node_limit=max(int(50 * time_limit_s), 50),
+                                           wall=wall)
+        mip_wall = mip_wall or named_wall
+        if named is not None and variables.evaluate(needs, named) <= variables.evaluate(needs, hint):
+            hint, rounds = named, (2,)  # shortage and paid minutes are the MIP's (lexicographic)
     left = time_limit_s * 0.85
     values, found, wall_hit = solve(model, variables, needs, det_time=left,
-                                    wall=max(wall - (time.perf_counter() - t_start), 1.0),
-                                    seed=seed, bound_by_day=bounds, hint=hint)
-    people = [p for p in staff if eligible(p)]
+                                    wall=wall,
+                                    seed=seed, bound_by_day=bounds, hint=hint, rounds=rounds)
     shifts: list[Shift] = []
     for (e, k, j), v in sorted(values.items()):
         if v:
