@@ -30,6 +30,7 @@ COMMANDS: tuple[str, ...] = (
     "synth",
     "replay",
     "import",
+    "modelcheck",
 )
 
 
