@@ -382,7 +382,8 @@ def import_export(files: Sequence[str | Path], mapping: Mapping, hall_id: str, o
     why = id_problem(hall_id)
     if why:
         raise DataError([Problem("--hall", None, None, f"{hall_id[:40]!r}: {why}")])
-    parts, quarantines, skipped = [], [], Counter()
+    parts, quarantines = [], []
+    skipped: Counter[str] = Counter()
     rows = skew = disagree = 0
     for f in files:
         t, q, s, n, k, d = convert(Path(f), mapping, hall_id)
