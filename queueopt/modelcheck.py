@@ -69,7 +69,8 @@ CORRECTIONS_FILE = "corrections.json"
 
 
 def interval_table(tickets: pd.DataFrame, threshold: float, interval_minutes: int = 60,
-                   idle_gap: float = IDLE_GAP_MINUTES) -> pd.DataFrame:
+                   idle_gap: float = IDLE_GAP_MINUTES,
+                   staff: pd.DataFrame | None = None) -> pd.DataFrame:
     """What happened per interval: arrivals, handling, staff and the three figures.
 
     Parameters
@@ -82,6 +83,11 @@ def interval_table(tickets: pd.DataFrame, threshold: float, interval_minutes: in
         Interval length, minutes.
     idle_gap:
         Idle minutes that end an agent's run (:mod:`queueopt.observed`).
+    staff:
+        Known staffing instead of the observed one: ``interval_start, open``
+        (counters open, any finer interval; averaged per interval). Where the
+        truth is known (the synthetic sample) this separates the error of the
+        queueing model from the error of the observed-staffing rule.
 
     Returns
     -------
@@ -106,8 +112,13 @@ def interval_table(tickets: pd.DataFrame, threshold: float, interval_minutes: in
         "observed_abandonment": g["abandoned"].mean(),
         "abandoned": g["abandoned"].sum(), "queued_minutes": g["wait"].apply(
             lambda w: float(w.clip(lower=0).sum()))})
-    staff = observed_staffing(t, interval_minutes, idle_gap).frame.set_index("interval_start")
-    frame = frame.join(staff["staff_on_duty"].rename("staff_observed"), how="left")
+    if staff is None:
+        seen = observed_staffing(t, interval_minutes, idle_gap).frame.set_index("interval_start")
+        on_duty = seen["staff_on_duty"]
+    else:
+        slot = pd.to_datetime(staff["interval_start"]).dt.floor(f"{interval_minutes}min")
+        on_duty = staff["open"].astype(float).groupby(slot).mean()
+    frame = frame.join(on_duty.rename("staff_observed"), how="left")
     frame["staff_observed"] = frame["staff_observed"].fillna(0.0)
     frame.index.name = "interval_start"
     return frame.reset_index()
@@ -281,7 +292,8 @@ class ModelCheck:
 
 def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
                 holdout_days: int = 7, interval_minutes: int = 60,
-                idle_gap: float = IDLE_GAP_MINUTES) -> ModelCheck:
+                idle_gap: float = IDLE_GAP_MINUTES,
+                staff: pd.DataFrame | None = None) -> ModelCheck:
     """Fit the correction on the weeks before the last ``holdout_days`` days and judge all models.
 
     Parameters
@@ -298,6 +310,9 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
         Interval of the check, minutes (60: the hours of the held-out week).
     idle_gap:
         Idle minutes that end an agent's run.
+    staff:
+        Known staffing (``interval_start, open``) instead of the observed one
+        (see :func:`interval_table`).
 
     Raises
     ------
@@ -307,7 +322,7 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
     if not len(tickets) or not tickets["server_id"].astype(str).ne("").any():
         raise ValueError(f"hall {hall_id}: the ticket log names no agent or counter "
                          "(server_id): staffing cannot be observed")
-    table = interval_table(tickets, threshold, interval_minutes, idle_gap)
+    table = interval_table(tickets, threshold, interval_minutes, idle_gap, staff)
     last = pd.Timestamp(table["interval_start"].max()).normalize()
     cut = last - pd.Timedelta(days=holdout_days - 1)
     ok = usable(table)
