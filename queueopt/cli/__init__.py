@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "nudges",
     "whatif",
     "synth",
+    "live",
     "replay",
     "import",
 )
