@@ -58,7 +58,7 @@ def signature(path: str) -> str:
         for f in files:
             h.update(f.name.encode() + b"\0")
             with f.open("rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                while block := fh.read(1 << 20):
                     h.update(block)
         if len(_HASHES) > 64:
             _HASHES.clear()
