@@ -46,6 +46,8 @@ class RowIssue:
     column: str
     rows: np.ndarray
     message: Callable[[int], str]
+    per_row: bool = True
+    """False for a rule of the whole table (a row only shows where): never quarantined."""
 
 
 class Problems:
@@ -108,7 +110,11 @@ def read_bytes(path: Path, table: str, problems: Problems) -> bytes | None:
 
 def _header_problems(text: str, name: str, problems: Problems) -> bool:
     """Report duplicate or blank column names; True when the header is usable."""
-    header = next(csv.reader(_io.StringIO(text.split("\n", 1)[0])), [])
+    try:
+        header = next(csv.reader(_io.StringIO(text.split("\n", 1)[0], newline="")), [])
+    except csv.Error as err:  # a carriage return inside a quoted name, an unclosed quote...
+        problems.add(name, 1, None, f"the header cannot be read as CSV: {err}")
+        return False
     names = [h.strip() for h in header]
     ok = True
     for i, col in enumerate(names):

@@ -118,7 +118,8 @@ class DayFeatures:
 def _features(log: TicketLog, times: FloatArray, kiosk: BoolArray, vip: BoolArray,
               priors: DelayPriors, handling: Handling, rules: QueueRules,
               arules: AnnounceRules, kiosks: int | None, schedule: Schedule | None,
-              places_then: FloatArray | None, seed: int) -> tuple[FloatArray, BoolArray,
+              places_then: FloatArray | None, seed: int,
+              keys: npt.ArrayLike | None = None) -> tuple[FloatArray, BoolArray,
                                                                    StateAt, DelayPredictions]:
     st = state_at(log, times, kiosk, vip, rules,
                   servers_open=_servers_given(times, kiosk, kiosks, schedule))
@@ -130,7 +131,8 @@ def _features(log: TicketLog, times: FloatArray, kiosk: BoolArray, vip: BoolArra
     if arules.simulate:
         lines = lines_at(log, times, kiosk, vip, st, rules)
         qs = simulated_wait(lines, log, times, kiosk, vip_first & ~vip, handling, pr.theta,
-                            st.vip_rate, draws=arules.draws, rng=seed, schedule=schedule)
+                            st.vip_rate, draws=arules.draws, seed=seed, keys=keys,
+                            schedule=schedule)
     else:
         qs = pr.of("QL-A")
     values = np.column_stack([pr.values, qs, st.ahead, st.ahead * pr.handle])
@@ -159,18 +161,33 @@ def _own_places(log: TicketLog, rules: QueueRules, kiosks: int | None,
 def day_features(log: TicketLog, priors: DelayPriors, handling: Handling,
                  rules: QueueRules | None = None, arules: AnnounceRules | None = None, *,
                  kiosks: int | None = None, schedule: Schedule | None = None,
-                 seed: int = 0) -> DayFeatures:
+                 seed: int = 0, reuse: DayFeatures | None = None) -> DayFeatures:
     """The predictors of every ticket of ``log`` at its own issue time.
 
     ``kiosks``: kiosks open (all day); ``schedule``: the counters the roster
     opens per interval (default: counters inferred from activity).
+    ``reuse``: the features of an earlier moment of the same day; tickets it
+    already holds (the same ids, in the same order) keep their values, which
+    depend only on what was known when they were issued.
     """
     r = rules or QueueRules()
     ar = arules or AnnounceRules()
     n = len(log)
     places = _own_places(log, r, kiosks, schedule)
-    values, queued, _, _ = _features(log, log.issued, log.kiosk, log.vip, priors, handling, r,
-                                     ar, kiosks, schedule, places, seed)
+    done = 0
+    if reuse is not None:
+        k = min(len(reuse.log), n)
+        same = np.flatnonzero(reuse.log.ticket_id[:k] != log.ticket_id[:k])
+        done = int(same[0]) if len(same) else k
+    values = np.zeros((n, len(FEATURES)))
+    queued = np.zeros(n, bool)
+    if done and reuse is not None:
+        values[:done], queued[:done] = reuse.values[:done], reuse.queued[:done]
+    if n > done:
+        rest = slice(done, n)
+        values[rest], queued[rest], _, _ = _features(
+            log, log.issued[rest], log.kiosk[rest], log.vip[rest], priors, handling, r, ar,
+            kiosks, schedule, places, seed, keys=np.arange(done, n))
     served = ~log.abandoned & np.isfinite(log.called)
     known = np.where(served, log.called, np.inf)
     return DayFeatures(log=log, values=values.reshape(n, len(FEATURES)), queued=queued,
@@ -247,38 +264,38 @@ class Announced:
 
 
 def announce_day(today: DayFeatures, history: Sequence[DayFeatures],
-                 arules: AnnounceRules | None = None) -> Announced:
+                 arules: AnnounceRules | None = None, *,
+                 reuse: Announced | None = None) -> Announced:
     """What live mode would have told each of today's customers (the replay).
 
     Every ticket gets the fit made at the last refit before it was issued,
     from the history and the waits of today known by then.
+
+    ``reuse``: what an earlier call told a prefix of today's tickets (a live
+    update keeps it: what was told then does not change); its first
+    ``len(reuse.wait)`` entries are copied.
     """
     ar = arules or AnnounceRules()
     n = len(today.actual)
     wait = np.zeros(n)
     lo = np.zeros(n)
     hi = np.zeros(n)
-    if n == 0:
+    done = 0 if reuse is None else min(len(reuse.wait), n)
+    if done and reuse is not None:
+        wait[:done], lo[:done], hi[:done] = reuse.wait[:done], reuse.lo80[:done], reuse.hi80[:done]
+    if n == done:
         return Announced(wait, lo, hi, today.values)
     issued = today.log.issued
-    start = np.floor(issued.min() / ar.refit) * ar.refit
-    alpha = {False: 1 - LEVEL, True: 1 - LEVEL}
-    counted = np.zeros(n, bool)
+    start = np.floor(issued[done:].min() / ar.refit) * ar.refit
     for b in np.arange(start, issued.max() + ar.refit, ar.refit):
-        now = issued[(issued >= b) & (issued < b + ar.refit)]
-        if len(now) == 0:
-            continue
         sel = np.flatnonzero((issued >= b) & (issued < b + ar.refit))
+        sel = sel[sel >= done]
         for ch in (False, True):
             q = sel[today.kiosk[sel] == ch]
             if len(q) == 0:
                 continue
-            new = (~counted & today.served & (today.known_at <= b) & (today.kiosk == ch))
-            if new.any():  # adaptive conformal step on today's newly known waits
-                miss = (today.actual[new] < lo[new]) | (today.actual[new] > hi[new])
-                alpha[ch] += ar.adapt * float(np.sum((1 - LEVEL) - miss))
-                counted |= new
-            fit = _fit_for(today, history, b, ch, ar, alpha[ch])
+            told = Announced(wait, lo, hi, today.values)  # filled for everyone issued before b
+            fit = _fit_for(today, history, b, ch, ar, _alpha(today, told, b, ch, ar))
             wait[q], lo[q], hi[q] = _apply(fit, today.values[q], today.queued[q])
     return Announced(wait, lo, hi, today.values)
 
@@ -352,7 +369,7 @@ def announce_now(today: DayFeatures, history: Sequence[DayFeatures], now: float,
     times = np.full(k.shape, float(now))
     places = _own_places(today.log, r, kiosks, schedule)
     values, queued, _, _ = _features(today.log, times, k, v, priors, handling, r, ar, kiosks,
-                                     schedule, places, 1)
+                                     schedule, places, 1, keys=np.arange(len(k)) + 10**6)
     told = told if told is not None else announce_day(today, history, ar)
     wait = np.zeros(len(k))
     lo = np.zeros(len(k))

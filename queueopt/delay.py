@@ -290,7 +290,7 @@ def _lognormal_params(mean: FloatArray, cv: FloatArray) -> tuple[FloatArray, Flo
 def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike,
                    regular_behind_vips: npt.ArrayLike, handling: Handling,
                    theta: npt.ArrayLike, vip_rate: npt.ArrayLike, *, draws: int = 48,
-                   rng: np.random.Generator | int | None = 0,
+                   seed: int = 0, keys: npt.ArrayLike | None = None,
                    schedule: Schedule | None = None) -> FloatArray:
     """``QL-S``: the expected wait from the line as it is, by Monte Carlo (minutes).
 
@@ -318,8 +318,9 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
         Handling-time model.
     draws:
         Monte Carlo draws per query.
-    rng:
-        Seed or generator.
+    seed, keys:
+        Query ``i`` draws from ``default_rng([seed, keys[i]])`` (default key:
+        ``i``), so a query's value does not depend on the other queries.
     schedule:
         The counters the roster opens per interval (counter queue only):
         servers then open and close as planned during the wait (a closing
@@ -328,8 +329,8 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
     """
     from scipy.special import ndtr, ndtri
 
-    gen = np.random.default_rng(rng)
     t = np.atleast_1d(np.asarray(times, float))
+    key = np.arange(len(t)) if keys is None else np.asarray(keys, np.int64)
     ks = np.broadcast_to(np.asarray(kiosk, bool), t.shape)
     behind = np.broadcast_to(np.asarray(regular_behind_vips, bool), t.shape)
     th = np.broadcast_to(np.asarray(theta, float), t.shape)
@@ -340,6 +341,7 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
         if m < line.free:
             out[i] = 0.0
             continue
+        gen = np.random.default_rng([seed, int(key[i])])
         now = t[i]
         mean_b, cv_b = handling.of(bool(ks[i]), log.type_index[line.in_service])
         mu_b, sg_b = _lognormal_params(mean_b, cv_b)
