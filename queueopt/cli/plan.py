@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     s = plan.summary
     print(f"hall {args.hall}, week of {s.week_start}: {s.headline()}; predicted service level "
           f"{s.predicted_service_level:.1%}")
+    if args.hall in ds.corrections:  # the wait model corrected on this hall's own log
+        print(f"model correction: {ds.corrections[args.hall].describe()} (corrections.json)")
     for line in s.binding:
         print(f"note: {line}", file=sys.stderr)
     print(f"wrote {out}/requirements.csv, roster.csv, counters.csv, summary.json, roster.xlsx")
