@@ -117,7 +117,7 @@ def _chart_text(proto: Any) -> Iterator[str]:
                 if k in ("title", "text") and isinstance(v, str):
                     yield v
                 elif k == "labelExpr" and isinstance(v, str):
-                    yield from re.findall(r"'([^']*)'", v.replace("%H:%M", ""))
+                    yield from re.findall(r"'([^']*)'", re.sub(r"%[A-Za-z]", "", v))
                 elif k not in ("field", "encoding", "data", "datasets"):
                     yield from walk(v)
             if isinstance(enc, dict):

@@ -357,14 +357,14 @@ def date_time(value: str | dt.datetime) -> str:
     return f"{ts:%Y-%m-%d %H:%M}"
 
 
-def time_axis_expr(with_day: bool = True) -> str:
-    """A Vega ``labelExpr`` for a time axis: weekday and clock in the selected language."""
+def time_axis_expr(with_clock: bool = True) -> str:
+    """A Vega ``labelExpr`` for a time axis in the selected language: the weekday and the
+    clock (``周四 10:30``), or without the clock the day (``周四 11-26`` / ``Thu 11-26``)."""
     names = "[" + ",".join(f"'{d}'" for d in _WEEKDAYS[lang()][6:] + _WEEKDAYS[lang()][:6]) + "]"
-    clock = "timeFormat(datum.value, '%H:%M')"
-    if not with_day:
-        return clock
     # Vega's day(): 0 = Sunday
-    return f"{names}[day(datum.value)] + ' ' + {clock}"
+    if with_clock:
+        return f"{names}[day(datum.value)] + ' ' + timeFormat(datum.value, '%H:%M')"
+    return f"{names}[day(datum.value)] + ' ' + timeFormat(datum.value, '%m-%d')"
 
 
 def status_label(status: object) -> str:

@@ -95,7 +95,7 @@ order = sorted(bars["staff"].unique(), key=lambda sid: bars.loc[bars["staff"] ==
 kinds = [word(r) for r in dict.fromkeys(sh.role for sh in shifts)] + [t("on_break")]
 st.altair_chart(alt.Chart(bars).mark_bar(height=12).encode(
     x=alt.X("begin:T", title=t("clock_time"), axis=x_axis, scale=x_scale), x2="finish:T",
-    y=alt.Y("staff:N", title=None, sort=order),
+    y=alt.Y("staff:N", title=None, sort=order, axis=alt.Axis(labelOverlap=False)),
     color=alt.Color("what:N", title=header("role"),
                     scale=alt.Scale(domain=kinds, range=["#4c78a8", "#f58518", "#54a24b",
                                                          "#b279a2"][:len(kinds) - 1] + ["#d0d0d0"])),
@@ -103,7 +103,7 @@ st.altair_chart(alt.Chart(bars).mark_bar(height=12).encode(
              alt.Tooltip("what:N", title=header("role")),
              alt.Tooltip("begin:T", title=header("start"), format="%H:%M"),
              alt.Tooltip("finish:T", title=header("end"), format="%H:%M")],
-).properties(height=max(160, 22 * max(len(order), 1))), width="stretch")
+).properties(height=max(160, 26 * max(len(order), 1))), width="stretch")
 
 st.markdown(f"**{t('cover_chart')}**")
 series = ["required", "on_duty", "counters_open"]
