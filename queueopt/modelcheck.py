@@ -385,3 +385,31 @@ def save_correction(check: ModelCheck, data_dir: str | Path) -> Path:
     doc[check.hall_id] = json.loads(json.dumps(asdict(check.correction), default=str))
     path.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+def hall_model_check(ds: Any, hall_id: str, *, holdout_days: int = 7, interval_minutes: int = 60,
+                     idle_gap: float = IDLE_GAP_MINUTES) -> ModelCheck:
+    """:func:`model_check` of one hall of a :class:`queueopt.io.Dataset` (the CLI's and the app's).
+
+    The threshold is the policy's; ``holdout_days``, ``interval_minutes`` and
+    ``idle_gap`` as in :func:`model_check`.
+    """
+    return model_check(ds.tickets_of(hall_id), hall_id, threshold=ds.policy.target.threshold,
+                       holdout_days=holdout_days, interval_minutes=interval_minutes,
+                       idle_gap=idle_gap)
+
+
+def summary_frame(check: ModelCheck, level: str = "hour") -> pd.DataFrame:
+    """One row per model: the figures of ``modelcheck.json`` for a page or a report.
+
+    Columns ``model, mean_wait_bias`` (share, arrival-weighted), ``mean_wait_corr``,
+    ``service_level_mae``, ``abandonment_mae`` (shares 0-1), ``intervals``;
+    ``level`` is ``"hour"`` (the check's intervals) or ``"day"``.
+    """
+    sc = check.scores if level == "hour" else check.daily_scores
+    return pd.DataFrame([{
+        "model": m, "mean_wait_bias": sc[m]["mean_wait"]["bias"],
+        "mean_wait_corr": sc[m]["mean_wait"]["corr"],
+        "service_level_mae": sc[m]["service_level"]["mae"],
+        "abandonment_mae": sc[m]["abandonment"]["mae"],
+        "intervals": sc[m]["service_level"]["n"]} for m in MODELS])

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from queueopt.calendar import HallCalendar
+from queueopt.calendar import MONTH_END_FIRST_DAY, HallCalendar, is_month_end
 from queueopt.model import WEEKDAYS, Hall, OpeningHours, TransactionType
 from queueopt.simulate import lognormal, serve_queue
 
@@ -237,10 +237,10 @@ def _intraday_weights(minutes: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
 
 
 def _month_factor(day: dt.date) -> float:
-    # days 21-31 average MONTH_END_FACTOR, rising towards the bill date
-    if day.day <= 20:
+    # month-end days (calendar.is_month_end) average MONTH_END_FACTOR, rising towards the bill date
+    if not is_month_end(day):
         return 1.0
-    return MONTH_END_FACTOR - 0.25 + 0.05 * (day.day - 21)
+    return MONTH_END_FACTOR - 0.25 + 0.05 * (day.day - MONTH_END_FIRST_DAY)
 
 
 _DOW = np.array([1.0, 0.95, 0.95, 1.0, 1.08, 1.2, 1.1])

@@ -160,3 +160,10 @@ def test_unknown_format_and_bad_mapping_are_clear_errors(tmp_path: Path) -> None
         read_mapping(bad)
     cols = {p.column for p in err.value.problems}
     assert {"columns.queue_begin", "columns.queue_start", "outcomes.abandoned"} <= cols
+
+
+def test_backtest_reads_an_imported_directory(bank_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A data directory with a ticket log (no footfall.csv) is backtested from its tickets and
+    its policy's calendar; one week is too short, and the message says so (exit 2)."""
+    assert main(["backtest", str(bank_dir), "--folds", "1", "--days", "1"]) == 2
+    assert "history covers 7 days" in capsys.readouterr().err

@@ -91,3 +91,17 @@ def test_fit_recovers_a_known_handling_factor() -> None:
     table["observed_mean_wait"] = predict(table, "erlang_a", threshold=1.0, patience=5.0,
                                           handle_factor=1.3)["predicted_mean_wait"]
     assert fit_handle_factor(table, threshold=1.0, patience=5.0) == pytest.approx(1.30)
+
+
+def test_page_function_gives_the_cli_figures(checked: tuple[Path, Path]) -> None:
+    """The Region page renders summary_frame(hall_model_check(...)): the same numbers as the CLI."""
+    from queueopt.modelcheck import hall_model_check, summary_frame
+
+    data, out = checked
+    doc = json.loads((out / "modelcheck.json").read_text())
+    table = summary_frame(hall_model_check(load_dataset(data), "BANK", holdout_days=2))
+    for row in table.itertuples():
+        s = doc["scores"][row.model]
+        assert row.mean_wait_bias == pytest.approx(s["mean_wait"]["bias"])
+        assert row.service_level_mae == pytest.approx(s["service_level"]["mae"])
+        assert row.abandonment_mae == pytest.approx(s["abandonment"]["mae"])

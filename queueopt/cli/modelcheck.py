@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from queueopt.io import load_dataset
-from queueopt.modelcheck import MODELS, model_check, save_correction, write_modelcheck
+from queueopt.modelcheck import MODELS, hall_model_check, save_correction, write_modelcheck
 from queueopt.observed import IDLE_GAP_MINUTES
 
 
@@ -46,10 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.idle_gap <= 240:
         raise ValueError(f"--idle-gap {args.idle_gap} must be 1-240 minutes")
     ds = load_dataset(args.data)
-    tickets = ds.tickets_of(args.hall)
-    check = model_check(tickets, args.hall, threshold=ds.policy.target.threshold,
-                        holdout_days=args.holdout_days, interval_minutes=args.interval,
-                        idle_gap=args.idle_gap)
+    check = hall_model_check(ds, args.hall, holdout_days=args.holdout_days,
+                             interval_minutes=args.interval, idle_gap=args.idle_gap)
     paths = write_modelcheck(check, args.out)
     print(f"hall {args.hall}: held out {check.holdout[0]} to {check.holdout[1]} "
           f"({args.interval}-minute intervals; {check.intervals_left_out} left out with fewer "
