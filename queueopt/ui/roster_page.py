@@ -59,7 +59,9 @@ s = plan.summary
 policy = cache.dataset(path, sig).policy
 gap = _get(s, "gap")
 lower = _get(s, "lower_bound_hours")
-st.success(t("plan_summary", hours=_get(s, "staff_hours"), gap=gap or 0.0, lb=lower or 0.0,
+bound = (t("bound_none") if lower is None else t("bound_no_gap", lb=lower) if gap is None
+         else t("bound_gap", gap=gap, lb=lower))
+st.success(t("plan_summary", hours=_get(s, "staff_hours"), bound=bound,
              status=status_label(_get(s, "solver_status")), secs=_get(s, "solve_seconds"),
              sl=_get(s, "predicted_service_level"),
              target=t("service_target", sl=policy.target.service_level,
