@@ -112,7 +112,8 @@ def test_bad_rows_are_set_aside_and_the_run_goes_on(tmp_path: Path) -> None:
     assert len(pd.read_csv(tmp_path / "staff.csv")) > 0
 
 
-def test_a_missing_day_is_a_gap_not_zeros(tmp_path: Path) -> None:
+def test_a_missing_day_is_a_gap_not_zeros(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
     lines = _lines()
     export = tmp_path / "export.txt"
     export.write_text("".join(ln for ln in lines if "\t990209\t" not in ln))
@@ -124,6 +125,10 @@ def test_a_missing_day_is_a_gap_not_zeros(tmp_path: Path) -> None:
     history = ds.footfall_for("BANK", 30)
     assert not (history["interval_start"].dt.date == dt.date(1999, 2, 9)).any()
     assert (history["arrivals"] == 0).sum() < 10  # only real quiet half-hours are zero
+    # a gap day is no open day of history: six are left, below the forecast's seven
+    assert main(["forecast", "--data", str(tmp_path / "bank"), "--hall", "BANK", "--days", "2",
+                 "--interval", "30", "--out", str(tmp_path / "fc.csv")]) == 2
+    assert "only 6 open days" in capsys.readouterr().err
 
 
 def test_another_systems_export_with_a_mapping_file(tmp_path: Path) -> None:
