@@ -172,3 +172,18 @@ def test_backtest_reads_an_imported_directory(bank_dir: Path, capsys: pytest.Cap
     its policy's calendar; one week is too short, and the message says so (exit 2)."""
     assert main(["backtest", str(bank_dir), "--folds", "1", "--days", "1"]) == 2
     assert "history covers 7 days" in capsys.readouterr().err
+
+
+def test_unusable_exports_are_clear_errors(tmp_path: Path) -> None:
+    header = _lines()[0]
+    cases = {"binary.txt": b"\x89PNG\x00\x01", "header-only.txt": header.encode(),
+             "phantoms.txt": (header + "".join(ln for ln in _lines() if "PHANTOM" in ln)).encode(),
+             "other.txt": b"a\tb\n1\t2\n"}
+    expect = {"binary.txt": "not UTF-8", "header-only.txt": "no queue customer",
+              "phantoms.txt": "no queue customer", "other.txt": "missing from the header"}
+    for name, raw in cases.items():
+        (tmp_path / name).write_bytes(raw)
+        with pytest.raises(DataError) as err:
+            import_export([tmp_path / name], BANK, "BANK", tmp_path / "out")
+        assert expect[name] in str(err.value.problems[0]), name
+    assert not (tmp_path / "out").exists()  # nothing written for an unusable export
