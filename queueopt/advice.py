@@ -166,8 +166,9 @@ def advise(inputs: HallInputs, now: float, arrivals: pd.DataFrame, *, waiting: i
         lam_eff[0] += waiting / max(span, 1.0)
     h_on, scv_on = counter_moments(inputs, True)
     h_off, scv_off = counter_moments(inputs, False)
+    max_wait = np.inf if t.max_mean_wait is None else t.max_mean_wait  # None: no wait cap
     needed = required_servers(lam_eff, h_on, t.threshold, t.service_level, scv_on,
-                              t.max_occupancy, t.max_mean_wait)
+                              t.max_occupancy, max_wait)
     plan = (planned.at(minute) if planned is not None
             else np.full(len(minute), counters_open, np.int64))
     can_open = np.full(len(minute), inputs.counters, np.int64)
@@ -231,7 +232,7 @@ def _actions(now: float, minute: FloatArray, step: int, plan: IntArray, needed: 
     short = (sl_on < t.service_level) & (sl_off > sl_on)
     for a, b in _runs(short):
         out.append(Action("pause_cross_sell", max(minute[a], now), minute[b - 1] + step))
-    over = wait_off > t.max_mean_wait
+    over = wait_off > (np.inf if t.max_mean_wait is None else t.max_mean_wait)
     if over.any():
         last = int(np.flatnonzero(over)[-1])
         out.append(Action("quiet_hours", now, minute[last] + step))

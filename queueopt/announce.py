@@ -181,7 +181,7 @@ def day_features(log: TicketLog, priors: DelayPriors, handling: Handling,
         done = int(same[0]) if len(same) else k
     values = np.zeros((n, len(FEATURES)))
     queued = np.zeros(n, bool)
-    if done:
+    if done and reuse is not None:
         values[:done], queued[:done] = reuse.values[:done], reuse.queued[:done]
     if n > done:
         rest = slice(done, n)
@@ -281,7 +281,7 @@ def announce_day(today: DayFeatures, history: Sequence[DayFeatures],
     lo = np.zeros(n)
     hi = np.zeros(n)
     done = 0 if reuse is None else min(len(reuse.wait), n)
-    if done:
+    if done and reuse is not None:
         wait[:done], lo[:done], hi[:done] = reuse.wait[:done], reuse.lo80[:done], reuse.hi80[:done]
     if n == done:
         return Announced(wait, lo, hi, today.values)

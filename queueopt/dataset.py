@@ -25,7 +25,7 @@ import pandas as pd
 
 from queueopt.arrivals import ArrivalCounts, arrival_counts, open_intervals  # noqa: F401  (re-exported)
 from queueopt.calendar import HallCalendar
-from queueopt.model import Hall, Policy, StaffMember, TransactionType
+from queueopt.model import Hall, HallCorrection, Policy, StaffMember, TransactionType
 from queueopt.quarantine import Quarantine
 from queueopt.schema import (
     ARRIVALS,
@@ -71,6 +71,8 @@ class Dataset:
     footfall: pd.DataFrame | None = None
     quarantine: Quarantine | None = None
     """Ticket rows set aside as bad (:mod:`queueopt.quarantine`); ``None`` without a log."""
+    corrections: dict[str, HallCorrection] = field(default_factory=dict)
+    """Per-hall corrections of the wait model (``corrections.json``, :mod:`queueopt.modelcheck`)."""
     _views: _Views = field(init=False, repr=False, compare=False)
     _arrivals: dict[Hashable, ArrivalCounts] = field(init=False, repr=False, compare=False)
 

@@ -31,6 +31,7 @@ COMMANDS: tuple[str, ...] = (
     "live",
     "replay",
     "import",
+    "modelcheck",
 )
 
 

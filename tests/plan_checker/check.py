@@ -48,6 +48,7 @@ from plan_checker.roster import (
     COUNTER_ROLES,
     RosterShift,
     on_duty_count,
+    paid_minutes,
     read_roster,
     total_paid_hours,
 )
@@ -121,17 +122,24 @@ def people_available(rules: Rules, staff: Mapping[str, Person], day: dt.date,
 
 def recompute_cover(shifts: list[RosterShift], needs: dict[dt.date, DayNeed],
                     counters: int) -> Cover:
-    """Staff-minutes short per kind, from the roster's on-duty minutes (see :class:`Cover`)."""
+    """Staff-minutes short per kind, from the roster's on-duty minutes (see :class:`Cover`).
+
+    Only minutes inside each day's working window count (as in the plan's definition).
+    """
     short = counter_short = presence_short = over = 0
     for d, need in needs.items():
+        if need.window is None:  # minutes outside the working window are not counted
+            continue
+        inside = np.zeros(len(need.required), dtype=bool)
+        inside[need.window[0]:need.window[1]] = True
         on_all = on_duty_count(shifts, d)
         on_counter = on_duty_count(shifts, d, COUNTER_ROLES)
-        miss_c = np.maximum(need.counter_need - on_counter, 0)
-        miss_p = np.maximum(need.presence - on_all, 0)
+        miss_c = np.maximum(need.counter_need - on_counter, 0) * inside
+        miss_p = np.maximum(need.presence - on_all, 0) * inside
         short += int(np.maximum(miss_c, miss_p).sum())
         counter_short += int(miss_c.sum())
         presence_short += int(miss_p.sum())
-        over += int(np.maximum(need.required - counters, 0).sum())
+        over += int((np.maximum(need.required - counters, 0) * inside).sum())
     return Cover(short, counter_short, presence_short, over)
 
 
@@ -201,6 +209,12 @@ def check_figures(report: PlanReport, counters_rows: list[dict[str, str]] | None
     hours = s.get("staff_hours")
     if isinstance(hours, (int, float)) and abs(hours - report.staff_hours) > HOURS_TOL:
         bad("staff_hours", f"summary says {hours} h, roster.csv pays {report.staff_hours:.2f} h")
+    for sh in report.shifts:
+        paid = paid_minutes(sh, report.rules) / 60
+        if sh.paid_hours is not None and abs(sh.paid_hours - paid) > 0.005:
+            bad("paid_hours", f"roster.csv line {sh.row}: paid_hours {sh.paid_hours} but "
+                              f"{sh.start // 60:02d}:{sh.start % 60:02d}-{sh.end // 60:02d}:"
+                              f"{sh.end % 60:02d} less its meal break pays {paid:.2f} h")
     short = report.cover.short
     reported_short = s.get("shortfall_staff_minutes")
     if isinstance(reported_short, (int, float)) and abs(reported_short - short) > MINUTES_TOL:
@@ -240,6 +254,18 @@ def check_figures(report: PlanReport, counters_rows: list[dict[str, str]] | None
             bad("gap", f"gap is {gap!r} with full cover and a bound (expected {expect:.4f})")
         elif gap < 0 or abs(gap - expect) > 1.5e-4 + HOURS_TOL / reported_bound:
             bad("gap", f"gap {gap} but staff_hours / lower_bound_hours - 1 = {expect:.4f}")
+    status = s.get("solver_status")
+    if status == "optimal" and (short or not isinstance(reported_bound, (int, float))
+                                or report.staff_hours > reported_bound + HOURS_TOL):
+        bad("status", f"solver_status 'optimal' but {report.staff_hours:.2f} h against a bound of "
+                      f"{reported_bound} h with {short} staff-minutes short: not proven")
+    slot = s.get("slot_minutes")
+    if slot is not None and slot != report.rules.interval:
+        bad("slot", f"slot_minutes {slot} but the policy's interval is {report.rules.interval}")
+    broken = [f for f in report.rule_findings if f.rule not in SOFT_RULES]
+    if "rule_violations" in s and broken and not s["rule_violations"]:
+        bad("validator_silent", f"summary lists no rule violation; the checker finds "
+                                f"{len(broken)}, e.g. {broken[0]}")
     if counters_rows is not None:
         out.extend(check_counters(report, counters_rows))
     return out

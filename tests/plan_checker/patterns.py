@@ -168,7 +168,9 @@ def cover_matrix(rules: Rules, lo: int, hi: int, cell: int
         lengths_l.append(np.full(len(starts) * k, length, dtype=np.int64))
         configs_l.append(np.tile(np.arange(k, dtype=np.int64), len(starts)))
         base += len(starts) * k
-    empty = np.zeros(0, np.int64)
-    cat = (lambda xs: np.concatenate(xs).astype(np.int64) if xs else empty)
+
+    def cat(parts: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+
     return (PatternSet(rules, cat(starts_l), cat(lengths_l), cat(configs_l)), cat(rows),
             cat(cols))

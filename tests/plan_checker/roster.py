@@ -39,6 +39,8 @@ class RosterShift:
     breaks: tuple[tuple[int, int], ...]
     role: str
     row: int = 0
+    paid_hours: float | None = None
+    """The file's own ``paid_hours`` column (``None`` when empty), hours."""
 
     @property
     def length(self) -> int:
@@ -75,7 +77,8 @@ def read_roster(path: Path) -> list[RosterShift]:
                 out.append(RosterShift(
                     _unescape(row["staff_id"]), dt.date.fromisoformat(row["date"]),
                     clock_minutes(row["start"]), clock_minutes(row["end"]),
-                    tuple(sorted(breaks)), (row.get("role") or "counter").strip(), line))
+                    tuple(sorted(breaks)), (row.get("role") or "counter").strip(), line,
+                    float(row["paid_hours"]) if (row.get("paid_hours") or "").strip() else None))
             except (ValueError, KeyError) as err:
                 raise ValueError(f"{Path(path).name} line {line}: {err}") from err
     return out
