@@ -135,12 +135,52 @@ def corrupt(tmp: Path, skip_plan: bool) -> None:
     print(f"plan exit {code} ({time.perf_counter() - t0:.0f} s): {_verdict(code == 0)}")
 
 
+def _week_noise(region: object, hall_id: str, holdout: tuple[object, object],
+                replications: int = 20) -> float:
+    """Relative sd of one held-out week's mean wait given its own arrivals (the truth known).
+
+    The week's arrivals are replayed through the generator's own queue (true
+    counters open, true handling-time law per type, true patience, VIP first)
+    ``replications`` times: the spread of the week's mean wait is the noise of
+    the measurement itself, which no model can beat.
+    """
+    from queueopt.simulate import lognormal, serve_queue
+
+    t = region.tickets  # type: ignore[attr-defined]
+    t = t[(t["hall_id"] == hall_id) & (t["channel"] == "counter")]
+    co = region.counters_open  # type: ignore[attr-defined]
+    co = co[co["hall_id"] == hall_id].set_index("interval_start")["open"]
+    types = {x.code: x for x in region.transactions}  # type: ignore[attr-defined]
+    patience = region.patience["counter"]  # type: ignore[attr-defined]
+    rng = np.random.default_rng(7)
+    totals, n = np.zeros(replications), 0
+    for day in pd.date_range(holdout[0], holdout[1]):
+        c = co[(co.index >= day) & (co.index < day + pd.Timedelta(days=1))]
+        td = t[(t["issued_at"] >= day) & (t["issued_at"] < day + pd.Timedelta(days=1))]
+        if c.empty or td.empty:
+            continue
+        td = td.sort_values("issued_at")
+        arrive = ((td["issued_at"] - day).dt.total_seconds() / 60).to_numpy()
+        mean = np.array([types[x].mean_minutes + types[x].cross_sell_minutes
+                         for x in td["transaction_type"]])
+        cv = np.array([types[x].cv for x in td["transaction_type"]])
+        vip = (td["tier"] == "vip").to_numpy()
+        start = float(c.index[0].hour * 60 + c.index[0].minute)
+        for r in range(replications):
+            pat = rng.exponential(patience, len(arrive))
+            call, _ = serve_queue(arrive, lognormal(rng, mean, cv), pat, vip, c.to_numpy(), 15, start)
+            totals[r] += float(np.where(np.isnan(call), pat, call - arrive).sum())
+        n += len(arrive)
+    return float(totals.std() / totals.mean()) if n else float("nan")
+
+
 def synthetic() -> None:
     print("\n== 3. the synthetic sample (12 halls, 4 weeks; truth known)")
     region = generate_region(n_halls=12, weeks=4, seed=20261122)
     assert region.tickets is not None and region.counters_open is not None
-    print("  hall   staffing   Erlang A bias  corrected bias  factor   corr")
+    print("  hall   staffing   Erlang A bias  corrected bias  factor   corr   noise of the week")
     worst = {"observed": 0.0, "true": 0.0}
+    pooled = {k: [0.0, 0.0, 0.0] for k in worst}  # predicted before, after, observed (weighted)
     for hall in region.halls:
         t = region.tickets[region.tickets["hall_id"] == hall.hall_id]
         truth = region.counters_open[region.counters_open["hall_id"] == hall.hall_id]
@@ -149,11 +189,23 @@ def synthetic() -> None:
             before = c.scores["erlang_a"]["mean_wait"]["bias"]
             after = c.scores["erlang_a_corrected"]["mean_wait"]
             worst[label] = max(worst[label], abs(after["bias"]))
+            for k, model in enumerate(("erlang_a", "erlang_a_corrected")):
+                part = c.frame[c.frame["model"] == model]
+                pooled[label][k] += float((part["arrivals"] * part["predicted_mean_wait"]).sum())
+            pooled[label][2] += float((part["arrivals"] * part["observed_mean_wait"]).sum())
+            noise = (f"{100 * _week_noise(region, hall.hall_id, c.holdout):5.1f}%"
+                     if label == "true" else "")
             print(f"  {hall.hall_id}    {label:9s} {100 * before:+8.1f}%      {100 * after['bias']:+8.1f}%"
-                  f"      {c.correction.handle_factor:.2f}   {after['corr']:.2f}")
+                  f"      {c.correction.handle_factor:.2f}   {after['corr']:.2f}   {noise}")
+    print("  (noise of the week: sd / mean of the held-out week's mean wait when its own arrivals are\n"
+          "   replayed 20 times through the generator's queue with the true counters: a per-hall\n"
+          "   bias target below it cannot be judged on one week)")
     for label, w in worst.items():
-        print(f"  target |bias| <= 5% after the correction, staffing {label}: worst "
-              f"{100 * w:.1f}% {_verdict(w <= 0.05)}")
+        b, a, o = pooled[label]
+        print(f"  staffing {label}: worst hall |bias| after the correction {100 * w:.1f}% "
+              f"(+-5% per hall: {_verdict(w <= 0.05)}); all 12 halls pooled (arrival-weighted): "
+              f"before {100 * (b / o - 1):+.1f}%, after {100 * (a / o - 1):+.1f}% "
+              f"(+-5%: {_verdict(abs(a / o - 1) <= 0.05)})")
 
 
 def run() -> None:

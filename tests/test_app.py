@@ -117,7 +117,7 @@ def _chart_text(proto: Any) -> Iterator[str]:
                 if k in ("title", "text") and isinstance(v, str):
                     yield v
                 elif k == "labelExpr" and isinstance(v, str):
-                    yield from re.findall(r"'([^']*)'", v.replace("%H:%M", ""))
+                    yield from re.findall(r"'([^']*)'", re.sub(r"%[A-Za-z]", "", v))
                 elif k not in ("field", "encoding", "data", "datasets"):
                     yield from walk(v)
             if isinstance(enc, dict):
@@ -456,6 +456,36 @@ def test_region_page_ranks_every_hall_with_the_package_thresholds() -> None:
     assert len(table) == 12 and table["Rank"].tolist() == list(range(1, 13))
     w, u = BUSY_THRESHOLDS["super-busy"]
     assert any(f"≥ {w:g} min" in c.value and f"{u:.2f}" in c.value for c in at.caption)
+
+
+def test_region_page_shows_the_plans_own_waits_on_demand(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The plan's method (a minute of simulation) runs only when asked, and the page shows
+    what :func:`queueopt.region.next_week_mean_wait` returns for it."""
+    import queueopt.region
+
+    real = queueopt.region.next_week_mean_wait
+    calls: list[str] = []
+
+    def plan_waits(ds: Any, forecasts: Any = None, *, method: str = "auto",
+                   replications: int | None = None) -> pd.DataFrame:
+        calls.append(method)
+        if method != "auto":
+            return real(ds, forecasts, method=method, replications=replications)
+        return pd.DataFrame({"hall_id": sorted(ds.halls),
+                             "predicted_mean_wait": [1.25 + k for k in range(len(ds.halls))],
+                             "method": "auto"})
+
+    monkeypatch.setenv("QUEUEOPT_CACHE", str(tmp_path / "cache"))  # no shared disk results
+    monkeypatch.setattr(queueopt.region, "next_week_mean_wait", plan_waits)
+    at = _app("H01")
+    at.switch_page("queueopt/ui/region_page.py").run()
+    assert "auto" not in calls
+    at.toggle(key="plan_waits").set_value(True).run()
+    assert not at.exception and calls.count("auto") == 1
+    table = at.dataframe[0].value.set_index("Hall")
+    column = "Predicted mean wait next week, as planned (min)"
+    assert table.loc["H01", column] == 1.25 and table.loc["H12", column] == 12.25
 
 
 def test_data_page_starts_on_the_sample() -> None:

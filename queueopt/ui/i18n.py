@@ -57,11 +57,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "published": ("Published as version {v}.", "已发布为第{v}版。"),
     "last_published": ("Last published: version {v} by {who} at {when}.",
                        "最近发布：第{v}版，{who}，{when}。"),
-    "plan_summary": (("{hours:.1f} staff-hours, {gap:.1%} above the lower bound {lb:.1f} h "
-                     "({status}, {secs:.1f} s). Predicted service level {sl:.1%} ({target}); "
-                     "{short:.0f} staff-minutes uncovered."),
-                     ("共{hours:.1f}人时，比下界{lb:.1f}小时高{gap:.1%}（{status}，{secs:.1f}秒）。"
+    "plan_summary": (("{hours:.1f} staff-hours, {bound} ({status}, {secs:.1f} s). Predicted "
+                     "service level {sl:.1%} ({target}); {short:.0f} staff-minutes uncovered."),
+                     ("共{hours:.1f}人时，{bound}（{status}，{secs:.1f}秒）。"
                      "预计服务水平{sl:.1%}（{target}）；{short:.0f}人分钟无人覆盖。")),
+    "bound_gap": ("{gap:.1%} above the lower bound {lb:.1f} h", "比下界{lb:.1f}小时高{gap:.1%}"),
+    "bound_no_gap": ("lower bound {lb:.1f} h (no gap while staff-minutes are uncovered)",
+                     "下界{lb:.1f}小时（有未覆盖时段，不计差距）"),
+    "bound_none": ("no lower bound (some day cannot be covered)", "无下界（某天无法完全覆盖）"),
     "status_optimal": ("proved optimal", "已证明最优"),
     "status_feasible": ("best found within the time limit", "时限内找到的最优解"),
     "status_other": ("solver status {s}", "求解状态 {s}"),
@@ -112,14 +115,16 @@ _TEXT: dict[str, tuple[str, str]] = {
                   "busy: ≥ {w2:g} min or ≥ {u2:.2f}"),
                   "超忙：平均等候≥{w1:g}分钟或高峰小时利用率≥{u1:.2f}；较忙：≥{w2:g}分钟或≥{u2:.2f}"),
     "observed_wait_axis": ("Observed mean wait, last 4 weeks (min)", "近4周实际平均等候（分钟）"),
-    "predicted_vs_observed": (("Next week's plan (predicted) vs last 4 weeks (observed): "
-                              "mean wait, minutes"),
-                              "下周计划（预测）与近4周（实际）平均等候对比（分钟）"),
+    "predicted_vs_observed": (("Next week (predicted) vs last 4 weeks (observed): mean wait, "
+                              "minutes"), "下周（预测）与近4周（实际）平均等候对比（分钟）"),
     "predicted_caption": (("Predicted: next week's arrival-weighted mean wait at the required "
-                          "counters, by {method}; a roster's simulated check is on the Roster "
-                          "page."),
-                          ("预测值：下周按需求开窗时的平均等候（按到店人数加权），计算方法为{method}；"
-                          "排班的仿真校验见“排班”页。")),
+                           "counters, by {method}. Switch on the plan's method below for the "
+                           "wait the roster is planned for."),
+                          ("预测值：下周按需求开窗时的平均等候（按到店人数加权），计算方法为{method}。"
+                          "打开下方开关可按排班计划的方法计算。")),
+    "plan_waits_toggle": ("Predict as the plan does (simulation, about a minute)",
+                          "按排班计划的方法预测（仿真，约一分钟）"),
+    "plan_waits_spinner": ("Simulating next week for every hall…", "正在仿真各营业厅的下周…"),
     "wait_kind": ("Wait", "等候"),
     "kiosk_rank_title": ("Where one more kiosk saves most", "新增自助终端收益排名"),
     "kiosk_rank_toggle": ("Rank halls for one more kiosk", "按新增一台自助终端的收益排序"),
@@ -308,7 +313,10 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "customers_per_day": ("Customers per day", "日均客户数"),
     "mean_handle_minutes": ("Mean handling time (min)", "平均办理时长（分钟）"),
     "observed_mean_wait": ("Observed mean wait (min)", "实际平均等候（分钟）"),
-    "predicted_mean_wait": ("Predicted mean wait, next week (min)", "下周预测平均等候（分钟）"),
+    "predicted_mean_wait": ("Predicted mean wait next week, formulas (min)",
+                            "下周预测平均等候，公式（分钟）"),
+    "plan_mean_wait": ("Predicted mean wait next week, as planned (min)",
+                       "下周预测平均等候，排班计划方法（分钟）"),
     "observed_within_threshold": ("Observed share within threshold", "实际达标客户占比"),
     "busy_hour_utilisation": ("Busy-hour utilisation", "高峰小时利用率"),
     "busy_class": ("Busy class", "繁忙等级"),
@@ -347,7 +355,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "required": ("required", "需求人数"), "on_duty": ("on duty", "在岗人数"),
     "counters_open": ("counters open", "开放柜台"),
     "observed_mean_wait": ("observed, last 4 weeks", "近4周实际"),
-    "predicted_mean_wait": ("predicted, next week's plan", "下周计划预测"),
+    "predicted_mean_wait": ("predicted next week, formulas (SIPP)", "下周预测（公式 SIPP）"),
+    "plan_mean_wait": ("predicted next week, as the plan computes it", "下周预测（排班计划方法）"),
     "forecast": ("forecast", "预测值"), "band": ("80% band", "80%区间"),
     # peak-policy scenarios
     "pooled": ("pooled", "统一排队"), "pooled, same headcount": ("pooled, same headcount",
@@ -439,14 +448,14 @@ def date_time(value: str | dt.datetime) -> str:
     return f"{ts:%Y-%m-%d %H:%M}"
 
 
-def time_axis_expr(with_day: bool = True) -> str:
-    """A Vega ``labelExpr`` for a time axis: weekday and clock in the selected language."""
+def time_axis_expr(with_clock: bool = True) -> str:
+    """A Vega ``labelExpr`` for a time axis in the selected language: the weekday and the
+    clock (``周四 10:30``), or without the clock the day (``周四 11-26`` / ``Thu 11-26``)."""
     names = "[" + ",".join(f"'{d}'" for d in _WEEKDAYS[lang()][6:] + _WEEKDAYS[lang()][:6]) + "]"
-    clock = "timeFormat(datum.value, '%H:%M')"
-    if not with_day:
-        return clock
     # Vega's day(): 0 = Sunday
-    return f"{names}[day(datum.value)] + ' ' + {clock}"
+    if with_clock:
+        return f"{names}[day(datum.value)] + ' ' + timeFormat(datum.value, '%H:%M')"
+    return f"{names}[day(datum.value)] + ' ' + timeFormat(datum.value, '%m-%d')"
 
 
 def status_label(status: object) -> str:
