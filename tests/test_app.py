@@ -272,28 +272,6 @@ def test_tables_are_in_time_order_and_dates_in_the_language() -> None:
     assert "周" in at.metric[1].value
 
 
-def test_whatif_table_shows_what_the_cli_prints(capsys: pytest.CaptureFixture[str]) -> None:
-    """The same what-if through ``queueopt whatif`` and through the page: equal figures."""
-    from queueopt.cli import main
-
-    assert main(["whatif", "--data", str(SAMPLE), "--hall", "H01", "--shift", "0.3",
-                 "--pause-cross-sell"]) == 0
-    lines = capsys.readouterr().out.splitlines()[2:]
-    cli = {ln.split()[0]: [float(v) for v in ln.split()[1:4]] for ln in lines if ln.strip()}
-    at = _app("H01")
-    at.switch_page("queueopt/ui/nudges_page.py").run()
-    at.slider[0].set_value(0.3).run()
-    at.checkbox[0].check().run()
-    from queueopt.ui.i18n import _COLUMNS
-
-    table = at.dataframe[0].value
-    names = {_COLUMNS[k][0]: k for k in cli}
-    assert set(names) == set(table.index)
-    for label, row in table.iterrows():
-        assert row.tolist() == pytest.approx(cli[names[str(label)]], abs=0.006), label
-    assert table.loc["Staff-hours", "After"] < table.loc["Staff-hours", "Before"]
-
-
 def _check_roster_by_day(at: AppTest) -> None:
     """Pick the third day: the chart shows that day's shifts, breaks as gaps, roles in words."""
     hall = at.session_state["hall"]
@@ -385,19 +363,6 @@ def test_sentences_from_the_package_are_translated() -> None:
         assert re.findall(r"\d+(?:\.\d+)?", zh) != []
         assert sentence(text, "en") == text
     assert "周一 10:30" in sentence(written[0], "zh") and "18" in sentence(written[0], "zh")
-
-
-def test_kiosk_reasons_the_package_writes_are_translated() -> None:
-    from queueopt.io import load_dataset
-    from queueopt.kiosks import kiosk_options
-    from queueopt.forecast import forecast_arrivals
-    from queueopt.ui.i18n import sentence
-
-    ds = load_dataset(SAMPLE)
-    for hall in ("H01", "H06"):
-        fc = forecast_arrivals(ds.footfall_for(hall), 7, calendar=ds.calendar, halls=ds.halls)
-        reason = kiosk_options(ds, hall, fc, max_extra=2).reason
-        assert _WORD.findall(sentence(reason, "zh")) == [], reason
 
 
 def test_forecast_page_switch_hall_and_language() -> None:
