@@ -37,8 +37,13 @@ from plan_checker.patterns import break_placements, cover_matrix
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 HALLS = [f"H{k:02d}" for k in range(1, 13)]
-TIME_LIMIT_S = 1.0
-"""Solver budget per hall in the end-to-end part, seconds (deterministic work with the new solver)."""
+TIME_LIMIT_S = 3.0
+"""Solver work budget per hall in the end-to-end part (the new solver's deterministic units,
+seconds on an idle core; i13-api.md: "small halls/tests: 3 is enough")."""
+AVOIDABLE_SHARE = 0.01
+"""Shortfall allowed above the plan's own unavoidable-shortfall bound, as a share of the week's
+need in staff-minutes (that bound is an LP: integer rosters may sit a little above it). Where
+the bound is 0 the roster must cover in full."""
 
 # The solver before issue 13 (no queueopt/covering.py) is known to report a bound above the true
 # LP bound on every sample hall, a negative gap where cover is short, and no
@@ -115,6 +120,53 @@ def test_bound_is_true_and_gap_honest(hall: str,
     wrong = [f for f in rep.figure_findings
              if f.rule in ("false_bound", "below_bound", "gap", "status")]
     assert not wrong, rep.describe()
+
+
+@pytest.mark.slow
+@old_solver_fails
+@pytest.mark.parametrize("hall", HALLS)
+def test_no_avoidable_shortage(hall: str, hall_report: Callable[[str], PlanReport]) -> None:
+    """The roster leaves no shortage that these staff could avoid: none at all where the plan's
+    own lower bound on the shortage is 0, else at most 1% of the week's need above that bound.
+    (An empty roster with honest figures is still a failure of the plan.)"""
+    rep = hall_report(hall)
+    s = rep.summary
+    if s.get("solver_status") == "wall_limit":
+        pytest.skip(f"{hall}: the wall-clock safety limit stopped the solver (machine too slow)")
+    unavoidable = s.get("unavoidable_shortfall_staff_minutes")
+    assert isinstance(unavoidable, (int, float)), rep.describe()
+    need = sum(int(n.need[n.window[0]:n.window[1]].sum()) for n in rep.needs.values() if n.window)
+    allowed = 0.0 if unavoidable <= 0 else unavoidable + AVOIDABLE_SHARE * need
+    assert rep.cover.short <= allowed + 0.5, (
+        f"{rep.cover.short} staff-minutes short, unavoidable {unavoidable} "
+        f"(allowed {allowed:.0f})\n{rep.describe()}")
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(OLD_SOLVER, strict=True, raises=AssertionError,
+                   reason="solver before issue 13: the 15-minute slot is hard-coded")
+def test_a_30_minute_plan_keeps_every_rule(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """interval_minutes = 30 (start step 15, so the grid is 15): the smallest hall plans end to
+    end; the checker finds no broken rule, no wrong figure and no avoidable shortage."""
+    from queueopt.io import load_dataset
+    from queueopt.pipeline import plan_hall
+
+    data = tmp_path_factory.mktemp("data30")
+    for f in SAMPLE.iterdir():
+        if f.name == "policy.toml":
+            (data / f.name).write_text(f.read_text(encoding="utf-8").replace(
+                "interval_minutes = 15", "interval_minutes = 30"), encoding="utf-8")
+        else:
+            (data / f.name).symlink_to(f)
+    out = tmp_path_factory.mktemp("plan30") / "H11"
+    plan_hall(load_dataset(data), "H11", time_limit_s=TIME_LIMIT_S, seed=0, replications=2,
+              method="sipp").write(out)
+    rep = check_plan(out, data)
+    assert rep.rules.interval == 30 and rep.rules.grid == 15
+    hard = [f for f in rep.hard_findings if f.rule != "min_staff_on_duty"]
+    assert not hard, rep.describe()
+    unavoidable = rep.summary.get("unavoidable_shortfall_staff_minutes")
+    assert unavoidable is not None and rep.cover.short <= unavoidable + 0.5, rep.describe()
 
 
 # ------------------------------------------------------------------ part 2: a hand-made plan
