@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 SAMPLE = ROOT / "data" / "sample"
-PAGES = ["forecast_page", "roster_page", "nudges_page", "region_page", "data_page"]
+PAGES = ["forecast_page", "roster_page", "nudges_page", "region_page", "today_page", "data_page"]
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +86,7 @@ def _strings(value: Any, key: str = "") -> Iterator[str]:
     elif isinstance(value, list):
         for v in value:
             yield from _strings(v, key)
-    elif isinstance(value, str):
+    elif isinstance(value, str) and not re.fullmatch(r"[A-Z_]+", value):  # not an enum name
         yield value
 
 
@@ -170,16 +170,17 @@ def _data_words() -> set[str]:
 
 
 _WORD = re.compile(r"[A-Za-z]+")
-ALLOWED = {"csv", "excel", "pdf", "png", "toml", "policy", "readme", "vip", "sipp", "queueopt",
+_FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|toml|gz|xlsx|png|pdf)\b")
+ALLOWED = {"csv", "excel", "pdf", "png", "toml", "readme", "vip", "sipp", "queueopt",
            "english", "language"}
-"""Names of file formats and commands, VIP (used in Chinese too), the language picker's own
-name, and the letters of ids."""
+"""Names of file formats and commands, VIP (used in Chinese too) and the language picker's
+own name. File names (``tickets.csv``) are taken out before the words are read."""
 
 
 def english_words(at: AppTest) -> set[str]:
     """English words shown on the page that are neither data nor :data:`ALLOWED`."""
     allowed = ALLOWED | _data_words()
-    words = {w for text in shown_text(at) for w in _WORD.findall(text)}
+    words = {w for text in shown_text(at) for w in _WORD.findall(_FILE_NAME.sub("", text))}
     return {w for w in words if w.lower() not in allowed}
 
 
@@ -198,6 +199,8 @@ def _walk_every_page(at: AppTest) -> Iterator[tuple[str, AppTest]]:
     at.switch_page("queueopt/ui/region_page.py").run()
     at.toggle(key="rank_kiosks").set_value(True).run()
     yield "region", at
+    at.switch_page("queueopt/ui/today_page.py").run()
+    yield "today", at
     at.switch_page("queueopt/ui/data_page.py").run()
     yield "data", at
 
