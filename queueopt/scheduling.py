@@ -942,21 +942,42 @@ def _binding(needs: Sequence[DayNeed], short: pd.DataFrame, short_min: float, un
     return out
 
 
-def counters_plan(shifts: Sequence[Shift], hall: Hall, required: pd.DataFrame) -> pd.DataFrame:
-    """Counters open per interval: on-duty staff, at most the physical counters.
+def counters_plan(shifts: Sequence[Shift], hall: Hall, required: pd.DataFrame,
+                  interval_minutes: int | None = None) -> pd.DataFrame:
+    """Counters open per interval: staff on duty through the whole interval, at most the counters.
 
-    Staff on duty beyond the open counters are on floor duty (guiding,
-    pre-checking documents, the emergency counter when the queue grows).
-    Returns ``interval_start, required, on_duty, counters_open, floor``
-    (on duty at the interval's start).
+    A counter counts as open for an interval only if its person is on duty
+    (present, not on a break) for the whole interval, so ``on_duty`` is the
+    fewest staff on duty at any minute of the interval. Staff beyond the
+    open counters are on floor duty (guiding, pre-checking documents, the
+    emergency counter when the queue grows). Returns ``interval_start,
+    required, on_duty, counters_open, floor``.
+
+    Parameters
+    ----------
+    shifts, hall, required:
+        The roster, the hall (counters) and ``interval_start, required``.
+    interval_minutes:
+        Interval length, minutes; by default the smallest spacing of ``interval_start``
+        within a day (15 when there is one interval a day).
     """
     req = required.copy()
     req["interval_start"] = pd.to_datetime(req["interval_start"])
+    if interval_minutes is None:
+        steps = req.sort_values("interval_start").groupby(req["interval_start"].dt.date)[
+            "interval_start"].diff().dropna()
+        interval_minutes = int(steps.min().total_seconds() // 60) if len(steps) else 15
     rows = []
     for day, part in req.groupby(req["interval_start"].dt.date):
-        minutes = (part["interval_start"].dt.hour * 60 + part["interval_start"].dt.minute).to_numpy()
-        today = [s for s in shifts if s.day == day]
-        on = np.array([sum(1 for s in today if s.on_duty(int(m))) for m in minutes], dtype=np.int64)
+        # staff on duty at every minute of the day
+        per_minute = np.zeros(24 * 60 + interval_minutes, dtype=np.int64)
+        for s in shifts:
+            if s.day == day:
+                per_minute[s.start:s.end] += 1
+                for a, b in s.breaks:
+                    per_minute[max(a, s.start):min(b, s.end)] -= 1
+        starts = (part["interval_start"].dt.hour * 60 + part["interval_start"].dt.minute).to_numpy()
+        on = np.array([per_minute[m:m + interval_minutes].min() for m in starts], dtype=np.int64)
         need = part["required"].to_numpy()
         open_c = np.minimum(on, hall.counters)
         rows.append(pd.DataFrame({"interval_start": part["interval_start"].to_numpy(),

@@ -330,10 +330,6 @@ def test_solver_roster_is_optimal() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="staff_hours counts a short break as long as the meal break as the "
-                          "unpaid meal, even on shifts too short for a meal (seeds 0, 1, 5, 12, "
-                          "15, 16, 18, 19; i13-roster, /work/notes/i13-checker.md)")
 def test_solver_figures_match_its_roster() -> None:
     """The solver's staff-minutes short and paid hours are those of the roster it returns."""
     wrong = []
