@@ -30,6 +30,8 @@ from queueopt.forecast import forecast_arrivals
 from queueopt.io import ARRIVALS, HALL_ID, INTERVAL_START
 
 METHODS: tuple[str, ...] = ("queueopt", "seasonal_naive", "mean_4_weekdays")
+MIN_TRAIN_DAYS = 14
+"""Days of history before the first origin: a short history gets fewer folds, not a refusal."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class BacktestResult:
     scores: pd.DataFrame
     horizon_days: int
     folds: int
+    requested_folds: int = 0
+    gap_intervals: int = 0
 
     def summary(self) -> pd.DataFrame:
         """One row per method over all folds: wape, bias, coverage, wape_vs_naive."""
@@ -92,7 +96,10 @@ def backtest(history: pd.DataFrame, horizon_days: int = 7, folds: int = 4, *,
     horizon_days:
         Days forecast from each origin (1-7: the baselines look one week back).
     folds:
-        Number of origins, each ``horizon_days`` earlier than the next.
+        Number of origins, each ``horizon_days`` earlier than the next; a
+        history too short for them all gets as many as fit with at least
+        :data:`MIN_TRAIN_DAYS` days before the first origin
+        (``BacktestResult.folds`` says how many ran).
     calendar, country:
         Official calendar for holidays and make-up days.
 
@@ -103,8 +110,10 @@ def backtest(history: pd.DataFrame, horizon_days: int = 7, folds: int = 4, *,
     Raises
     ------
     ValueError
-        When the history is too short for the folds (each fold needs four
-        weeks before its origin).
+        When the history is too short for even one fold.
+
+    Gaps (NaN arrivals) are neither forecast targets nor scored; their count
+    is ``BacktestResult.gap_intervals``.
     """
     if not 1 <= horizon_days <= 7:
         raise ValueError(f"horizon_days={horizon_days} must be between 1 and 7")
@@ -112,13 +121,17 @@ def backtest(history: pd.DataFrame, horizon_days: int = 7, folds: int = 4, *,
         raise ValueError(f"folds={folds} must be >= 1")
     hist = history[[HALL_ID, INTERVAL_START, ARRIVALS]].copy()
     hist[INTERVAL_START] = pd.to_datetime(hist[INTERVAL_START])
+    hist[ARRIVALS] = pd.to_numeric(hist[ARRIVALS], errors="coerce")
+    gaps = int(hist[ARRIVALS].isna().sum())
     last = hist[INTERVAL_START].max().normalize()
     first = hist[INTERVAL_START].min().normalize()
-    need = pd.Timedelta(days=28 + horizon_days * folds)
-    if last - first + pd.Timedelta(days=1) < need:
+    span = (last - first).days + 1
+    requested = folds
+    folds = min(folds, (span - MIN_TRAIN_DAYS) // horizon_days)
+    if folds < 1:
         raise ValueError(
-            f"history covers {(last - first).days + 1} days; {folds} folds of {horizon_days} days "
-            f"need at least {need.days} (four weeks before the first origin)")
+            f"history covers {span} days; one fold of {horizon_days} days needs at least "
+            f"{MIN_TRAIN_DAYS + horizon_days} ({MIN_TRAIN_DAYS} before the origin)")
     cal = calendar or HallCalendar(country)
     rows = []
     pooled: dict[str, list[np.ndarray]] = {m: [] for m in METHODS}
@@ -130,6 +143,7 @@ def backtest(history: pd.DataFrame, horizon_days: int = 7, folds: int = 4, *,
         train = hist[hist[INTERVAL_START] < origin + pd.Timedelta(days=1)]
         test = hist[(hist[INTERVAL_START] >= origin + pd.Timedelta(days=1))
                     & (hist[INTERVAL_START] < origin + pd.Timedelta(days=1 + horizon_days))]
+        test = test[test[ARRIVALS].notna()]  # a gap is not scored
         fc = forecast_arrivals(train, horizon_days, calendar=cal)
         merged = test.merge(fc, on=[HALL_ID, INTERVAL_START], how="left", suffixes=("", "_fc"))
         merged = merged.merge(_baselines(train, test), on=[HALL_ID, INTERVAL_START], how="left")
@@ -154,7 +168,8 @@ def backtest(history: pd.DataFrame, horizon_days: int = 7, folds: int = 4, *,
                     np.concatenate(pooled_lo) if m == "queueopt" else None,
                     np.concatenate(pooled_hi) if m == "queueopt" else None)
         rows.append({"method": m, "fold": "all", "origin": None, **sc})
-    return BacktestResult(scores=pd.DataFrame(rows), horizon_days=horizon_days, folds=folds)
+    return BacktestResult(scores=pd.DataFrame(rows), horizon_days=horizon_days, folds=folds,
+                          requested_folds=requested, gap_intervals=gaps)
 
 
 def first_forecast_day(history: pd.DataFrame) -> dt.date:
