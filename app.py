@@ -11,7 +11,7 @@ st.set_page_config(page_title="queueopt", page_icon=":material/storefront:", lay
 state.init()
 
 with st.sidebar:
-    st.selectbox("Language / 语言", list(LANGUAGES), key="lang",
+    st.selectbox(t("language_picker"), list(LANGUAGES), key="lang",
                  format_func=lambda code: LANGUAGES[code])
     state.sidebar_hall_picker()
 

@@ -57,10 +57,10 @@ def main() -> None:
                            abs(ch["predicted"] - ch["simulated"])))
         rows.append({
             "hall": h, "kiosks": ds.hall(h).kiosks,
-            "nudge_wait": f"{nudge.before['mean_wait']:.2f}->{nudge.after['mean_wait']:.2f}",
-            "nudge_hours": nudge.after["staff_hours"] - nudge.before["staff_hours"],
-            "pause_wait": f"{pause.before['mean_wait']:.2f}->{pause.after['mean_wait']:.2f}",
-            "pause_hours": pause.after["staff_hours"] - pause.before["staff_hours"],
+            "nudge_wait": f"{nudge.before.mean_wait:.2f}->{nudge.after.mean_wait:.2f}",
+            "nudge_hours": nudge.after.staff_hours - nudge.before.staff_hours,
+            "pause_wait": f"{pause.before.mean_wait:.2f}->{pause.after.mean_wait:.2f}",
+            "pause_hours": pause.after.staff_hours - pause.before.staff_hours,
             "kiosks_rec": kiosk.recommended,
             "kiosk_hours": -float(kiosk.table.set_index("kiosks").loc[kiosk.recommended,
                                                                       "staff_hours_saved"]),

@@ -10,8 +10,9 @@ alone):
 * numbers: an integer or float constant ``k`` -> ``k + 1`` (``0.5`` -> ``1.5``).
 
 Each mutant is written into a scratch copy of the package and the module's
-unit tests run against it (``tests/test_<module>.py`` without the ``slow``
-mark, plus the module's doctests), stopping at the first failure. A mutant
+unit tests run against it (:data:`UNIT_TESTS`, default ``tests/test_<module>.py``,
+without the ``slow`` mark, plus the module's doctests), stopping at the first
+failure. A mutant
 is *killed* when a test fails (or the run times out), *survives* when every
 test passes. Surviving mutants include equivalent ones (a change that cannot
 alter behaviour), so 100% is not always reachable.
@@ -46,6 +47,12 @@ SWAP_BIN = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.
 SWAP_CMP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
             ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}
 SWAP_BOOL = {ast.And: ast.Or, ast.Or: ast.And}
+
+
+UNIT_TESTS: dict[str, tuple[str, ...]] = {
+    "rules": ("tests/test_scheduling.py",),  # the roster rules are tested with the roster
+}
+"""Unit tests of a module when they are not ``tests/test_<module>.py``."""
 
 
 @dataclass(frozen=True)
@@ -128,8 +135,9 @@ def apply(source: str, m: Mutant) -> str:
 
 def run_tests(work: Path, module: str, timeout: float) -> bool:
     """True when the module's unit tests and doctests pass (the mutant survives)."""
+    tests = UNIT_TESTS.get(module, (f"tests/test_{module}.py",))
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-m", "not slow", "-p", "no:cacheprovider",
-           f"tests/test_{module}.py", "--doctest-modules", f"queueopt/{module}.py"]
+           *tests, "--doctest-modules", f"queueopt/{module}.py"]
     env = dict(os.environ, PYTHONPATH=str(work), PYTHONDONTWRITEBYTECODE="1")
     try:
         done = subprocess.run(cmd, cwd=work, env=env, capture_output=True, timeout=timeout)
@@ -164,10 +172,12 @@ def main() -> None:
                       if args.sample else every)
             t0 = time.perf_counter()
             survivors = []
-            for m in sorted(chosen, key=lambda m: m.index):
+            for k, m in enumerate(sorted(chosen, key=lambda m: m.index), 1):
                 path.write_text(apply(original, m), encoding="utf-8")
                 if run_tests(work, module, args.timeout):
                     survivors.append(m)
+                print(f"  {module}: {k}/{len(chosen)} run, {len(survivors)} survived",
+                      file=sys.stderr, flush=True)
             path.write_text(original, encoding="utf-8")
             killed = len(chosen) - len(survivors)
             share = killed / len(chosen) if chosen else float("nan")

@@ -19,7 +19,6 @@ and **mean of the last four same weekdays** at the same time.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,8 +169,3 @@ def backtest(history: pd.DataFrame, horizon_days: int = 7, folds: int = 4, *,
         rows.append({"method": m, "fold": "all", "origin": None, **sc})
     return BacktestResult(scores=pd.DataFrame(rows), horizon_days=horizon_days, folds=folds,
                           requested_folds=requested, gap_intervals=gaps)
-
-
-def first_forecast_day(history: pd.DataFrame) -> dt.date:
-    """The day after the last day of ``history``."""
-    return (pd.to_datetime(history[INTERVAL_START]).max().normalize() + pd.Timedelta(days=1)).date()

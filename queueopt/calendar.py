@@ -130,19 +130,27 @@ class HallCalendar:
         Official days from the user's ``calendar.csv``; they override the
         package (a date in ``extra_workdays`` is never a holiday).
     weekend:
-        Weekday indices (Monday = 0) of the weekend; Saturday and Sunday by
-        default (see :func:`weekend_days`).
+        Weekday indices (Monday = 0) of the weekend (see :func:`weekend_days`);
+        by default the country's weekend per the `holidays` package
+        (Saturday-Sunday for China, Friday-Saturday for Israel).
     """
 
     country: str = "CN"
     extra_holidays: frozenset[dt.date] = field(default_factory=frozenset)
     extra_workdays: frozenset[dt.date] = field(default_factory=frozenset)
-    weekend: frozenset[int] = frozenset({5, 6})
+    weekend: frozenset[int] | None = None
 
     def __post_init__(self) -> None:
-        if not self.weekend <= set(range(7)) or len(self.weekend) > 6:
-            raise ValueError(f"weekend={sorted(self.weekend)} must be weekday indices 0-6, "
+        if self.weekend is None:  # the country's own weekend (Friday-Saturday in Israel)
+            object.__setattr__(self, "weekend", weekend_days(country_weekend(self.country)))
+        if not self.weekend_set <= set(range(7)) or len(self.weekend_set) > 6:
+            raise ValueError(f"weekend={sorted(self.weekend_set)} must be weekday indices 0-6, "
                              "at most six of them")
+
+    @property
+    def weekend_set(self) -> frozenset[int]:
+        """Weekday indices (Monday = 0) of the weekend, resolved (never ``None``)."""
+        return self.weekend if self.weekend is not None else frozenset({5, 6})
 
     @classmethod
     def for_policy(cls, country: str, weekend: Sequence[str], *,
@@ -161,7 +169,7 @@ class HallCalendar:
 
     def is_weekend_weekday(self, weekday: int) -> bool:
         """True when ``weekday`` (Monday = 0) is a weekend day of this calendar."""
-        return weekday in self.weekend
+        return weekday in self.weekend_set
 
     def day_kinds(self, dates: Iterable[dt.date]) -> list[str]:
         """Kind of each date: one of :data:`DAY_KINDS`.
@@ -179,7 +187,7 @@ class HallCalendar:
         hol, work, _ = self._days(dates)
         out: list[str] = []
         for d in dates:
-            weekend = d.weekday() in self.weekend
+            weekend = d.weekday() in self.weekend_set
             if d in self.extra_workdays or (d in work and d not in self.extra_holidays):
                 out.append("makeup" if weekend else "workday")
             elif d in self.extra_holidays or d in hol:
@@ -195,8 +203,8 @@ class HallCalendar:
     def first_working_weekday(self) -> int:
         """The weekday (Monday = 0) right after the weekend: Monday, or Sunday with Fri-Sat."""
         for k in range(1, 8):
-            candidate = (max(self.weekend, default=6) + k) % 7
-            if candidate not in self.weekend:
+            candidate = (max(self.weekend_set, default=6) + k) % 7
+            if candidate not in self.weekend_set:
                 return candidate
         return 0
 

@@ -23,8 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from queueopt.arrivals import ArrivalCounts, arrival_counts, open_intervals  # noqa: F401  (re-exported)
 from queueopt.calendar import HallCalendar
-from queueopt.model import Hall, Policy, StaffMember, TransactionType
+from queueopt.model import Hall, HallCorrection, Policy, StaffMember, TransactionType
+from queueopt.quarantine import Quarantine
 from queueopt.schema import (
     ARRIVALS,
     HALL_ID,
@@ -67,10 +69,16 @@ class Dataset:
     calendar: HallCalendar
     tickets: pd.DataFrame | None = None
     footfall: pd.DataFrame | None = None
+    quarantine: Quarantine | None = None
+    """Ticket rows set aside as bad (:mod:`queueopt.quarantine`); ``None`` without a log."""
+    corrections: dict[str, HallCorrection] = field(default_factory=dict)
+    """Per-hall corrections of the wait model (``corrections.json``, :mod:`queueopt.modelcheck`)."""
     _views: _Views = field(init=False, repr=False, compare=False)
+    _arrivals: dict[Hashable, ArrivalCounts] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_views", _Views())
+        object.__setattr__(self, "_arrivals", {})
 
     def hall(self, hall_id: str) -> Hall:
         """The hall ``hall_id``; ``ValueError`` naming the known halls otherwise."""
@@ -130,26 +138,35 @@ class Dataset:
     def footfall_for(self, hall_id: str, interval_minutes: int = 15) -> pd.DataFrame:
         """Arrivals per interval of one hall: ``hall_id, interval_start, arrivals``.
 
-        From the ticket log when the hall has tickets (every open interval
-        appears, with 0 when nobody came), else from ``footfall.csv``
-        (aggregated up to ``interval_minutes`` when it is finer).
+        From the ticket log when the hall has tickets (every open interval of
+        a day with tickets appears, with 0 when nobody came; a gap day, open
+        but without any ticket, has no rows: it is missing, not zero - see
+        :meth:`arrivals_for`), else from ``footfall.csv`` (aggregated up to
+        ``interval_minutes`` when it is finer).
         """
         self.hall(hall_id)
         return self._views.get(("footfall", hall_id, interval_minutes),
                                lambda: self._build_footfall(hall_id, interval_minutes))
 
-    def _build_footfall(self, hall_id: str, interval_minutes: int) -> pd.DataFrame:
+    def arrivals_for(self, hall_id: str, interval_minutes: int = 15) -> ArrivalCounts:
+        """Arrivals per interval from the ticket log with gap days as ``NaN`` (:mod:`queueopt.arrivals`).
+
+        ``interval_minutes`` is the interval length in minutes. Also counts the
+        gap days and the tickets outside the opening hours.
+        """
         hall = self.hall(hall_id)
+        key = ("arrivals", hall_id, interval_minutes)
+        with self._views._lock:
+            if key not in self._arrivals:
+                self._arrivals[key] = arrival_counts(self.tickets_of(hall_id)["issued_at"], hall,
+                                                     self.calendar, interval_minutes)
+            return self._arrivals[key]
+
+    def _build_footfall(self, hall_id: str, interval_minutes: int) -> pd.DataFrame:
+        self.hall(hall_id)
         tickets = self.tickets_of(hall_id)
         if len(tickets):
-            freq = f"{interval_minutes}min"
-            counts = tickets["issued_at"].dt.floor(freq).value_counts()
-            grid = open_intervals(hall, self.calendar, tickets["issued_at"].min().date(),
-                                  tickets["issued_at"].max().date(), interval_minutes)
-            index = grid.union(counts.index)
-            series = counts.reindex(index, fill_value=0)
-            out = pd.DataFrame({HALL_ID: hall_id, INTERVAL_START: index,
-                                ARRIVALS: series.to_numpy().astype(np.int64)})
+            out = self.arrivals_for(hall_id, interval_minutes).observed()
         elif self.footfall is not None and (self.footfall[HALL_ID] == hall_id).any():
             part = self.footfall[self.footfall[HALL_ID] == hall_id]
             native = infer_interval_minutes(part[INTERVAL_START])
@@ -207,20 +224,3 @@ def infer_interval_minutes(times: pd.Series) -> int:
                     return step
                 continue
     raise ValueError("interval starts are not on a regular 5, 15, 30 or 60 minute grid")
-
-
-def open_intervals(hall: Hall, calendar: HallCalendar, first: dt.date, last: dt.date,
-                   interval_minutes: int) -> pd.DatetimeIndex:
-    """Start times of every interval the hall is open, ``first`` to ``last`` inclusive."""
-    days = pd.date_range(first, last, freq="D")
-    all_hours = calendar.hours_for(hall, [d.date() for d in days])
-    starts: list[np.ndarray] = []
-    for day, hours in zip(days, all_hours):
-        if not hours.is_open:
-            continue
-        first_slot = -(-hours.open_minute // interval_minutes) * interval_minutes
-        minutes = np.arange(first_slot, hours.close_minute, interval_minutes)
-        starts.append(day.to_datetime64() + minutes.astype("timedelta64[m]"))
-    if not starts:
-        return pd.DatetimeIndex([])
-    return pd.DatetimeIndex(np.concatenate(starts).astype("datetime64[ns]"))

@@ -11,6 +11,9 @@ the moment (:class:`queueopt.queue_state.StateAt`):
   ahead leaves, so with ``k`` ahead the rate is ``s mu + k theta``
   (``theta`` = 1 / mean patience), and the expected wait is
   ``sum_{k=0}^{m-1} 1 / (s mu + k theta)``.
+* ``QL-P``: ``QL-A`` with the servers that actually worked: the most
+  serving at once over the last ``window`` minutes (an idle server counts
+  only if the queue is empty).
 * ``QL-R``: the same sum with ``s mu`` replaced by the queue's *observed*
   drain rate (calls from the queue per minute of non-empty queue, shrunk
   towards ``s mu``), net of VIPs who will arrive and go first: servers that
@@ -44,11 +47,11 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import digamma
 
-from queueopt.queue_state import StateAt
+from queueopt.queue_state import Line, StateAt, TicketLog
 
 FloatArray = npt.NDArray[np.float64]
 
-PREDICTORS: tuple[str, ...] = ("QL", "QL-A", "QL-R", "LES", "LES-R", "HOL", "day mean")
+PREDICTORS: tuple[str, ...] = ("QL", "QL-A", "QL-P", "QL-R", "LES", "LES-R", "HOL", "day mean")
 """Names of the predictors, in the column order of :attr:`DelayPredictions.values`."""
 
 
@@ -193,6 +196,210 @@ def predict(state: StateAt, kiosk: npt.ArrayLike, vip: npt.ArrayLike, priors: De
     with np.errstate(invalid="ignore", divide="ignore"):
         day = np.where(state.completed_count > 0,
                        state.completed_wait_sum / np.maximum(state.completed_count, 1), qla)
-    values = np.column_stack([ql, qla, qlr, les, les_r, hol, day]).astype(float)
+    working = np.maximum(state.peak_busy, 1).astype(float)
+    free_w = np.where(state.waiting > 0, 0, np.maximum(state.peak_busy - state.busy, 0))
+    qlp = wait_given_position(places_to_move(state.ahead, free_w), working / handle, theta)
+    values = np.column_stack([ql, qla, qlp, qlr, les, les_r, hol, day]).astype(float)
     return DelayPredictions(values=values, places=m, handle=np.asarray(handle, float),
                             theta=theta)
+
+
+@dataclass(frozen=True)
+class Handling:
+    """Lognormal handling time per transaction type at counters and at kiosks (minutes).
+
+    Arrays are per type in the order of ``types``; ``*_mean`` minutes, ``*_cv``
+    coefficients of variation. A type index of -1 (unknown type) uses the
+    last entry's fallback ``default_*``.
+    """
+
+    types: tuple[str, ...]
+    counter_mean: FloatArray
+    counter_cv: FloatArray
+    kiosk_mean: FloatArray
+    kiosk_cv: FloatArray
+    default_counter: tuple[float, float]
+    default_kiosk: tuple[float, float]
+
+    def of(self, kiosk: bool, type_index: npt.NDArray[np.int64]) -> tuple[FloatArray, FloatArray]:
+        """(mean minutes, cv) of each ticket's handling time."""
+        mean, cv = ((self.kiosk_mean, self.kiosk_cv) if kiosk else (self.counter_mean, self.counter_cv))
+        dm, dc = self.default_kiosk if kiosk else self.default_counter
+        ok = (type_index >= 0) & (type_index < len(mean))
+        ti = np.where(ok, type_index, 0)
+        m = np.where(ok, mean[ti] if len(mean) else dm, dm)
+        c = np.where(ok, cv[ti] if len(cv) else dc, dc)
+        return np.asarray(m, float), np.asarray(c, float)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Counters the roster opens per interval of the day (the plan live mode is told about).
+
+    ``counts[k]`` counters are open from ``start + k * interval`` minutes
+    since midnight for ``interval`` minutes; before ``start`` the first
+    count holds, after the last interval the last one (the customers still
+    in the hall at closing time are served, as in :func:`queueopt.simulate.serve_queue`).
+    """
+
+    start: float
+    interval: float
+    counts: npt.NDArray[np.int64]
+
+    def __post_init__(self) -> None:
+        c = np.asarray(self.counts, np.int64)
+        if c.ndim != 1 or len(c) == 0 or np.any(c < 0):
+            raise ValueError("counts must be one count >= 0 per interval")
+        if not self.interval > 0:
+            raise ValueError(f"interval={self.interval} must be > 0 minutes")
+        object.__setattr__(self, "counts", c)
+        # first interval k' >= k with more than j counters open, per slot j (len = no interval)
+        top = int(c.max()) if len(c) else 0
+        nxt = np.full((top + 1, len(c) + 1), len(c), np.int64)
+        for k in range(len(c) - 1, -1, -1):
+            nxt[:, k] = np.where(np.arange(top + 1) < c[k], k, nxt[:, k + 1])
+        object.__setattr__(self, "_next", nxt)
+
+    def at(self, t: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Counters open at clock times ``t`` (minutes since midnight)."""
+        return np.asarray(self.counts[self._index(t)], np.int64)
+
+    def _index(self, t: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        x = np.nan_to_num((np.asarray(t, float) - self.start) / self.interval, nan=0.0,
+                          posinf=len(self.counts), neginf=0.0)
+        return np.asarray(np.clip(np.floor(x), 0, len(self.counts) - 1), np.int64)
+
+    def next_open(self, slot: npt.ArrayLike, t: npt.ArrayLike) -> FloatArray:
+        """When counter ``slot`` (0-based) can next take a customer at or after ``t``."""
+        nxt = self._next  # type: ignore[attr-defined]
+        j = np.asarray(slot, np.int64)
+        tt = np.asarray(t, float)
+        k = self._index(tt)
+        jj = np.clip(j, 0, nxt.shape[0] - 1)
+        k2 = np.where(j < nxt.shape[0], nxt[jj, k], len(self.counts))
+        start_k2 = self.start + k2 * self.interval
+        return np.asarray(np.where(k2 >= len(self.counts), np.inf,
+                                   np.where(k2 == k, tt, start_k2)), dtype=float)
+
+
+def _lognormal_params(mean: FloatArray, cv: FloatArray) -> tuple[FloatArray, FloatArray]:
+    s2 = np.log1p(np.maximum(cv, 1e-3) ** 2)
+    return np.log(np.maximum(mean, 1e-6)) - s2 / 2, np.sqrt(s2)
+
+
+def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike,
+                   regular_behind_vips: npt.ArrayLike, handling: Handling,
+                   theta: npt.ArrayLike, vip_rate: npt.ArrayLike, *, draws: int = 48,
+                   seed: int = 0, keys: npt.ArrayLike | None = None,
+                   schedule: Schedule | None = None) -> FloatArray:
+    """``QL-S``: the expected wait from the line as it is, by Monte Carlo (minutes).
+
+    Each draw serves the customers ahead in calling order at the servers
+    busy now (their remaining handling time drawn from the type's lognormal
+    given the time already spent) and the idle ones; each customer ahead
+    leaves when their remaining patience (exponential, rate ``theta`` per
+    minute) runs out first; for a regular customer behind VIPs, VIPs keep
+    arriving (Poisson, ``vip_rate`` per minute) and go first. The new
+    customer's wait is when the next server frees after everyone ahead.
+    This uses what the queue-length predictors average away: the types
+    ahead (a 1.5-minute top-up or a 20-minute contract) and how long each
+    service in progress has run.
+
+    Parameters
+    ----------
+    lines:
+        :func:`queueopt.queue_state.lines_at` of the queries.
+    log:
+        The day's tickets.
+    times, kiosk, regular_behind_vips, theta, vip_rate:
+        Per query: moment (minutes since midnight), kiosk queue, whether
+        later VIPs go first, abandonment rate and VIP arrival rate (per minute).
+    handling:
+        Handling-time model.
+    draws:
+        Monte Carlo draws per query.
+    seed, keys:
+        Query ``i`` draws from ``default_rng([seed, keys[i]])`` (default key:
+        ``i``), so a query's value does not depend on the other queries.
+    schedule:
+        The counters the roster opens per interval (counter queue only):
+        servers then open and close as planned during the wait (a closing
+        counter finishes its customer), the time-varying capacity of
+        Ibrahim and Whitt (2011). Without it the servers open now stay open.
+    """
+    from scipy.special import ndtr, ndtri
+
+    t = np.atleast_1d(np.asarray(times, float))
+    key = np.arange(len(t)) if keys is None else np.asarray(keys, np.int64)
+    ks = np.broadcast_to(np.asarray(kiosk, bool), t.shape)
+    behind = np.broadcast_to(np.asarray(regular_behind_vips, bool), t.shape)
+    th = np.broadcast_to(np.asarray(theta, float), t.shape)
+    lv = np.broadcast_to(np.asarray(vip_rate, float), t.shape)
+    out = np.full(len(t), np.nan)
+    for i, line in enumerate(lines):
+        m = len(line.ahead)
+        if m < line.free:
+            out[i] = 0.0
+            continue
+        gen = np.random.default_rng([seed, int(key[i])])
+        now = t[i]
+        mean_b, cv_b = handling.of(bool(ks[i]), log.type_index[line.in_service])
+        mu_b, sg_b = _lognormal_params(mean_b, cv_b)
+        elapsed = np.maximum(now - log.called[line.in_service], 1e-6)
+        lo = ndtr((np.log(elapsed) - mu_b) / sg_b)
+        u = lo + (1 - lo) * gen.random((draws, len(line.in_service)))
+        total = np.exp(mu_b + sg_b * ndtri(np.clip(u, 1e-12, 1 - 1e-12)))
+        free_t = np.concatenate([now + np.maximum(total - elapsed, 0.0),
+                                 np.full((draws, line.free), now)], axis=1)
+        sched = schedule if (schedule is not None and not ks[i]) else None
+        if sched is not None:  # slots beyond the busy ones follow the roster
+            top = max(int(sched.counts.max()), len(line.in_service))
+            busy_end = now + np.maximum(total - elapsed, 0.0)
+            b = len(line.in_service)
+            slots = np.arange(top)
+            free_t = np.empty((draws, top))
+            free_t[:, :b] = sched.next_open(slots[None, :b], busy_end)
+            free_t[:, b:] = sched.next_open(slots[b:], np.full(top - b, now))[None, :]
+        if free_t.shape[1] == 0 or not np.isfinite(free_t).any():
+            # nobody serving and nobody open: the first one back
+            free_t = now + gen.exponential(float(np.mean(handling.of(bool(ks[i]),
+                                                                     np.array([-1]))[0])),
+                                            (draws, 1))
+        mean_a, cv_a = handling.of(bool(ks[i]), log.type_index[line.ahead])
+        mu_a, sg_a = _lognormal_params(mean_a, cv_a)
+        serve = np.exp(mu_a + sg_a * gen.standard_normal((draws, m)))
+        leave = (now + gen.exponential(1.0, (draws, m)) / th[i] if th[i] > 0
+                 else np.full((draws, m), np.inf))
+        vip_next = (now + gen.exponential(1.0 / lv[i], draws) if behind[i] and lv[i] > 0
+                    else np.full(draws, np.inf))
+        vip_mean, vip_cv = handling.of(bool(ks[i]), np.array([-1]))
+        vmu, vsg = _lognormal_params(vip_mean, vip_cv)
+        rows = np.arange(draws)
+        k = np.zeros(draws, np.int64)  # next customer ahead to place, per draw
+        for _ in range(m + 10 * draws):  # VIP arrivals end when the rate is below capacity
+            srv = free_t.argmin(1)
+            when = free_t[rows, srv]
+            jump = (vip_next <= when) & np.isfinite(when)
+            done = (k >= m) & ~jump
+            if done.all():
+                break
+            kk = np.minimum(k, m - 1) if m else k
+            if m:
+                stays = (leave[rows, kk] >= when) & (k < m) & ~jump
+            else:
+                stays = np.zeros(draws, bool)
+            dur = np.where(jump, np.exp(vmu + vsg * gen.standard_normal(draws)),
+                           serve[rows, kk] if m else 0.0)
+            take = jump | stays
+            back = when[take] + dur[take]
+            if sched is not None:
+                back = sched.next_open(srv[take], back)
+            free_t[rows[take], srv[take]] = back
+            k = k + ((k < m) & ~jump)
+            vip_next = np.where(jump, vip_next + gen.exponential(1.0 / max(lv[i], 1e-9), draws),
+                                vip_next)
+            # after everyone ahead, a VIP arriving before the newcomer's server frees still
+            # goes first; the loop ends when the next free server comes before the next VIP
+        first = free_t.min(1)
+        out[i] = float(np.mean(np.where(np.isfinite(first), first, now + 600.0) - now))
+    return out

@@ -210,7 +210,7 @@ def _fit_daily(y: FloatArray, x: FloatArray, age: FloatArray) -> tuple[FloatArra
         xtw = x.T * w
         a = xtw @ x + np.diag(ridge)
         b = xtw @ y + ridge * prior
-        coef = np.linalg.solve(a, b)
+        coef = np.linalg.solve(a, b).astype(np.float64)
         r = y - x @ coef
         scale = 1.4826 * np.median(np.abs(r - np.median(r))) + 1e-6
         u = np.abs(r) / (1.345 * scale)

@@ -85,6 +85,9 @@ class HallInputs:
     patience: float | None
     target: ServiceTarget
     interval_minutes: int
+    correction: str = ""
+    """What the hall's fitted correction does (``""``: none); counter handling times above
+    already include it (:class:`queueopt.model.HallCorrection`)."""
 
     def __post_init__(self) -> None:
         n = len(self.types)
@@ -161,19 +164,24 @@ def hall_inputs(ds: Dataset, hall_id: str, *, mix: pd.DataFrame | None = None,
     tickets = ds.tickets_of(hall_id)
     if adoption is None:
         adoption = kiosk_adoption(tickets, ds.transactions) if len(tickets) else {}
+    # the hall's fitted correction (queueopt modelcheck): the queue sees each counter
+    # transaction take handle_factor times its recorded time
+    correction = ds.corrections.get(hall_id)
+    factor = correction.handle_factor if correction is not None else 1.0
     return HallInputs(
         hall_id=hall_id, counters=hall.counters, kiosks=hall.kiosks,
         vip_counters=hall.vip_counters, types=types,
         shares=_shares(ds.mix_for(hall_id) if mix is None else mix, types),
-        mean_minutes=np.array([t.mean_minutes for t in tt], float),
-        cross_sell_minutes=np.array([t.cross_sell_minutes for t in tt], float),
+        mean_minutes=factor * np.array([t.mean_minutes for t in tt], float),
+        cross_sell_minutes=factor * np.array([t.cross_sell_minutes for t in tt], float),
         cv=np.array([t.cv for t in tt], float),
         kiosk_eligible=np.array([t.kiosk_eligible for t in tt], bool),
         fast_lane=np.array([t.fast_lane for t in tt], bool),
         kiosk_minutes=np.array([t.kiosk_minutes for t in tt], float),
         kiosk_adoption=float(adoption.get(hall_id, 0.0)),
         vip_share=measured_vip_share(tickets), patience=ds.policy.patience,
-        target=ds.policy.target, interval_minutes=ds.policy.interval_minutes)
+        target=ds.policy.target, interval_minutes=ds.policy.interval_minutes,
+        correction="" if correction is None else correction.describe())
 
 
 def region_inputs(ds: Dataset) -> dict[str, HallInputs]:

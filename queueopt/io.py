@@ -16,7 +16,10 @@ The column constants and the dataset views are re-exported from here, so
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +28,7 @@ from queueopt._reading import MAX_ROWS_PER_PROBLEM, Problems, RowIssue, read_csv
 from queueopt.calendar import HallCalendar
 from queueopt.dataset import Dataset, infer_interval_minutes, open_intervals
 from queueopt.errors import DataError, Problem
-from queueopt.model import Policy, StaffMember
+from queueopt.model import HallCorrection, Policy, StaffMember
 from queueopt.policy_file import read_policy, with_lines
 from queueopt.schema import (
     ARRIVALS,
@@ -120,6 +123,40 @@ def _staffing_problems(staff: tuple[StaffMember, ...], policy: Policy,
                          "staff.csv: the rule can never be met")
 
 
+CORRECTIONS_FILE = "corrections.json"
+
+
+def read_corrections(path: Path, problems: Problems,
+                     hall_keys: Collection[str]) -> dict[str, HallCorrection]:
+    """Optional ``corrections.json`` (written by ``queueopt modelcheck``): hall -> correction."""
+    if not path.is_file():
+        return {}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        problems.add(path.name, None, None, f"not valid JSON: {err}")
+        return {}
+    if not isinstance(doc, dict):
+        problems.add(path.name, None, None, "must map hall ids to corrections")
+        return {}
+    out: dict[str, HallCorrection] = {}
+    for hall_id, value in doc.items():
+        if hall_keys and hall_id not in hall_keys:
+            problems.add(path.name, None, hall_id, "unknown hall (not in halls.csv)")
+            continue
+        try:
+            out[hall_id] = HallCorrection(
+                handle_factor=float(value["handle_factor"]), patience=float(value["patience"]),
+                fitted_from=dt.date.fromisoformat(str(value["fitted_from"])),
+                fitted_to=dt.date.fromisoformat(str(value["fitted_to"])),
+                idle_gap=float(value.get("idle_gap", 15.0)),
+                interval_minutes=int(value.get("interval_minutes", 60)))
+        except (KeyError, TypeError, ValueError) as err:
+            problems.add(path.name, None, hall_id, f"not a correction ({err}); rerun "
+                         "queueopt modelcheck or delete the file")
+    return out
+
+
 def load_dataset(path: str | Path) -> Dataset:
     """Read and validate a data directory; raise :class:`DataError` listing every problem.
 
@@ -149,15 +186,20 @@ def load_dataset(path: str | Path) -> Dataset:
             p.file in ("tickets.csv", "footfall.csv") for p in problems.items):
         problems.add("tickets.csv", None, None,
                      "neither tickets.csv nor footfall.csv is present: no arrivals to plan from")
-    tickets = (read_tickets(files["tickets"], problems, halls.keys, types.keys, halls.valid)
-               if files["tickets"] else None)
+    # with other problems the load fails anyway: then list every bad ticket row too
+    max_bad = 0.0 if problems.items else policy.max_bad_share
+    tickets, quarantine = (read_tickets(files["tickets"], problems, halls.keys, types.keys,
+                                        halls.valid, max_bad)
+                           if files["tickets"] else (None, None))
     footfall = read_footfall(files["footfall"], problems, halls.keys) if files["footfall"] else None
     if not problems.items:
         _interval_problems(footfall, policy, problems)
         _staffing_problems(staff, policy, problems)
         if policy_path.is_file():
             with_lines(policy_path, problems)
+    corrections = read_corrections(root / CORRECTIONS_FILE, problems, halls.keys)
     if problems.items:
         raise DataError(problems.items)
     return Dataset(root=root, halls=halls.valid, transactions=types.valid, staff=staff,
-                   policy=policy, calendar=calendar, tickets=tickets, footfall=footfall)
+                   policy=policy, calendar=calendar, tickets=tickets, footfall=footfall,
+                   quarantine=quarantine, corrections=corrections)

@@ -319,3 +319,39 @@ class Policy:
         if not set(self.weekend) <= set(WEEKDAYS) or len(set(self.weekend)) > 6:
             raise ValueError(f"weekend={self.weekend} must be at most six of {WEEKDAYS}")
         check_in_range("max_bad_share", self.max_bad_share, 0.0, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class HallCorrection:
+    """A hall's correction of the wait model, fitted on its own log (``corrections.json``).
+
+    Parameters
+    ----------
+    handle_factor:
+        Factor on the recorded handling time that makes the model's mean wait
+        match the observed one (on-duty staff are not serving all the time).
+    patience:
+        Mean patience fitted on the same weeks, minutes.
+    fitted_from, fitted_to:
+        Days the fit saw (the hold-out days come after).
+    idle_gap:
+        Idle minutes that ended an agent's run when staffing was observed.
+    interval_minutes:
+        Interval of the fit, minutes.
+    """
+
+    handle_factor: float
+    patience: float
+    fitted_from: dt.date
+    fitted_to: dt.date
+    idle_gap: float = 15.0
+    interval_minutes: int = 60
+
+    def __post_init__(self) -> None:
+        check_in_range("handle_factor", self.handle_factor, 0.5, 5.0)
+        check_positive("patience", self.patience)
+
+    def describe(self) -> str:
+        """One line saying what staffing does with it."""
+        return (f"handling time x{self.handle_factor:.2f} (on-duty staff not always serving), "
+                f"fitted on {self.fitted_from} to {self.fitted_to} by queueopt modelcheck")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from queueopt.calendar import is_month_end
 from queueopt.peak import PEAK_HOURS, busiest_window
 from queueopt.rules import clock
 
@@ -145,7 +146,7 @@ def messages(wins: list[Window], *, hall_name: str = "", lang: str = "en") -> pd
     return pd.DataFrame(rows, columns=["date", "language", "text"])
 
 
-def shift_demand(forecast: pd.DataFrame, share: float, *, busy_hours: int = 2,
+def shift_demand(forecast: pd.DataFrame, share: float, *, busy_hours: int = PEAK_HOURS,
                  app_share: float = 0.25, next_day_share: float = 0.0) -> pd.DataFrame:
     """Move ``share`` of the busy window's arrivals to a quiet window of the same or the next day.
 
@@ -259,19 +260,19 @@ DAY_TYPES: tuple[str, ...] = ("weekday", "weekend", "month-end", "holiday")
 
 
 def day_type(day: dt.date, kind: str) -> str:
-    """Day type of the nudges: holiday, month-end (days 21-31), weekend or weekday.
+    """Day type of the nudges: holiday, month-end (:func:`queueopt.calendar.is_month_end`), weekend or weekday.
 
     >>> day_type(dt.date(2026, 11, 28), "weekend"), day_type(dt.date(2026, 11, 10), "makeup")
     ('month-end', 'weekday')
     """
     if kind == "holiday":
         return "holiday"
-    if day.day >= 21:
+    if is_month_end(day):
         return "month-end"
     return "weekend" if kind == "weekend" else "weekday"
 
 
-def windows_by_day_type(frame: pd.DataFrame, kinds: dict[dt.date, str], hours: int = 2
+def windows_by_day_type(frame: pd.DataFrame, kinds: dict[dt.date, str], hours: int = PEAK_HOURS
                         ) -> pd.DataFrame:
     """Busiest and quietest window of a typical day of each day type.
 

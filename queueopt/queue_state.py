@@ -184,6 +184,10 @@ class StateAt:
         Customers a new ticket of the query's tier would have ahead of it.
     servers_open, busy, free:
         Servers open (inferred or given), serving, and open but idle.
+    peak_busy:
+        Most servers serving at once over the last ``window`` minutes (the
+        servers actually working; on the bank log agents on duty sit idle
+        while callers wait, so this is lower than ``servers_open``).
     drain_rate:
         Customers called from the queue per minute of non-empty queue over
         the last ``window`` minutes (``nan`` when the queue was empty all along).
@@ -212,6 +216,7 @@ class StateAt:
     servers_open: IntArray
     busy: IntArray
     free: IntArray
+    peak_busy: IntArray
     drain_rate: FloatArray
     drain_calls: IntArray
     drain_minutes: FloatArray
@@ -268,7 +273,7 @@ def state_at(log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike, vip: np
         part = _channel_state(log, log.kiosk == ch, t[q], q_vip[q], given[q], r)
         for name in _FIELDS:
             out[name][q] = part[name]
-    ints = {"waiting", "ahead", "servers_open", "busy", "free", "drain_calls", "les_index",
+    ints = {"waiting", "ahead", "servers_open", "busy", "free", "peak_busy", "drain_calls", "les_index",
             "handle_count", "abandoned_known", "completed_count"}
     return StateAt(**{k: (v.astype(np.int64) if k in ints else v)  # type: ignore[arg-type]
                       for k, v in out.items()})
@@ -298,6 +303,7 @@ def _channel_state(log: TicketLog, mask: BoolArray, t: FloatArray, vip_q: BoolAr
     open_s = _servers_open(log, idx, t, busy_m, r.idle_gap)
     open_s = np.where(given >= 0, given, open_s)
     free = np.maximum(open_s - busy, 0)
+    peak = np.maximum(_peak_busy(called, end_f, t, r.window), busy)
     # drain: calls of customers who waited, over minutes of non-empty queue
     queued = np.isfinite(called) & (called > iss)
     lo = t - r.window
@@ -322,7 +328,7 @@ def _channel_state(log: TicketLog, mask: BoolArray, t: FloatArray, vip_q: BoolAr
     was_called = called_f[None, :] <= tt
     wait_len = np.where(np.isfinite(called), called - iss, 0.0)
     return {"waiting": waiting.sum(1), "ahead": ahead.sum(1), "servers_open": open_s,
-            "busy": busy, "free": free, "drain_rate": drain, "drain_calls": drain_calls,
+            "busy": busy, "free": free, "peak_busy": peak, "drain_rate": drain, "drain_calls": drain_calls,
             "drain_minutes": drain_minutes, "vip_rate": vip_rate, "les_wait": les_wait,
             "les_index": les_index, "hol_wait": hol, "handle_mean": handle_mean,
             "handle_count": handle_count, "abandoned_known": ab_known, "exposure": exposure,
@@ -342,6 +348,26 @@ def _servers_open(log: TicketLog, idx: IntArray, t: FloatArray, busy_m: BoolArra
         recent = (np.searchsorted(acts, t, "right") - np.searchsorted(acts, t - idle_gap, "left")) > 0
         count += recent | busy_m[:, mine].any(1)
     return count
+
+
+def _peak_busy(called: FloatArray, end_f: FloatArray, t: FloatArray, window: float) -> IntArray:
+    """Most customers in service at once at any call in ``[t - window, t]``."""
+    ok = np.isfinite(called)
+    ct = np.sort(called[ok])
+    if len(ct) == 0:
+        return np.zeros(len(t), np.int64)
+    c_all, e_all = called[ok], end_f[ok]
+    # customers in service just after each call (the call included): a running count
+    starts = np.searchsorted(np.sort(c_all), ct, "right")
+    ends = np.searchsorted(np.sort(e_all), ct, "right")
+    at_call = starts - ends
+    lo = np.searchsorted(ct, t - window, "left")
+    hi = np.searchsorted(ct, t, "right")
+    out = np.zeros(len(t), np.int64)
+    for i, (a, b) in enumerate(zip(lo, hi)):
+        if b > a:
+            out[i] = at_call[a:b].max()
+    return out
 
 
 def _nonempty_minutes(iss: FloatArray, gone: FloatArray, lo: FloatArray, hi: FloatArray
@@ -444,3 +470,43 @@ def snapshot(log: TicketLog, now: float, rules: QueueRules | None = None, *,
                          abandoned=int(gone_ab.sum()), counters_open=int(st.servers_open[0]),
                          counters_busy=int(st.busy[0]), kiosks_open=int(st.servers_open[1]),
                          waiting=table)
+
+
+@dataclass(frozen=True)
+class Line:
+    """The people around one query: who is ahead, in the order they will be called, and who is served.
+
+    ``ahead`` and ``in_service`` are indices into the :class:`TicketLog`;
+    ``free`` is the open servers idle at the moment (0 while anyone waits:
+    an idle server with a queue is not serving it).
+    """
+
+    ahead: IntArray
+    in_service: IntArray
+    free: int
+
+
+def lines_at(log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike, vip: npt.ArrayLike,
+             state: StateAt, rules: QueueRules | None = None) -> list[Line]:
+    """For each query, the customers ahead (in calling order) and the customers being served."""
+    r = rules or QueueRules()
+    t = np.atleast_1d(np.asarray(times, dtype=float))
+    q_kiosk = np.broadcast_to(np.asarray(kiosk, dtype=bool), t.shape)
+    q_vip = np.broadcast_to(np.asarray(vip, dtype=bool), t.shape)
+    h = r.vip_head_start
+    called_f = np.where(np.isfinite(log.called), log.called, INF)
+    end_f = np.where(np.isfinite(log.served_end), log.served_end, INF)
+    key = log.issued - np.where(log.vip, h if np.isfinite(h) else 1e6, 0.0)
+    out = []
+    for i, ti in enumerate(t):
+        same = log.kiosk == q_kiosk[i]
+        waiting = same & (log.issued < ti) & (log.gone > ti)
+        if q_vip[i]:
+            cut = ti - h if np.isfinite(h) else -INF
+            waiting &= log.vip | (log.issued < cut)
+        ahead = np.flatnonzero(waiting)
+        ahead = ahead[np.argsort(key[ahead], kind="stable")]
+        serving = np.flatnonzero(same & (called_f <= ti) & (end_f > ti))
+        free = int(state.free[i]) if state.waiting[i] == 0 else 0
+        out.append(Line(ahead=ahead, in_service=serving, free=free))
+    return out

@@ -21,14 +21,19 @@ loads; one kiosk handles about as much as two counters, DOMAIN.md).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from queueopt.calibrate import observed_waits
+from queueopt.hall_inputs import hall_inputs
 from queueopt.io import Dataset
 from queueopt.model import Hall
 from queueopt.peak import busiest_window
 from queueopt.queueing import arrival_weighted_mean, mean_wait
+from queueopt.requirements import requirements_for
 
 CLASSES: tuple[str, ...] = ("super-busy", "busy", "normal")
 
@@ -66,21 +71,46 @@ PLAN_METHOD = "auto"
 """The staffing method of a plan (:func:`queueopt.pipeline.plan_hall`'s default)."""
 
 
-def next_week_mean_wait(ds: Dataset, forecasts: pd.DataFrame, *, method: str = PLAN_METHOD,
-                        replications: int | None = None) -> pd.DataFrame:
+def plan_week_forecasts(ds: Dataset, hall_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Each hall's forecast of the week a plan covers by default (:meth:`Dataset.next_week_start`).
+
+    Forecast from the data's end through that week (as
+    :func:`queueopt.pipeline.plan_hall` does), keeping the week's seven days:
+    ``hall_id, interval_start, arrivals`` (per interval) and the forecast's
+    other columns.
+    """
+    from queueopt.forecast import forecast_arrivals
+
+    start = ds.next_week_start()
+    week = {start + dt.timedelta(days=k) for k in range(7)}
+    horizon = (start - ds.last_day()).days + 6
+    parts = []
+    for hall_id in sorted(ds.halls) if hall_ids is None else hall_ids:
+        fc = forecast_arrivals(ds.footfall_for(hall_id, ds.policy.interval_minutes), horizon,
+                               calendar=ds.calendar, halls=ds.halls)
+        parts.append(fc[fc["interval_start"].dt.date.isin(week)])
+    return pd.concat(parts, ignore_index=True)
+
+
+def next_week_mean_wait(ds: Dataset, forecasts: pd.DataFrame | None = None, *,
+                        method: str = PLAN_METHOD, replications: int | None = None
+                        ) -> pd.DataFrame:
     """Next week's predicted mean counter wait per hall, the way the plan computes it.
 
-    The requirements of each hall's forecast by ``method`` (the plan's own,
+    The one owner of the Region page's "predicted (next week's plan)" wait:
+    the requirements of each hall's forecast by ``method`` (the plan's own,
     ``"auto"``: counters repaired by simulation, waits from the simulated
-    check; ``"sipp"``: stationary formulas at SIPP counters, much faster),
-    and their arrival-weighted mean wait.
+    check of those counters; ``"sipp"``: stationary formulas at SIPP counters,
+    much faster, for tests) and their arrival-weighted mean wait over the
+    counter customers (:func:`queueopt.queueing.arrival_weighted_mean`).
 
     Parameters
     ----------
     ds:
         The region.
     forecasts:
-        ``hall_id, interval_start, arrivals`` (per interval) for every hall.
+        ``hall_id, interval_start, arrivals`` (per interval) for the halls to
+        report; default :func:`plan_week_forecasts` of every hall.
     method, replications:
         Staffing method and simulated days per check
         (:func:`queueopt.staffing.staff_requirements`).
@@ -88,13 +118,15 @@ def next_week_mean_wait(ds: Dataset, forecasts: pd.DataFrame, *, method: str = P
     Returns
     -------
     pandas.DataFrame
-        ``hall_id, predicted_mean_wait`` (minutes), ``method``.
+        ``hall_id, predicted_mean_wait`` (minutes), ``method``; one row per
+        hall of ``forecasts``, sorted by hall.
     """
-    from queueopt.requirements import hall_requirements
-
+    if forecasts is None:
+        forecasts = plan_week_forecasts(ds)
     rows = []
     for hall_id in sorted(forecasts["hall_id"].astype(str).unique()):
-        req = hall_requirements(ds, hall_id, forecasts, method=method, replications=replications)
+        req = requirements_for(hall_inputs(ds, hall_id), forecasts, method=method,
+                               replications=replications)
         rows.append({"hall_id": hall_id,
                      "predicted_mean_wait": arrival_weighted_mean(req["mean_wait"],
                                                                   req["counter_arrivals"]),

@@ -112,7 +112,7 @@ def _features(data: _HallData, days: IntArray, origins: IntArray, scale: float
         w4r = w0 / w4
     x = data.x[days]
 
-    def per_day(v: FloatArray) -> FloatArray:
+    def per_day(v: npt.ArrayLike) -> FloatArray:
         return np.broadcast_to(np.asarray(v, dtype=float)[:, None], (n_d, n_s))
 
     cols = [np.broadcast_to(data.minutes[None, :].astype(float), (n_d, n_s)),
@@ -194,7 +194,7 @@ def global_forecasts(datas: Sequence[_HallData], train_until: Sequence[int],
     out: list[list[FloatArray]] = [[] for _ in datas]
     if not blocks:
         return out
-    pred = booster.predict(np.concatenate(blocks))
+    pred = np.asarray(booster.predict(np.concatenate(blocks)), dtype=np.float64)
     at = 0
     for h, n_d, n_s, scale in shapes:
         out[h].append(np.maximum(pred[at:at + n_d * n_s].reshape(n_d, n_s) * scale, 0.0))

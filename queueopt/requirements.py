@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from queueopt.dataset import Dataset
 from queueopt.evaluator import Lane, PeakPolicy, policy_lanes, sim_types, simulate_lane
 from queueopt.hall_inputs import KIOSK_CV, HallInputs, hall_inputs
 from queueopt.queueing import (
@@ -48,7 +49,7 @@ COLUMNS: tuple[str, ...] = (
 """Columns of a requirements frame (see :func:`requirements_for`)."""
 
 
-def hall_requirements(dataset: object, hall_id: str, forecast: pd.DataFrame, *,
+def hall_requirements(dataset: Dataset, hall_id: str, forecast: pd.DataFrame, *,
                       mix: pd.DataFrame | None = None, policy: PeakPolicy | None = None,
                       method: str = "auto", replications: int | None = None,
                       seed: int = 20261125) -> pd.DataFrame:

@@ -165,12 +165,12 @@ def run_halls(data: str | Path, hall_ids: Sequence[str], out: str | Path, *,
             done(task(*a))
         return results
     with cf.ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn")) as pool:
-        futures = {pool.submit(task, *a): a[1] for a in args}
-        for fut in cf.as_completed(futures):
+        halls = {pool.submit(task, *a): a[1] for a in args}
+        for fut in cf.as_completed(halls):
             try:
                 done(fut.result())
             except Exception as err:  # the worker process died
-                done(HallOutcome(futures[fut], "failed", 0.0, error=f"{type(err).__name__}: {err}"))
+                done(HallOutcome(halls[fut], "failed", 0.0, error=f"{type(err).__name__}: {err}"))
     return results
 
 

@@ -521,7 +521,7 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     vip_days = [d for d in days if hall.vip_counters and working_window(hall, d, labour, cal)[0]
                 != working_window(hall, d, labour, cal)[1]]
     model, variables = build_model(instances, staff, days, shift_rules, labour, locked=locked,
-                                   weekend_days=cal.weekend,
+                                   weekend_days=cal.weekend_set,
                                    history=history, vip_days=vip_days)
     remaining = max(time_limit_s - (time.perf_counter() - t_start), 2.0)
     shifts, left, status, _ = solve(model, variables, staff, time_limit_s=remaining, seed=seed)

@@ -40,6 +40,50 @@ def lognormal(rng: np.random.Generator, mean: npt.ArrayLike, cv: npt.ArrayLike) 
     return np.asarray(rng.lognormal(np.log(m) - sigma2 / 2, np.sqrt(sigma2)), dtype=float)
 
 
+def _next_customer(queues: tuple[deque[int], deque[int]], deadline: list[float], t: float) -> int:
+    """Take the next customer still waiting at ``t`` (minutes) off the queues, VIPs first.
+
+    Customers whose deadline (arrival + patience, minutes) has passed left the
+    hall and are dropped. Returns the customer's index, or -1 when nobody waits.
+    """
+    for q in queues:
+        while q:
+            cand = q.popleft()
+            if deadline[cand] >= t:
+                return cand
+    return -1
+
+
+def _emergency_rule(queues: tuple[deque[int], deque[int]], deadline: list[float],
+                    arrive: list[float], t: float, surge: bool, surge_from: float,
+                    after: float, hall_open: bool, log: list[tuple[float, float]] | None
+                    ) -> tuple[bool, float, float]:
+    """The duty manager's rule at time ``t`` (minutes since midnight).
+
+    The emergency counters open once the head of the queue has waited
+    ``after`` minutes while the hall is open, and close when nobody waits
+    (each closed period ``(opened, closed)`` is appended to ``log``).
+    Returns ``(surge, surge_from, t_trig)``: whether they are open, since
+    when, and when to re-check (the head's due time; ``inf`` = no need).
+    """
+    for q in queues:  # customers who already left are no longer in the hall
+        while q and deadline[q[0]] < t:
+            q.popleft()
+    waiting = bool(queues[0] or queues[1])
+    t_trig = float("inf")
+    if surge and not waiting:
+        surge = False
+        if log is not None:
+            log.append((surge_from, t))
+    elif not surge and waiting:
+        due = min(arrive[q[0]] for q in queues if q) + after
+        if due > t:
+            t_trig = due  # re-check when the head of the queue reaches the limit
+        elif hall_open:
+            surge, surge_from = True, t
+    return surge, surge_from, t_trig
+
+
 def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, vip: BoolArray,
                 servers_open: IntArray, interval_minutes: float, start: float, *,
                 emergency_after: float = float("inf"), emergency_counters: int = 0,
@@ -129,32 +173,12 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
             queues[0 if vip_l[i] else 1].append(i)
             i += 1
         if extra:
-            for q in queues:  # customers who already left are no longer in the hall
-                while q and deadline[q[0]] < t:
-                    q.popleft()
-            waiting = bool(queues[0] or queues[1])
-            t_trig = inf
-            if surge and not waiting:
-                surge = False
-                if emergency_log is not None:
-                    emergency_log.append((surge_from, t))
-            elif not surge and waiting:
-                due = min(arrive_l[q[0]] for q in queues if q) + emergency_after
-                if due > t:
-                    t_trig = due  # re-check when the head of the queue reaches the limit
-                elif open_l[k] > 0:
-                    surge, surge_from = True, t
+            surge, surge_from, t_trig = _emergency_rule(
+                queues, deadline, arrive_l, t, surge, surge_from, emergency_after,
+                open_l[k] > 0, emergency_log)
         cap = open_l[k] + (extra if surge else 0)
         while n_busy < cap and free:
-            j = -1
-            for q in queues:
-                while q:
-                    cand = q.popleft()
-                    if deadline[cand] >= t:
-                        j = cand
-                        break
-                if j >= 0:
-                    break
+            j = _next_customer(queues, deadline, t)
             if j < 0:
                 break
             s = heapq.heappop(free)

@@ -306,9 +306,10 @@ def staff_requirements(arrival_rate: npt.ArrayLike, handle_time: npt.ArrayLike |
     Examples
     --------
     Half a customer a minute, 4-minute exponential visits (SCV 1): the load
-    is A = 2 Erlangs, so 2 counters never keep up. With 3, Erlang C is
-    C(3, 2) = (8/6) / (3 - 2 + 1 + 2 + 2 + 8/6) x 3 = 4/9 by hand, and
-    the share called within 10 minutes is 1 - 4/9 exp(-(3 - 2) 10 / 4):
+    is A = 2 Erlangs, so 2 counters never keep up. With 3, by hand: Erlang B
+    is B(3, 2) = (8/6) / (1 + 2 + 4/2 + 8/6) = 4/19, Erlang C is
+    C = 3 B / (3 - 2 (1 - B)) = (12/19) / (27/19) = 4/9, and the share called
+    within 10 minutes is 1 - C exp(-(c - A) t / s) = 1 - 4/9 exp(-(3 - 2) 10 / 4):
 
     >>> import math
     >>> round(1 - 4 / 9 * math.exp(-(3 - 2) * 10 / 4), 4)

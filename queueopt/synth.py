@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from queueopt.calendar import HallCalendar
+from queueopt.calendar import MONTH_END_FIRST_DAY, HallCalendar, is_month_end
 from queueopt.model import WEEKDAYS, Hall, OpeningHours, TransactionType
 from queueopt.simulate import lognormal, serve_queue
 
@@ -98,6 +98,9 @@ class SyntheticRegion:
     cross_selling: bool
     patience: dict[str, float]
     kiosk_adoption: dict[str, float]
+    counters_open: pd.DataFrame | None = None
+    """The truth of staffing: counters open per hall and 15-minute interval
+    (``hall_id, interval_start, open``); ``None`` without a ticket log."""
 
     def write(self, directory: str | Path) -> Path:
         """Write the README files into ``directory`` (tickets as ``tickets.csv.gz``)."""
@@ -234,10 +237,10 @@ def _intraday_weights(minutes: npt.NDArray[np.float64]) -> npt.NDArray[np.float6
 
 
 def _month_factor(day: dt.date) -> float:
-    # days 21-31 average MONTH_END_FACTOR, rising towards the bill date
-    if day.day <= 20:
+    # month-end days (calendar.is_month_end) average MONTH_END_FACTOR, rising towards the bill date
+    if not is_month_end(day):
         return 1.0
-    return MONTH_END_FACTOR - 0.25 + 0.05 * (day.day - 21)
+    return MONTH_END_FACTOR - 0.25 + 0.05 * (day.day - MONTH_END_FIRST_DAY)
 
 
 _DOW = np.array([1.0, 0.95, 0.95, 1.0, 1.08, 1.2, 1.1])
@@ -290,6 +293,7 @@ def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2
     expected_rows: list[pd.DataFrame] = []
     ticket_frames: list[pd.DataFrame] = []
     footfall_rows: list[pd.DataFrame] = []
+    open_rows: list[pd.DataFrame] = []
     adoption: dict[str, float] = {}
     work_per_visit_of: dict[str, float] = {}
     for h_index, hall in enumerate(halls):
@@ -340,6 +344,10 @@ def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2
             # counters the hall opens: its own simple rule on expected load
             load = expected * (1 - 0) * work_per_visit / interval
             open_at = np.clip(np.ceil(load / 0.93).astype(np.int64), 2, hall.counters)
+            open_rows.append(pd.DataFrame({
+                "hall_id": hall.hall_id,
+                "interval_start": stamp + pd.to_timedelta(minutes, unit="min"),
+                "open": open_at}))
             call = np.full(n, np.nan)
             server = np.full(n, "", dtype=object)
             service = np.empty(n)
@@ -393,6 +401,7 @@ def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2
         cross_selling=cross_selling,
         patience={"counter": COUNTER_PATIENCE, "kiosk": KIOSK_PATIENCE},
         kiosk_adoption=adoption,
+        counters_open=pd.concat(open_rows, ignore_index=True) if open_rows else None,
     )
 
 

@@ -45,6 +45,7 @@ from queueopt.model import (
     TransactionType,
     Unavailability,
 )
+from queueopt.quarantine import Quarantine, from_issues, keep_mask
 from queueopt.schema import (
     ARRIVALS,
     CALENDAR_COLUMNS,
@@ -377,7 +378,7 @@ def _span_issue(times: pd.Series, col: str) -> list[RowIssue]:
     row = int(np.flatnonzero((times == first).to_numpy())[0])
     return [RowIssue(col, np.array([row]),
                      lambda r: f"the table spans {first.date()} to {last.date()}; at most "
-                               f"{MAX_SPAN_DAYS} days are supported")]
+                               f"{MAX_SPAN_DAYS} days are supported", per_row=False)]
 
 
 def ticket_issues(df: pd.DataFrame, hall_keys: Collection[str], type_keys: Collection[str],
@@ -449,14 +450,32 @@ def ticket_issues(df: pd.DataFrame, hall_keys: Collection[str], type_keys: Colle
 
 
 def read_tickets(path: Path, problems: Problems, hall_keys: Collection[str],
-                 type_keys: Collection[str], halls: Mapping[str, Hall]) -> pd.DataFrame | None:
-    """The ticket log with parsed datetimes and flags; every row is checked."""
+                 type_keys: Collection[str], halls: Mapping[str, Hall],
+                 max_bad_share: float = 0.0) -> tuple[pd.DataFrame | None, Quarantine | None]:
+    """The ticket log with parsed datetimes and flags, and the rows set aside.
+
+    Every row is checked. While the share of bad rows is at most
+    ``max_bad_share`` (0-1, ``policy.toml``'s ``max_bad_share``) they are
+    left out and listed in the returned :class:`~queueopt.quarantine.Quarantine`;
+    above it every problem is reported and no log is returned.
+    """
     df = read_csv_text(path, "tickets", problems, TICKET_COLUMNS, TICKET_OPTIONAL)
     if df is None:
-        return None
+        return None, None
     parsed, issues = ticket_issues(df, hall_keys, type_keys, halls)
-    problems.issues(path.name, issues)
-    return None if issues else parsed
+    whole = [i for i in issues if not i.per_row]
+    quarantine = from_issues(path.name, len(df), [i for i in issues if i.per_row])
+    if whole or quarantine.share > max_bad_share:
+        problems.issues(path.name, issues)
+        if quarantine.entries and not whole:
+            problems.add(path.name, None, None,
+                         f"{quarantine.rows_set_aside} of {quarantine.rows_read} rows are bad "
+                         f"({100 * quarantine.share:.2f}%), more than policy.toml's "
+                         f"max_bad_share = {max_bad_share:g}; below it they are set aside in "
+                         "quarantine.csv and the run goes on")
+        return None, None
+    keep = keep_mask(quarantine, len(df))
+    return parsed[keep].reset_index(drop=True), quarantine
 
 
 # --------------------------------------------------------------- footfall

@@ -16,7 +16,7 @@ against pooled counters, the duty manager's emergency counter) are in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -37,38 +37,83 @@ from queueopt.queueing import (
 from queueopt.requirements import PeakPolicy, requirements_for
 from queueopt.simulate import t_interval
 
-FIGURES: tuple[str, ...] = ("mean_wait", "worst_interval_wait", "share_meeting_target",
-                            "kiosk_mean_wait", "kiosk_worst_wait", "staff_hours")
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """One side (before or after) of a what-if: the figures the CLI and the app both show.
+
+    Every wait is measured **at the before plan's counters** (the requirement
+    of the before demand, at least one counter per interval), on the before
+    and on the after demand alike, so the change is the lever's own effect and
+    not the effect of re-staffing. Only ``staff_hours`` re-staffs: the after
+    demand staffed to the hall's target.
+
+    Attributes
+    ----------
+    mean_wait:
+        Mean counter wait, minutes, arrival-weighted over the counter customers
+        (:func:`queueopt.queueing.arrival_weighted_mean`; an interval whose
+        queue is unstable at those counters counts as a 60-minute wait).
+    worst_interval_wait:
+        Largest interval's mean counter wait, minutes (``inf`` when unstable).
+    share_meeting_target:
+        Share of intervals (0-1) whose service level meets the target.
+    kiosk_mean_wait:
+        Mean kiosk wait, minutes, arrival-weighted over the kiosk customers.
+    kiosk_worst_wait:
+        Largest interval's mean kiosk wait, minutes (0 when nobody uses a kiosk).
+    staff_hours:
+        Staff-hours (shrinkage included) over the forecast's horizon when this
+        side's demand is staffed to the target.
+    """
+
+    mean_wait: float
+    worst_interval_wait: float
+    share_meeting_target: float
+    kiosk_mean_wait: float
+    kiosk_worst_wait: float
+    staff_hours: float
+
+    def as_dict(self) -> dict[str, float]:
+        """The figures by name, in the order of :data:`FIGURES`."""
+        return {name: float(getattr(self, name)) for name in FIGURES}
+
+
+FIGURES: tuple[str, ...] = tuple(f.name for f in fields(Figures))
 """The figures of a what-if, in the order the CLI and the app show them."""
+
+UNITS: dict[str, str] = {"mean_wait": "minutes", "worst_interval_wait": "minutes",
+                         "share_meeting_target": "share of intervals",
+                         "kiosk_mean_wait": "minutes", "kiosk_worst_wait": "minutes",
+                         "staff_hours": "hours"}
+"""The unit of each of :data:`FIGURES` (for labels)."""
 
 
 @dataclass(frozen=True)
 class WhatIf:
-    """Before/after figures of one what-if.
+    """Before/after :class:`Figures` of one what-if and the requirements behind them.
 
-    ``before`` and ``after`` map each of :data:`FIGURES` to its value:
-    ``mean_wait`` (minutes, arrival-weighted, at the before counters),
-    ``worst_interval_wait`` (minutes), ``share_meeting_target`` (share of
-    intervals at the before counters), ``kiosk_mean_wait`` and
-    ``kiosk_worst_wait`` (minutes) and ``staff_hours`` (re-staffed to the
-    target, over the forecast's horizon).
+    ``requirements_before`` / ``requirements_after`` are the per-interval
+    requirements frames (:func:`queueopt.requirements.requirements_for`, SIPP)
+    of the before and the after demand; the before frame's ``required`` are
+    the counters every wait is measured at.
     """
 
-    before: dict[str, float]
-    after: dict[str, float]
+    before: Figures
+    after: Figures
     requirements_before: pd.DataFrame
     requirements_after: pd.DataFrame
     cross_sell_paused: bool = False
 
     def to_frame(self) -> pd.DataFrame:
-        """Rows: the figures; columns: before, after, change."""
-        f = pd.DataFrame({"before": self.before, "after": self.after})
+        """Rows: :data:`FIGURES`; columns: ``before, after, change`` (after - before)."""
+        f = pd.DataFrame({"before": self.before.as_dict(), "after": self.after.as_dict()})
         f["change"] = f["after"] - f["before"]
         return f
 
 
 def _figures(req: pd.DataFrame, counters: np.ndarray, scv: float, threshold: float,
-             target: float, interval: int, patience: float | None) -> dict[str, float]:
+             target: float, interval: int, patience: float | None) -> Figures:
     """Figures at ``counters``; waits as the staffing computes them (Erlang A with patience)."""
     lam = req["counter_arrivals"].to_numpy(float) / interval
     s = np.where(req["handle_minutes"].to_numpy(float) > 0, req["handle_minutes"].to_numpy(float),
@@ -81,12 +126,13 @@ def _figures(req: pd.DataFrame, counters: np.ndarray, scv: float, threshold: flo
     k_cust = req["kiosk_arrivals"].to_numpy(float)
     k_wait = req["kiosk_mean_wait"].to_numpy(float)
     # an unstable interval (wait = inf) counts as an hour's wait in the mean
-    return {"mean_wait": arrival_weighted_mean(np.where(np.isfinite(w), w, 60.0), lam),
-            "worst_interval_wait": float(np.nanmax(np.where(np.isfinite(w), w, np.inf))),
-            "share_meeting_target": float(np.mean(sl >= target)),
-            "kiosk_mean_wait": arrival_weighted_mean(k_wait, k_cust),
-            "kiosk_worst_wait": float(np.max(np.where(k_cust > 0, k_wait, 0.0), initial=0.0)),
-            "staff_hours": float(req["staff"].sum() * interval / 60)}
+    return Figures(
+        mean_wait=arrival_weighted_mean(np.where(np.isfinite(w), w, 60.0), lam),
+        worst_interval_wait=float(np.nanmax(np.where(np.isfinite(w), w, np.inf))),
+        share_meeting_target=float(np.mean(sl >= target)),
+        kiosk_mean_wait=arrival_weighted_mean(k_wait, k_cust),
+        kiosk_worst_wait=float(np.max(np.where(k_cust > 0, k_wait, 0.0), initial=0.0)),
+        staff_hours=float(req["staff"].sum() * interval / 60))
 
 
 def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float = 0.0,
@@ -191,14 +237,14 @@ def simulate_change(ds: Dataset, hall_id: str, result: WhatIf, *, replications: 
     b, a = result.requirements_before, result.requirements_after
     counters = np.maximum(b["required"].to_numpy(np.int64), 1)
     inputs = hall_inputs(ds, hall_id)
-    kw = {"counters_open": counters, "replications": replications, "seed": seed}
     after_policy = PeakPolicy(cross_sell_paused="all" if result.cross_sell_paused else frozenset())
-    wb = simulate_plan(inputs, b, **kw).day_mean_wait()  # type: ignore[arg-type]
-    wa = simulate_plan(inputs, a, after_policy, **kw).day_mean_wait()  # type: ignore[arg-type]
+    wb, wa = (simulate_plan(inputs, req, pol, counters_open=counters, replications=replications,
+                            seed=seed).day_mean_wait()
+              for req, pol in ((b, None), (a, after_policy)))
     rows = {}
-    for name, x, pred in (("before", wb, result.before["mean_wait"]),
-                          ("after", wa, result.after["mean_wait"]),
-                          ("change", wa - wb, result.after["mean_wait"] - result.before["mean_wait"])):
+    for name, x, pred in (("before", wb, result.before.mean_wait),
+                          ("after", wa, result.after.mean_wait),
+                          ("change", wa - wb, result.after.mean_wait - result.before.mean_wait)):
         m, low, high = t_interval(x)
         rows[name] = {"predicted": pred, "simulated": m, "low": low, "high": high}
     return pd.DataFrame.from_dict(rows, orient="index")

@@ -59,6 +59,11 @@ def small(tmp_path_factory: pytest.TempPathFactory, sample_dir: Path) -> Path:
     t.to_csv(out / "tickets.csv", index=False)
     for name in ("transactions.csv", "policy.toml"):
         (out / name).write_bytes((sample_dir / name).read_bytes())
+    # no bad ticket row tolerated: each hostile row must be refused and pointed at
+    policy = out / "policy.toml"  # its first line is a comment: the key takes it (lines unchanged)
+    lines = policy.read_bytes().split(b"\n")
+    assert lines[0].startswith(b"#")
+    policy.write_bytes(b"\n".join([b"max_bad_share = 0", *lines[1:]]))
     return out
 
 
@@ -464,10 +469,11 @@ def test_excel_export_has_no_formula_cells() -> None:
 
 
 def test_every_writer_goes_through_the_export_module() -> None:
-    """No CSV or Excel writer in the package bypasses queueopt.export (synth writes input data)."""
+    """No CSV or Excel writer in the package bypasses queueopt.export (synth and ingest write
+    input data, which must read back exactly)."""
     offenders = []
     for path in (ROOT / "queueopt").rglob("*.py"):
-        if path.name in ("export.py", "synth.py"):
+        if path.name in ("export.py", "synth.py", "ingest.py"):
             continue
         text = path.read_text(encoding="utf-8")
         for n, line in enumerate(text.splitlines(), 1):
@@ -621,7 +627,7 @@ def _apply(d: Path, file: str, how: str, line: int, col: int, value: str) -> Non
         if "=" in lines[i]:
             lines[i] = lines[i].split("=")[0] + "= " + value
     else:
-        cells = next(csv.reader([lines[i]])) if lines[i] else [""]
+        cells = (next(csv.reader(io.StringIO(lines[i], newline="")), []) if lines[i] else []) or [""]
         cells[col % len(cells)] = value
         buf = io.StringIO()
         csv.writer(buf, lineterminator="").writerow(cells)

@@ -79,6 +79,22 @@ def test_required_servers_is_the_minimum(lam: float, s: float, t: float, tgt: fl
         assert service_level(lam, s, c - 1, t, scv) < tgt
 
 
+def test_required_servers_docstring_figures_against_mpmath() -> None:
+    """The docstring's ``[0, 5, 34]`` (λ = 0, 1, 10 per minute, 3-minute visits, 80% within
+    30 s) is the fewest servers whose 50-digit Erlang C service level
+    1 - C(c, A) exp(-(c - A) t / s) reaches 80% (A = 3 and 30 Erlangs; no server for no one)."""
+    mp.mp.dps = 50
+
+    def ref_min_servers(lam: float) -> int:
+        a, c = lam * 3.0, int(lam * 3.0) + 1
+        while 1 - _ref_erlang_c(c, a) * mp.e ** (-(c - a) * mp.mpf("0.5") / 3) < mp.mpf("0.8"):
+            c += 1
+        return c
+
+    assert [0, ref_min_servers(1.0), ref_min_servers(10.0)] == [0, 5, 34]
+    assert required_servers([0.0, 1.0, 10.0], 3.0, threshold=0.5, target=0.8).tolist() == [0, 5, 34]
+
+
 def test_required_servers_vectorised_matches_scalar_search() -> None:
     rng = np.random.default_rng(5)
     lam, s = rng.uniform(0.05, 5, 500), rng.uniform(1, 10, 500)

@@ -58,3 +58,23 @@ def test_next_week_wait_names_its_method(sample_dir: Path) -> None:
     w = req["counter_arrivals"]
     assert got["method"].tolist() == ["sipp"]
     assert got["predicted_mean_wait"].iloc[0] == pytest.approx((req["mean_wait"] * w).sum() / w.sum(), rel=1e-12)
+
+
+def test_next_week_is_the_plans_week_and_method(sample_dir: Path) -> None:
+    """The Region page's predicted wait uses the plan's default method and the plan's week
+    (a Monday to Sunday after the data ends), so the page and ``queueopt plan`` agree."""
+    import inspect
+
+    from queueopt.pipeline import plan_hall
+    from queueopt.region import next_week_mean_wait, plan_week_forecasts
+
+    default = inspect.signature(next_week_mean_wait).parameters["method"].default
+    assert default == inspect.signature(plan_hall).parameters["method"].default == "auto"
+    ds = load_dataset(sample_dir)
+    fc = plan_week_forecasts(ds, ["H05", "H06"])
+    days = sorted(fc["interval_start"].dt.date.unique())
+    assert days[0] == ds.next_week_start() and days[0].weekday() == 0 and len(days) == 7
+    assert days[0] > ds.last_day()
+    assert set(fc["hall_id"]) == {"H05", "H06"}
+    got = next_week_mean_wait(ds, fc, method="sipp")
+    assert got["hall_id"].tolist() == ["H05", "H06"]

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from queueopt.cli import main
@@ -22,6 +23,11 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = gzip.decompress((out / "tickets.csv.gz").read_bytes()).decode()
     (out / "tickets.csv.gz").unlink()
     (out / "tickets.csv").write_text(text, encoding="utf-8")
+    # no bad row tolerated: each corruption must be refused and pointed at
+    # (tests/test_ingest.py and test_quarantine_* below cover setting rows aside)
+    policy = out / "policy.toml"
+    lines = policy.read_text(encoding="utf-8").split("\n")  # line 1 is a comment: replace it
+    policy.write_text("\n".join(["max_bad_share = 0", *lines[1:]]), encoding="utf-8")
     return out
 
 
@@ -162,3 +168,24 @@ def test_sample_region_is_valid(sample_dir: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "valid: 12 halls" in proc.stdout
+
+
+def test_a_few_bad_ticket_rows_are_set_aside(tiny: Path, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Under policy.toml's max_bad_share the bad rows are listed, written on request, and the
+    data is valid; validate writes nothing unless asked."""
+    d = _copy(tiny, tmp_path)
+    policy = d / "policy.toml"
+    policy.write_text(policy.read_text().replace("max_bad_share = 0\n", "max_bad_share = 0.01\n"))
+    _edit_line(d / "tickets.csv", 5, "issued_at", "2026-13-45 25:00")
+    _edit_line(d / "tickets.csv", 9, "channel", "phone")
+    before = sorted(d.iterdir())
+    assert main(["validate", str(d)]) == 0
+    assert sorted(d.iterdir()) == before
+    out = capsys.readouterr().out
+    assert "2 set aside" in out and "row 5, column 'issued_at'" in out
+    target = tmp_path / "q.csv"
+    assert main(["validate", str(d), "--quarantine", str(target)]) == 0
+    q = pd.read_csv(target)
+    assert list(zip(q["row"], q["column"])) == [(5, "issued_at"), (9, "channel")]
+    assert set(q["file"]) == {"tickets.csv"}

@@ -14,7 +14,8 @@ from queueopt.forecast import forecast_arrivals
 from queueopt.io import Dataset, load_dataset
 from queueopt.poster import render_poster
 from queueopt.simulate import simulate_day
-from queueopt.whatif import evaluate, simulate_change
+from queueopt.queueing import arrival_weighted_mean
+from queueopt.whatif import FIGURES, Figures, evaluate, simulate_change
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +31,30 @@ def _fc(ds: Dataset, hall: str, days: int = 2) -> pd.DataFrame:
                                     dict(pause_cross_sell=True)])
 def test_levers_never_raise_waits_at_the_same_staffing(ds: Dataset, levers: dict) -> None:
     r = evaluate(ds, "H05", _fc(ds, "H05"), **levers)
-    assert r.after["mean_wait"] <= r.before["mean_wait"] + 1e-9
-    assert r.after["staff_hours"] <= r.before["staff_hours"] + 1e-9
+    assert r.after.mean_wait <= r.before.mean_wait + 1e-9
+    assert r.after.staff_hours <= r.before.staff_hours + 1e-9
+
+
+def test_figures_are_typed_and_measured_at_the_before_counters(ds: Dataset) -> None:
+    """The before wait is the before plan's own (its requirements frame, computed by the
+    staffing, another code path); the after wait is at those same counters, so pausing
+    cross-selling cuts it well below the re-staffed plan's wait (what the Nudges page used
+    to show). Fails when the after side is measured at the after requirement (tried)."""
+    r = evaluate(ds, "H05", _fc(ds, "H05"), pause_cross_sell=True)
+    assert isinstance(r.before, Figures) and isinstance(r.after, Figures)
+    with pytest.raises(AttributeError):
+        r.before.mean_wait = 0.0  # type: ignore[misc]
+    assert list(r.to_frame().index) == list(FIGURES)
+    assert r.to_frame().loc["mean_wait", "change"] == pytest.approx(
+        r.after.mean_wait - r.before.mean_wait)
+    b, a = r.requirements_before, r.requirements_after
+    assert r.before.mean_wait == pytest.approx(
+        arrival_weighted_mean(b["mean_wait"], b["counter_arrivals"]), rel=1e-9)
+    restaffed = arrival_weighted_mean(a["mean_wait"], a["counter_arrivals"])
+    assert r.after.mean_wait < 0.5 * restaffed
+    assert r.after.staff_hours == pytest.approx(a["staff"].sum() * 15 / 60)
+    same = evaluate(ds, "H05", _fc(ds, "H05"))
+    assert same.before == same.after
 
 
 @pytest.mark.slow
@@ -54,7 +77,7 @@ def test_simulator_confirms_the_predicted_change(ds: Dataset) -> None:
     after = simulate_day(lam, counters, handle_mean=base, rng=1, **kw).day_mean_wait()
     diff = after - before  # common random numbers: paired differences
     half = 2.0 * diff.std(ddof=1) / np.sqrt(len(diff))
-    predicted = r.after["mean_wait"] - r.before["mean_wait"]
+    predicted = r.after.mean_wait - r.before.mean_wait
     assert predicted < 0 and diff.mean() + half < 0
 
 
@@ -72,11 +95,11 @@ def test_predicted_change_inside_the_simulated_interval(ds: Dataset, levers: dic
 
 def test_hall_without_kiosks_and_full_adoption(ds: Dataset) -> None:
     no_kiosk = evaluate(ds, "H06", _fc(ds, "H06"), kiosk_adoption=1.0)  # H06 has none
-    assert no_kiosk.after["staff_hours"] == pytest.approx(no_kiosk.before["staff_hours"])
+    assert no_kiosk.after.staff_hours == pytest.approx(no_kiosk.before.staff_hours)
     added = evaluate(ds, "H06", _fc(ds, "H06"), kiosks=2, kiosk_adoption=1.0)
-    assert added.after["staff_hours"] < added.before["staff_hours"]
+    assert added.after.staff_hours < added.before.staff_hours
     full = evaluate(ds, "H01", _fc(ds, "H01"), kiosk_adoption=1.0)
-    assert full.after["mean_wait"] < full.before["mean_wait"]
+    assert full.after.mean_wait < full.before.mean_wait
     assert (full.requirements_after["kiosk_arrivals"] > 0).any()
 
 

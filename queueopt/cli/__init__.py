@@ -28,7 +28,17 @@ COMMANDS: tuple[str, ...] = (
     "nudges",
     "whatif",
     "synth",
+    "live",
+    "replay",
+    "import",
+    "modelcheck",
 )
+
+
+def _module_name(command: str) -> str:
+    """Module of a subcommand: ``plan-region`` -> ``plan_region``, ``import`` -> ``import_``."""
+    name = command.replace("-", "_")
+    return f"{name}_" if name in ("import",) else name
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
-        module = importlib.import_module(f"queueopt.cli.{name.replace('-', '_')}")
+        module = importlib.import_module(f"queueopt.cli.{_module_name(name)}")
         module.register(sub)
     return parser
 

@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
           f"(LP bound {s['lower_bound_hours']}, gap {s['gap']:.2%}, {s['solver_status']}, "
           f"{s['solve_seconds']} s); predicted service level {s['predicted_service_level']:.1%}; "
           f"shortfall {s['shortfall_staff_minutes']:.0f} staff-minutes")
+    if args.hall in ds.corrections:  # the wait model corrected on this hall's own log
+        print(f"model correction: {ds.corrections[args.hall].describe()} (corrections.json)")
     for line in s["binding"]:
         print(f"note: {line}", file=sys.stderr)
     print(f"wrote {out}/requirements.csv, roster.csv, counters.csv, summary.json, roster.xlsx")

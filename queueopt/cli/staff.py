@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
           f"peak {req['required'].max()} counters (hall has {ds.hall(args.hall).counters}); "
           f"worst interval predicts {worst:.1%} within {target.threshold:g} min "
           f"(target {target.service_level:.0%}), method {req['method'].iloc[0]}", file=sys.stdout)
+    if args.hall in ds.corrections:  # the wait model corrected on this hall's own log
+        print(f"model correction: {ds.corrections[args.hall].describe()} (corrections.json)")
     over = int((req["required"] > ds.hall(args.hall).counters).sum())
     if over:
         print(f"warning: {over} interval(s) need more counters than the hall has", file=sys.stderr)

@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     region = generate_region(n_halls=args.halls, weeks=args.weeks, end=end, seed=args.seed,
                              with_tickets=not args.footfall_only)
     out = region.write(args.out)
-    rows = len(region.tickets) if region.tickets is not None else len(region.footfall)
+    written = region.tickets if region.tickets is not None else region.footfall
+    rows = 0 if written is None else len(written)
     print(f"wrote {args.halls} halls, {len(region.staff)} staff and {rows:,} "
           f"{'tickets' if region.tickets is not None else 'footfall rows'} to {out}")
     return 0

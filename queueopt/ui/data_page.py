@@ -9,7 +9,7 @@ import streamlit as st
 
 from queueopt.errors import DataError
 from queueopt.ui import state
-from queueopt.ui.i18n import t
+from queueopt.ui.i18n import headers, t
 from queueopt.upload import discard, stage_upload, sweep_stale
 
 
@@ -32,13 +32,13 @@ if st.button(t("validate"), type="primary", disabled=not files):
         staged = stage_upload({f.name: f.getvalue() for f in files or []}, state.data_dir())
     except DataError as err:
         st.error(f"{t('problems')} ({len(err.problems)})")
-        st.dataframe(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column,
-                                    "problem": p.message} for p in err.problems]),
+        st.dataframe(headers(pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column,
+                                            "problem": p.message} for p in err.problems])),
                      hide_index=True, width="stretch")
     else:
         _switch_to(str(staged.folder))
         ds = staged.dataset
-        st.success(f"{len(ds.halls)} halls, {len(ds.staff)} staff: {t('using_upload')}")
+        st.success(t("upload_ok", halls=len(ds.halls), staff=len(ds.staff)))
 if Path(state.data_dir()) != state.SAMPLE_DIR and st.button(t("back_to_sample")):
     _switch_to(str(state.SAMPLE_DIR))
     st.rerun()

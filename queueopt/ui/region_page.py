@@ -6,36 +6,47 @@ import altair as alt
 import streamlit as st
 
 from queueopt.export import csv_bytes, excel_bytes
+from queueopt.region import BUSY_THRESHOLDS, CLASSES
 from queueopt.ui import cache, state
-from queueopt.ui.i18n import t
+from queueopt.ui.i18n import header, headers, t, word
 
 path = state.data_dir()
 sig = cache.signature(path)
-table = cache.region_table(path, sig).copy()
-# what next week's plan promises (planned counters) next to what customers get today
-predicted = {}
-for h in table["hall_id"]:
-    req = cache.requirements(path, sig, h)
-    w = req["counter_arrivals"]
-    predicted[h] = float((req["mean_wait"] * w).sum() / max(w.sum(), 1e-9))
-table.insert(table.columns.get_loc("observed_mean_wait") + 1, "predicted_mean_wait",
-             table["hall_id"].map(predicted).round(2))
+table = cache.region_table(path, sig)
+(w1, u1), (w2, u2) = BUSY_THRESHOLDS["super-busy"], BUSY_THRESHOLDS["busy"]
+
 st.title(t("region_title"))
-st.caption("super-busy: mean wait ≥ 8 min or busy-hour utilisation ≥ 0.95; busy: ≥ 4 min or ≥ 0.80. "
-           "Gains: customer-minutes of waiting saved on a typical day.")
-colors = alt.Scale(domain=["super-busy", "busy", "normal"], range=["#d62728", "#ff7f0e", "#2ca02c"])
-st.altair_chart(alt.Chart(table).mark_bar().encode(
-    x=alt.X("observed_mean_wait:Q", title="observed mean wait (min)"),
-    y=alt.Y("hall_id:N", sort="-x", title=None), color=alt.Color("busy_class:N", scale=colors),
-    tooltip=["hall_id", "name", "busy_class", "observed_mean_wait", "customers_per_day",
-             "best_lever"]).properties(height=28 * len(table)), width="stretch")
-st.subheader("Predicted (next week's plan) vs observed (last 4 weeks) mean wait, minutes")
+st.caption(t("region_caption", rule=t("busy_rule", w1=w1, u1=u1, w2=w2, u2=u2)))
+shown = table.assign(busy=table["busy_class"].map(word))[
+    ["hall_id", "name", "busy", "observed_mean_wait", "customers_per_day"]]
+colors = alt.Scale(domain=[word(c) for c in CLASSES], range=["#d62728", "#ff7f0e", "#2ca02c"])
+st.altair_chart(alt.Chart(shown).mark_bar().encode(
+    x=alt.X("observed_mean_wait:Q", title=t("observed_wait_axis")),
+    y=alt.Y("hall_id:N", sort="-x", title=None),
+    color=alt.Color("busy:N", scale=colors, title=t("region_busy_title")),
+    tooltip=[alt.Tooltip("hall_id:N", title=header("hall_id")),
+             alt.Tooltip("name:N", title=header("name")),
+             alt.Tooltip("busy:N", title=header("busy_class")),
+             alt.Tooltip("observed_mean_wait:Q", title=header("observed_mean_wait")),
+             alt.Tooltip("customers_per_day:Q", title=header("customers_per_day"))],
+).properties(height=28 * len(table)), width="stretch")
+
+st.subheader(t("predicted_vs_observed"))
+st.caption(t("predicted_caption", method=word(cache.REGION_METHOD)))
 pv = table.melt(id_vars="hall_id", value_vars=["observed_mean_wait", "predicted_mean_wait"],
-                var_name="wait", value_name="minutes")
+                var_name="kind", value_name="minutes")
+pv["wait"] = pv.pop("kind").map(word)
 st.altair_chart(alt.Chart(pv).mark_bar().encode(
-    x=alt.X("minutes:Q"), y=alt.Y("hall_id:N", title=None), color="wait:N",
-    yOffset="wait:N").properties(height=40 * len(table)), width="stretch")
-st.dataframe(table, hide_index=True, width="stretch")
+    x=alt.X("minutes:Q", title=t("minutes")), y=alt.Y("hall_id:N", title=None),
+    color=alt.Color("wait:N", title=t("wait_kind")), yOffset=alt.YOffset("wait:N"),
+    tooltip=[alt.Tooltip("hall_id:N", title=header("hall_id")),
+             alt.Tooltip("wait:N", title=t("wait_kind")),
+             alt.Tooltip("minutes:Q", title=t("minutes"), format=".2f")],
+).properties(height=40 * len(table)), width="stretch")
+
+shown = table.assign(predicted_mean_wait=table["predicted_mean_wait"].round(2))
+st.dataframe(headers(shown, words=["kind", "busy_class", "best_lever"]), hide_index=True,
+             width="stretch")
 c1, c2 = st.columns(2)
 c1.download_button(t("download_csv_table"), csv_bytes(table),
                    "region.csv", "text/csv", on_click="ignore")
@@ -43,12 +54,12 @@ c2.download_button(t("download_xlsx_table"), excel_bytes({"Region": table}), "re
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    on_click="ignore")
 
-st.subheader("Where one more kiosk saves most / 新增自助终端收益排名")
-if st.toggle("Rank halls for one more kiosk", key="rank_kiosks"):
-    with st.spinner("Sizing kiosks for every hall…"):
+st.subheader(t("kiosk_rank_title"))
+if st.toggle(t("kiosk_rank_toggle"), key="rank_kiosks"):
+    with st.spinner(t("kiosk_rank_spinner")):
         kiosks = cache.region_kiosks(path, sig)
-    st.caption("Counter staff-hours saved per week by one more kiosk (kiosk customers who would "
-               "wait past the target go to a counter), then customer-minutes of kiosk wait saved.")
-    st.dataframe(kiosks.round(2), hide_index=True, width="stretch")
-    st.download_button("Kiosk ranking (CSV)", csv_bytes(kiosks),
+    st.caption(t("kiosk_rank_caption"))
+    st.dataframe(headers(kiosks.round(2), words=["kind", "busy_class"]), hide_index=True,
+                 width="stretch")
+    st.download_button(t("kiosk_rank_csv"), csv_bytes(kiosks),
                        "region_kiosks.csv", "text/csv", on_click="ignore")

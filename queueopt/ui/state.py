@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from queueopt.errors import DataError
 from queueopt.export import escape_markdown
-from queueopt.store import Store
 from queueopt.ui import cache
 from queueopt.ui.i18n import t
+
+if TYPE_CHECKING:
+    from queueopt.store import Store
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 
@@ -41,8 +44,7 @@ def sidebar_hall_picker() -> None:
         bad = data_dir()
         st.session_state["data_dir"] = str(SAMPLE_DIR)
         first = str(err.problems[0]) if isinstance(err, DataError) else str(err)
-        st.error(f"{escape_markdown(bad)} cannot be used ({escape_markdown(first)}). Showing "
-                 "the sample region; `queueopt validate` lists every problem.")
+        st.error(t("bad_data_dir", path=escape_markdown(bad), first=escape_markdown(first)))
         info = cache.halls_table(data_dir(), cache.signature(data_dir()))
     regions = sorted(info["region"].unique())
     region = st.selectbox(t("region"), regions, key="region")
@@ -66,9 +68,11 @@ def hall() -> str:
 
 def store() -> Store:
     """The saved-work database (``QUEUEOPT_DB``); a clear message and a stop if it is unreachable."""
+    from queueopt.store import Store
+
     try:
         return Store()
     except ValueError as err:
-        st.error(f"Saved work is unavailable: {err}")
+        st.error(t("store_unavailable", err=escape_markdown(str(err))))
         st.stop()
         raise  # st.stop() raises; this line is for type checkers

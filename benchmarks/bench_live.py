@@ -1,0 +1,291 @@
+"""Issue 18 figures: live hall mode (announced waits, counter advice, speed).
+
+1. **Announced wait on simulated days.** For four sample halls, days are
+   simulated from the hall's forecast and plan (time-varying Poisson
+   arrivals, the hall's transaction mix with lognormal handling times and
+   cross-selling, exponential patience, VIPs first, kiosks as their own
+   queue; counters open as the plan's ``required`` per interval, which live
+   mode is told). 7 days train the history, the next 7 are replayed as if
+   live. Printed: RMSE of the announced wait and of each predictor on the
+   customers called, the ratio to QL, whether it is no worse than the best
+   of LES and HOL, and the 80% range's coverage.
+2. **The bank log replayed** (``../shared/data/anonymous-bank-1999``, every
+   Sunday-Thursday from 8 February with the previous 7 open days as
+   history; priority callers get their 1.5-minute head start; agents
+   inferred from activity): the same figures.
+3. **Counter advice** on simulated days 20% busier than forecast: live
+   mode's counter advice against the static plan and the emergency counter
+   at a fixed rule (paired seeds). (Added with the advice step.)
+4. **Speed**: a live update of one hall; the Today page refresh.
+
+    python benchmarks/bench_live.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from queueopt.announce import AnnounceRules, accuracy, announce_day, day_features
+from queueopt.delay import Schedule
+from queueopt.forecast import forecast_arrivals
+from queueopt.hall_inputs import KIOSK_CV, HallInputs, hall_inputs
+from queueopt.io import load_dataset
+from queueopt.live import hall_history, replay_day
+from queueopt.queue_state import QueueRules, ticket_log
+from queueopt.requirements import requirements_for
+from queueopt.simulate import lognormal, serve_queue
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "sample"
+BANK = ROOT.parent / "shared" / "data" / "anonymous-bank-1999" / "february.txt"
+if not BANK.exists():
+    BANK = Path("/work/shared/data/anonymous-bank-1999/february.txt")
+
+
+# ----------------------------------------------------------------- simulated days
+def simulate_day_log(inputs: HallInputs, plan: pd.DataFrame, day: dt.date, seed: int, *,
+                     demand_factor: float = 1.0, counters: np.ndarray | None = None
+                     ) -> pd.DataFrame:
+    """One simulated hall-day as a ticket log (README columns), from a plan's rows of one day.
+
+    ``plan`` has ``interval_start, counter_arrivals, kiosk_arrivals, required``
+    (a requirements frame); ``counters`` overrides the counters open per interval.
+    """
+    rng = np.random.default_rng(seed)
+    step = inputs.interval_minutes
+    starts = pd.to_datetime(plan["interval_start"])
+    start = float(starts.iloc[0].hour * 60 + starts.iloc[0].minute)
+    n_int = len(plan)
+    open_c = (np.minimum(plan["required"].to_numpy(np.int64), inputs.counters)
+              if counters is None else np.asarray(counters, np.int64))
+    frames = []
+    means = inputs.handle_minutes(True)
+    el = np.where(inputs.kiosk_eligible, inputs.shares, 0.0)
+    streams = [("counter", plan["counter_arrivals"].to_numpy(float), None)]
+    if inputs.kiosks and el.sum() > 0:
+        streams.append(("kiosk", plan["kiosk_arrivals"].to_numpy(float), el / el.sum()))
+    for channel, per_interval, mix in streams:
+        counts = rng.poisson(per_interval * demand_factor)
+        n = int(counts.sum())
+        if n == 0:
+            continue
+        arrive = np.sort(start + np.repeat(np.arange(n_int), counts) * step + rng.uniform(0, step, n))
+        if channel == "counter":
+            # the counter mix is what the kiosks leave: eligible types less their kiosk share
+            p = inputs.shares * np.where(inputs.kiosk_eligible, 1 - inputs.kiosk_adoption
+                                         if inputs.kiosks else 1.0, 1.0)
+            p = p / p.sum()
+            ttype = rng.choice(len(p), n, p=p)
+            service = lognormal(rng, means[ttype], inputs.cv[ttype])
+            vip = rng.random(n) < inputs.vip_share
+            servers = open_c
+        else:
+            ttype = rng.choice(len(mix), n, p=mix)
+            service = lognormal(rng, inputs.kiosk_minutes[ttype], np.full(n, KIOSK_CV))
+            vip = np.zeros(n, bool)
+            servers = np.full(n_int, inputs.kiosks, np.int64)
+        patience = rng.exponential(inputs.patience or 1e9, n)
+        call, server = serve_queue(arrive, service, patience, vip, servers, step, start)
+        ab = np.isnan(call)
+        ts = _stamper(pd.Timestamp(day))
+        prefix = "C" if channel == "counter" else "K"
+        frames.append(pd.DataFrame({
+            "ticket_id": [f"{inputs.hall_id}-{day:%Y%m%d}-{prefix}{i:04d}" for i in range(n)],
+            "hall_id": inputs.hall_id, "issued_at": ts(arrive), "called_at": ts(call),
+            "served_end": ts(call + service),
+            "transaction_type": np.array(inputs.types)[ttype], "channel": channel,
+            "server_id": np.where(server >= 0, np.char.add(prefix, np.char.zfill(
+                (server + 1).astype(str), 2)), ""),
+            "abandoned": ab, "abandoned_at": ts(np.where(ab, arrive + patience, np.nan)),
+            "tier": np.where(vip, "vip", "regular")}))
+    out = pd.concat(frames, ignore_index=True)
+    out["called_at"] = out[["issued_at", "called_at"]].max(axis=1).where(out["called_at"].notna())
+    out["served_end"] = out[["called_at", "served_end"]].max(axis=1).where(
+        out["served_end"].notna())
+    return out
+
+
+def _stamper(stamp: pd.Timestamp):
+    def ts(x: np.ndarray) -> pd.Series:
+        return pd.Series(stamp + pd.to_timedelta(np.round(x * 60), unit="s"))
+    return ts
+
+
+def plan_days(ds, hall_id: str) -> tuple[HallInputs, list[pd.DataFrame]]:
+    """The hall's inputs and its plan for the week after the data, one frame per day."""
+    inputs = hall_inputs(ds, hall_id)
+    fc = forecast_arrivals(ds.footfall_for(hall_id), 7, calendar=ds.calendar,
+                           halls={hall_id: ds.hall(hall_id)})
+    req = requirements_for(inputs, fc, method="sipp")
+    days = pd.to_datetime(req["interval_start"]).dt.date
+    return inputs, [req[days == d].reset_index(drop=True) for d in sorted(days.unique())]
+
+
+def schedule_of(plan: pd.DataFrame, inputs: HallInputs) -> Schedule:
+    """The plan's counters per interval as a :class:`Schedule`."""
+    s = pd.to_datetime(plan["interval_start"]).iloc[0]
+    return Schedule(start=s.hour * 60 + s.minute, interval=inputs.interval_minutes,
+                    counts=np.minimum(plan["required"].to_numpy(np.int64), inputs.counters))
+
+
+def simulated_announcements(ds, halls: list[str], test_days: int, ar: AnnounceRules
+                            ) -> pd.DataFrame:
+    """Per hall, the accuracy table of the announced waits on simulated days."""
+    rows = []
+    all_feats, all_told = [], []
+    base = dt.date(2027, 1, 4)
+    for h_i, hall in enumerate(halls):
+        inputs, plans = plan_days(ds, hall)
+        n_days = 7 + test_days
+        frames, schedules = [], {}
+        for i in range(n_days):
+            day = base + dt.timedelta(days=i)
+            plan = plans[i % len(plans)]
+            frames.append(simulate_day_log(inputs, plan, day, seed=1000 * h_i + i))
+            schedules[day] = schedule_of(plan, inputs)
+        tickets = pd.concat(frames, ignore_index=True)
+        types = tuple(ds.transactions)
+        hist = hall_history(tickets, base + dt.timedelta(days=7), types,
+                            patience=inputs.patience, kiosks=inputs.kiosks or None,
+                            arules=ar, days=7, schedules=schedules)
+        feats = list(hist.days)
+        hall_f, hall_t = [], []
+        for i in range(7, n_days):
+            day = base + dt.timedelta(days=i)
+            f = day_features(ticket_log(tickets, day, types), hist.priors, hist.handling,
+                             hist.rules, ar, kiosks=inputs.kiosks or None,
+                             schedule=schedules[day], seed=i)
+            told = announce_day(f, feats[-7:], ar)
+            feats.append(f)
+            hall_f.append(f)
+            hall_t.append(told)
+        acc = accuracy(hall_f, hall_t)
+        rows.append(_row(hall, acc))
+        all_feats += hall_f
+        all_told += hall_t
+        print(f"  simulated {hall}: {_line(acc)}", flush=True)
+    rows.append(_row("all simulated", accuracy(all_feats, all_told)))
+    return pd.DataFrame(rows)
+
+
+def _row(name: str, acc: pd.DataFrame) -> dict[str, object]:
+    a = acc.loc["announced"]
+    best_les_hol = float(min(acc.loc["LES", "rmse"], acc.loc["HOL", "rmse"]))
+    return {"case": name, "customers": int(a["customers"]), "announced_rmse": a["rmse"],
+            "QL_rmse": acc.loc["QL", "rmse"], "ratio_to_QL": a["ratio_to_QL"],
+            "best_LES_HOL_rmse": best_les_hol,
+            "no_worse_than_LES_HOL": bool(a["rmse"] <= best_les_hol),
+            "coverage_80": a["coverage_80"],
+            **{f"{n}_rmse": acc.loc[n, "rmse"] for n in acc.index if n not in ("announced",)}}
+
+
+def _line(acc: pd.DataFrame) -> str:
+    a = acc.loc["announced"]
+    return (f"announced RMSE {a['rmse']:.3f} min, QL {acc.loc['QL', 'rmse']:.3f} "
+            f"(ratio {a['ratio_to_QL']:.3f}), LES {acc.loc['LES', 'rmse']:.3f}, "
+            f"HOL {acc.loc['HOL', 'rmse']:.3f}, coverage {a['coverage_80']:.1%} "
+            f"({int(a['customers'])} customers)")
+
+
+# ----------------------------------------------------------------- the bank log
+def bank_tickets(path: Path) -> pd.DataFrame:
+    """The bank log as tickets: i15's importer when present, else the same rules here.
+
+    A queued call is issued at ``q_start``, called at ``q_exit`` (abandoned there
+    when it hung up); a served call that never queued is issued and called at
+    ``vru_exit``; service lasts ``ser_exit - ser_start``; virtual calls, callers who
+    hung up before queueing and calls answered by no named agent are skipped.
+    """
+    try:
+        from queueopt.ingest import import_export, read_mapping  # i15-reallogs
+    except ImportError:
+        import_export = None
+    if import_export is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            import_export([path], read_mapping("anonymous-bank"), "BANK", tmp)
+            ds = load_dataset(tmp)
+            return ds.tickets_of("BANK")
+    df = pd.read_csv(path, sep="\t", dtype=str)
+    df = df[df["outcome"] != "PHANTOM"]
+    day = pd.to_datetime("19" + df["date"], format="%Y%m%d")
+
+    def tm(col: str) -> pd.Series:
+        return day + pd.to_timedelta(df[col])
+    queued = df["q_start"] != "0:00:00"
+    ab = df["outcome"] == "HANG"
+    keep = (queued | ~ab) & ~((df["outcome"] == "AGENT") & (df["server"] == "NO_SERVER"))
+    issued = tm("q_start").where(queued, tm("vru_exit"))
+    called = tm("q_exit").where(queued, issued)
+    service = tm("ser_exit") - tm("ser_start")
+    service = service.where(service >= pd.Timedelta(0), service + pd.Timedelta(days=1))  # midnight
+    out = pd.DataFrame({
+        "ticket_id": df["date"] + "-" + df["vru+line"] + "-" + df["call_id"], "hall_id": "BANK",
+        "issued_at": issued, "called_at": called.where(~ab), "served_end": (called + service).where(~ab),
+        "transaction_type": df["type"], "channel": "counter",
+        "server_id": df["server"].where(~ab & (df["server"] != "NO_SERVER"), ""),
+        "abandoned": ab.to_numpy(), "abandoned_at": tm("q_exit").where(ab),
+        "tier": np.where(df["priority"] == "2", "vip", "regular")})[keep]
+    return out.sort_values("issued_at").reset_index(drop=True)
+
+
+def bank_replay(ar: AnnounceRules, quick: bool) -> pd.DataFrame:
+    """Accuracy of the announced waits on the bank log's weekdays."""
+    if not BANK.exists():
+        print(f"  the bank log is not at {BANK}: skipped")
+        return pd.DataFrame()
+    tickets = bank_tickets(BANK)
+    types = tuple(sorted(tickets["transaction_type"].unique()))
+    rules = QueueRules(vip_head_start=1.5)
+    days = [d for d in pd.date_range("1999-02-08", "1999-02-25").date
+            if d.weekday() in (6, 0, 1, 2, 3)]
+    if quick:
+        days = days[:3]
+    feats, told = [], []
+    for day in days:
+        hist = hall_history(tickets, day, types, rules=rules, arules=ar, days=7)
+        rep = replay_day(tickets, day, hist, hall_id="BANK", every=60.0)
+        feats.append(rep.features)
+        told.append(rep.told)
+        print(f"  bank {day}: {_line(rep.accuracy)}", flush=True)
+    acc = accuracy(feats, told)
+    print(f"  bank, {len(days)} weekdays: {_line(acc)}")
+    return pd.DataFrame([_row(f"bank log, {len(days)} weekdays", acc)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer days (a smoke run)")
+    args = parser.parse_args(argv)
+    ar = AnnounceRules()
+    ds = load_dataset(DATA)
+    print("1. Announced wait on simulated days (7 history + replayed days per hall)")
+    t0 = time.perf_counter()
+    sim = simulated_announcements(ds, ["H01", "H04", "H07", "H10"] if not args.quick else ["H04"],
+                                  2 if args.quick else 7, ar)
+    print(f"   ({time.perf_counter() - t0:.0f} s)")
+    print("2. The bank log replayed as if live")
+    bank = bank_replay(ar, args.quick)
+    table = pd.concat([sim, bank], ignore_index=True)
+    cols = ["case", "customers", "announced_rmse", "QL_rmse", "ratio_to_QL", "best_LES_HOL_rmse",
+            "no_worse_than_LES_HOL", "coverage_80"]
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    for r in table.itertuples(index=False):
+        ok_ratio = r.ratio_to_QL <= 0.8
+        ok_cov = 0.75 <= r.coverage_80 <= 0.85
+        print(f"   {r.case}: ratio to QL {r.ratio_to_QL:.3f} ({'met' if ok_ratio else 'MISSED'} "
+              f"<= 0.8), no worse than LES/HOL: {'yes' if r.no_worse_than_LES_HOL else 'NO'}, "
+              f"coverage {r.coverage_80:.1%} ({'met' if ok_cov else 'MISSED'} 75-85%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,414 @@
+"""The wait a customer is told: one announced wait and an 80% range per queue and tier.
+
+The announced wait combines the delay predictors of :mod:`queueopt.delay`
+by what worked: a ridge regression of the waits that happened on every
+predictor's value (plus an intercept and a "has to queue" indicator),
+fitted on the hall's previous days (replayed, each ticket predicted from
+what was known when it was issued) and on today's tickets whose wait is
+already known, today's weighted more. It is refitted every ``refit``
+minutes of the day from what was known then, so a replay never uses the
+future.
+
+The 80% range is conformal (split conformal, Mondrian by the size of the
+prediction): the 10% and 90% quantiles of the errors of the same fit on the
+same known waits, in five groups of predicted wait (errors grow with the
+wait, and a customer told "no wait" is either called at once or not). An
+adaptive step (Gibbs and Candes, "Adaptive conformal inference under
+distribution shift", NeurIPS 2021) widens or narrows the range during the
+day by today's own misses, so coverage holds when the day is unlike the
+history.
+
+Waits are those of customers who were called (served); an abandoning
+customer's time to leaving is a lower bound of the wait they were told
+about, so it is not used to fit or to calibrate.
+
+Units: minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from queueopt.delay import (
+    PREDICTORS,
+    DelayPredictions,
+    DelayPriors,
+    Handling,
+    Schedule,
+    places_to_move,
+    predict,
+    simulated_wait,
+)
+from queueopt.queue_state import QueueRules, StateAt, TicketLog, lines_at, state_at
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+FEATURES: tuple[str, ...] = (*PREDICTORS, "QL-S", "ahead", "ahead x handle")
+"""What the announcement combines: the predictors (``QL-S``:
+:func:`queueopt.delay.simulated_wait`) and the plain queue position (customers
+ahead, and ahead times the handling time: a per-hall learnt service rate)."""
+
+LEVEL = 0.8
+"""Share of actual waits the announced range is meant to cover."""
+
+
+@dataclass(frozen=True)
+class AnnounceRules:
+    """How the announcement learns.
+
+    Parameters
+    ----------
+    refit:
+        Minutes between refits during the day.
+    today_weight:
+        Weight of one of today's known waits relative to one from history.
+    ridge:
+        Ridge penalty per 1,000 fitted waits (standardised features).
+    groups:
+        Groups of predicted wait for the conformal range.
+    adapt:
+        Step of the adaptive conformal correction per known wait.
+    simulate:
+        Include ``QL-S`` (the Monte Carlo line predictor; slower).
+    draws:
+        Monte Carlo draws of ``QL-S``.
+    """
+
+    refit: float = 15.0
+    today_weight: float = 3.0
+    ridge: float = 1.0
+    groups: int = 5
+    adapt: float = 0.005
+    simulate: bool = True
+    draws: int = 32
+
+    def __post_init__(self) -> None:
+        if not self.refit > 0:
+            raise ValueError(f"refit={self.refit} must be > 0 minutes")
+        if self.groups < 1 or self.draws < 1:
+            raise ValueError("groups and draws must be >= 1")
+
+
+@dataclass(frozen=True)
+class DayFeatures:
+    """Every predictor for every ticket of a day, at the moment it was issued.
+
+    ``values[ticket, feature]`` in minutes (columns :data:`FEATURES`);
+    ``queued`` is True when the ticket had someone to wait for;
+    ``actual`` its wait (minutes; ``nan`` unknown); ``served`` True when it
+    was called; ``known_at`` when its wait became known (minutes since
+    midnight; ``inf`` not yet); ``kiosk`` its queue.
+    """
+
+    log: TicketLog
+    values: FloatArray
+    queued: BoolArray
+    actual: FloatArray
+    served: BoolArray
+    known_at: FloatArray
+    kiosk: BoolArray
+
+
+def _features(log: TicketLog, times: FloatArray, kiosk: BoolArray, vip: BoolArray,
+              priors: DelayPriors, handling: Handling, rules: QueueRules,
+              arules: AnnounceRules, kiosks: int | None, schedule: Schedule | None,
+              places_then: FloatArray | None, seed: int,
+              keys: npt.ArrayLike | None = None) -> tuple[FloatArray, BoolArray,
+                                                                   StateAt, DelayPredictions]:
+    st = state_at(log, times, kiosk, vip, rules,
+                  servers_open=_servers_given(times, kiosk, kiosks, schedule))
+    vip_first = not np.isfinite(rules.vip_head_start)
+    pt = None
+    if places_then is not None:
+        pt = np.where(st.les_index >= 0, places_then[np.maximum(st.les_index, 0)], np.nan)
+    pr = predict(st, kiosk, vip, priors, places_then=pt, vip_first=vip_first)
+    if arules.simulate:
+        lines = lines_at(log, times, kiosk, vip, st, rules)
+        qs = simulated_wait(lines, log, times, kiosk, vip_first & ~vip, handling, pr.theta,
+                            st.vip_rate, draws=arules.draws, seed=seed, keys=keys,
+                            schedule=schedule)
+    else:
+        qs = pr.of("QL-A")
+    values = np.column_stack([pr.values, qs, st.ahead, st.ahead * pr.handle])
+    return values, pr.places > 0, st, pr
+
+
+def _servers_given(times: npt.ArrayLike, kiosk: npt.ArrayLike, kiosks: int | None,
+                   schedule: Schedule | None) -> npt.NDArray[np.int64] | None:
+    """Servers known to be open per query (-1: infer from activity)."""
+    if kiosks is None and schedule is None:
+        return None
+    t = np.atleast_1d(np.asarray(times, float))
+    k = np.broadcast_to(np.asarray(kiosk, bool), t.shape)
+    counters = schedule.at(t) if schedule is not None else np.full(t.shape, -1)
+    return np.asarray(np.where(k, -1 if kiosks is None else kiosks, counters), np.int64)
+
+
+def _own_places(log: TicketLog, rules: QueueRules, kiosks: int | None,
+                schedule: Schedule | None) -> FloatArray:
+    """Each ticket's places to move when it was issued (LES-R needs the LES customer's)."""
+    st0 = state_at(log, log.issued, log.kiosk, log.vip, rules,
+                   servers_open=_servers_given(log.issued, log.kiosk, kiosks, schedule))
+    return places_to_move(st0.ahead, np.where(st0.waiting > 0, 0, st0.free))
+
+
+def day_features(log: TicketLog, priors: DelayPriors, handling: Handling,
+                 rules: QueueRules | None = None, arules: AnnounceRules | None = None, *,
+                 kiosks: int | None = None, schedule: Schedule | None = None,
+                 seed: int = 0, reuse: DayFeatures | None = None) -> DayFeatures:
+    """The predictors of every ticket of ``log`` at its own issue time.
+
+    ``kiosks``: kiosks open (all day); ``schedule``: the counters the roster
+    opens per interval (default: counters inferred from activity).
+    ``reuse``: the features of an earlier moment of the same day; tickets it
+    already holds (the same ids, in the same order) keep their values, which
+    depend only on what was known when they were issued.
+    """
+    r = rules or QueueRules()
+    ar = arules or AnnounceRules()
+    n = len(log)
+    places = _own_places(log, r, kiosks, schedule)
+    done = 0
+    if reuse is not None:
+        k = min(len(reuse.log), n)
+        same = np.flatnonzero(reuse.log.ticket_id[:k] != log.ticket_id[:k])
+        done = int(same[0]) if len(same) else k
+    values = np.zeros((n, len(FEATURES)))
+    queued = np.zeros(n, bool)
+    if done and reuse is not None:
+        values[:done], queued[:done] = reuse.values[:done], reuse.queued[:done]
+    if n > done:
+        rest = slice(done, n)
+        values[rest], queued[rest], _, _ = _features(
+            log, log.issued[rest], log.kiosk[rest], log.vip[rest], priors, handling, r, ar,
+            kiosks, schedule, places, seed, keys=np.arange(done, n))
+    served = ~log.abandoned & np.isfinite(log.called)
+    known = np.where(served, log.called, np.inf)
+    return DayFeatures(log=log, values=values.reshape(n, len(FEATURES)), queued=queued,
+                       actual=log.actual_wait(), served=served, known_at=known,
+                       kiosk=log.kiosk.copy())
+
+
+@dataclass(frozen=True)
+class _Fit:
+    coef: FloatArray
+    mean: FloatArray
+    scale: FloatArray
+    edges: FloatArray
+    lo: FloatArray
+    hi: FloatArray
+
+    def point(self, values: FloatArray, queued: BoolArray) -> FloatArray:
+        x = np.column_stack([queued.astype(float), values])
+        z = (x - self.mean) / self.scale
+        return np.asarray(np.maximum(self.coef[0] + z @ self.coef[1:], 0.0), dtype=float)
+
+    def group(self, pred: FloatArray) -> npt.NDArray[np.int64]:
+        return np.asarray(np.searchsorted(self.edges, pred, "right"), dtype=np.int64)
+
+
+def _fit(values: FloatArray, queued: BoolArray, actual: FloatArray, weight: FloatArray,
+         arules: AnnounceRules, alpha: float) -> _Fit | None:
+    if len(actual) < 20:
+        return None
+    x = np.column_stack([queued.astype(float), values])
+    mean = np.average(x, axis=0, weights=weight)
+    scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=weight))
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    z = np.column_stack([np.ones(len(x)), (x - mean) / scale])
+    w = weight[:, None]
+    pen = arules.ridge * len(actual) / 1000 * np.eye(z.shape[1])
+    pen[0, 0] = 0.0
+    coef = np.linalg.solve(z.T @ (z * w) + pen, z.T @ (actual * weight)).astype(np.float64)
+    fit = _Fit(coef, mean, scale, np.array([]), np.array([0.0]), np.array([0.0]))
+    pred = fit.point(values, queued)
+    edges = np.unique(np.quantile(pred, np.linspace(0, 1, arules.groups + 1)[1:-1]))
+    g = np.searchsorted(edges, pred, "right")
+    res = actual - pred
+    lo = np.zeros(len(edges) + 1)
+    hi = np.zeros(len(edges) + 1)
+    a = float(np.clip(alpha, 0.02, 0.6))
+    for k in range(len(edges) + 1):
+        rk = res[g == k]
+        wk = weight[g == k]
+        if len(rk) < 10:
+            rk, wk = res, weight
+        lo[k] = _wquantile(rk, wk, a / 2)
+        hi[k] = _wquantile(rk, wk, 1 - a / 2)
+    return _Fit(coef, mean, scale, edges, lo, hi)
+
+
+def _wquantile(x: FloatArray, w: FloatArray, q: float) -> float:
+    o = np.argsort(x)
+    cw = np.cumsum(w[o])
+    return float(x[o][min(np.searchsorted(cw, q * cw[-1]), len(x) - 1)])
+
+
+@dataclass(frozen=True)
+class Announced:
+    """Announced waits (minutes) with their 80% range, one entry per ticket or query.
+
+    ``features`` are the predictors behind them (columns :data:`FEATURES`).
+    """
+
+    wait: FloatArray
+    lo80: FloatArray
+    hi80: FloatArray
+    features: FloatArray
+
+
+def announce_day(today: DayFeatures, history: Sequence[DayFeatures],
+                 arules: AnnounceRules | None = None, *,
+                 reuse: Announced | None = None) -> Announced:
+    """What live mode would have told each of today's customers (the replay).
+
+    Every ticket gets the fit made at the last refit before it was issued,
+    from the history and the waits of today known by then.
+
+    ``reuse``: what an earlier call told a prefix of today's tickets (a live
+    update keeps it: what was told then does not change); its first
+    ``len(reuse.wait)`` entries are copied.
+    """
+    ar = arules or AnnounceRules()
+    n = len(today.actual)
+    wait = np.zeros(n)
+    lo = np.zeros(n)
+    hi = np.zeros(n)
+    done = 0 if reuse is None else min(len(reuse.wait), n)
+    if done and reuse is not None:
+        wait[:done], lo[:done], hi[:done] = reuse.wait[:done], reuse.lo80[:done], reuse.hi80[:done]
+    if n == done:
+        return Announced(wait, lo, hi, today.values)
+    issued = today.log.issued
+    start = np.floor(issued[done:].min() / ar.refit) * ar.refit
+    for b in np.arange(start, issued.max() + ar.refit, ar.refit):
+        sel = np.flatnonzero((issued >= b) & (issued < b + ar.refit))
+        sel = sel[sel >= done]
+        for ch in (False, True):
+            q = sel[today.kiosk[sel] == ch]
+            if len(q) == 0:
+                continue
+            told = Announced(wait, lo, hi, today.values)  # filled for everyone issued before b
+            fit = _fit_for(today, history, b, ch, ar, _alpha(today, told, b, ch, ar))
+            wait[q], lo[q], hi[q] = _apply(fit, today.values[q], today.queued[q])
+    return Announced(wait, lo, hi, today.values)
+
+
+def _training(today: DayFeatures, history: Sequence[DayFeatures], now: float, kiosk: bool,
+              ar: AnnounceRules) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray]:
+    vs, qs, ys, ws = [], [], [], []
+    for d, wgt in [(h, 1.0) for h in history] + [(today, ar.today_weight)]:
+        ok = d.served & (d.kiosk == kiosk) & np.isfinite(d.actual)
+        if d is today:
+            ok &= d.known_at <= now
+        vs.append(d.values[ok])
+        qs.append(d.queued[ok])
+        ys.append(d.actual[ok])
+        ws.append(np.full(int(ok.sum()), wgt))
+    return np.vstack(vs), np.concatenate(qs), np.concatenate(ys), np.concatenate(ws)
+
+
+def _fit_for(today: DayFeatures, history: Sequence[DayFeatures], now: float, kiosk: bool,
+             ar: AnnounceRules, alpha: float) -> _Fit | None:
+    v, q, y, w = _training(today, history, now, kiosk, ar)
+    return _fit(v, q, y, w, ar, alpha)
+
+
+def _apply(fit: _Fit | None, values: FloatArray, queued: BoolArray
+           ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    if fit is None:  # no history: Ibrahim and Whitt's QL with abandonment, a +-50% range
+        p = values[:, FEATURES.index("QL-A")]
+        return p, 0.5 * p, 1.5 * p + 1.0
+    p = fit.point(values, queued)
+    g = fit.group(p)
+    # the range always holds the announced wait itself
+    return p, np.clip(p + fit.lo[g], 0.0, p), np.maximum(p + fit.hi[g], p)
+
+
+def _alpha(today: DayFeatures, told: Announced, now: float, kiosk: bool,
+           ar: AnnounceRules) -> float:
+    """The adaptive miscoverage after today's waits known by ``now`` (Gibbs and Candes)."""
+    known = today.served & (today.known_at <= now) & (today.kiosk == kiosk)
+    miss = (today.actual[known] < told.lo80[known]) | (today.actual[known] > told.hi80[known])
+    return (1 - LEVEL) + ar.adapt * float(np.sum((1 - LEVEL) - miss))
+
+
+def announce_now(today: DayFeatures, history: Sequence[DayFeatures], now: float,
+                 kiosk: npt.ArrayLike, vip: npt.ArrayLike, priors: DelayPriors,
+                 handling: Handling, rules: QueueRules | None = None,
+                 arules: AnnounceRules | None = None, *, kiosks: int | None = None,
+                 schedule: Schedule | None = None, told: Announced | None = None) -> Announced:
+    """The wait to announce to a customer of each queue and tier taking a ticket at ``now``.
+
+    Parameters
+    ----------
+    today:
+        :func:`day_features` of today's tickets so far (issued before ``now``).
+    history:
+        :func:`day_features` of the hall's previous days.
+    now:
+        Minutes since midnight.
+    kiosk, vip:
+        Per query: kiosk queue, VIP tier.
+    priors, handling, rules, arules, kiosks, schedule:
+        As for :func:`day_features`.
+    told:
+        :func:`announce_day` of ``today`` (computed when not given): what
+        today's customers were told, for the adaptive range.
+    """
+    r = rules or QueueRules()
+    ar = arules or AnnounceRules()
+    k = np.atleast_1d(np.asarray(kiosk, bool))
+    v = np.broadcast_to(np.asarray(vip, bool), k.shape)
+    times = np.full(k.shape, float(now))
+    places = _own_places(today.log, r, kiosks, schedule)
+    values, queued, _, _ = _features(today.log, times, k, v, priors, handling, r, ar, kiosks,
+                                     schedule, places, 1, keys=np.arange(len(k)) + 10**6)
+    told = told if told is not None else announce_day(today, history, ar)
+    wait = np.zeros(len(k))
+    lo = np.zeros(len(k))
+    hi = np.zeros(len(k))
+    for ch in (False, True):
+        q = np.flatnonzero(k == ch)
+        if len(q):
+            fit = _fit_for(today, history, now, ch, ar, _alpha(today, told, now, ch, ar))
+            wait[q], lo[q], hi[q] = _apply(fit, values[q], queued[q])
+    return Announced(wait, lo, hi, values)
+
+
+def accuracy(features: DayFeatures | Sequence[DayFeatures],
+             told: Announced | Sequence[Announced]) -> pd.DataFrame:
+    """Root mean squared error of each predictor and of the announcement, on served customers.
+
+    One row per predictor (:data:`FEATURES` that are waits) and ``announced``;
+    columns ``rmse`` (minutes), ``customers`` (served customers compared),
+    ``coverage_80`` (share of their waits inside the announced 80% range; the
+    announcement only) and ``ratio_to_QL`` (rmse / QL's rmse).
+    """
+    fs = [features] if isinstance(features, DayFeatures) else list(features)
+    ts = [told] if isinstance(told, Announced) else list(told)
+    ok = np.concatenate([f.served & np.isfinite(f.actual) for f in fs])
+    a = np.concatenate([f.actual for f in fs])[ok]
+    vals = np.vstack([f.values for f in fs])[ok]
+    wait = np.concatenate([t.wait for t in ts])[ok]
+    lo = np.concatenate([t.lo80 for t in ts])[ok]
+    hi = np.concatenate([t.hi80 for t in ts])[ok]
+
+    def rmse(p: FloatArray) -> float:
+        return float(np.sqrt(np.mean((p - a) ** 2))) if len(a) else float("nan")
+
+    names = [n for n in FEATURES if n in PREDICTORS or n == "QL-S"]
+    rows = {n: {"rmse": rmse(vals[:, FEATURES.index(n)]), "coverage_80": np.nan} for n in names}
+    rows["announced"] = {"rmse": rmse(wait), "coverage_80": float(np.mean((a >= lo) & (a <= hi)))
+                         if len(a) else float("nan")}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "predictor"
+    table["customers"] = len(a)
+    table["ratio_to_QL"] = table["rmse"] / table.loc["QL", "rmse"]
+    return table
