@@ -232,8 +232,11 @@ def choose(folds: list[tuple[FloatArray, FloatArray, BoolArray, FloatArray]],
     rows = np.concatenate([f[2] for f in folds])
     wt = np.broadcast_to(np.concatenate([f[3] for f in folds])[:, None], y.shape)
     weights = np.zeros(len(CANDIDATES))
+    have = [k for k in range(len(stack)) if (rows & np.isfinite(stack[k])).any()]
+    # judge every candidate on the same intervals (the global model forecasts fewer folds)
+    common = rows & np.isfinite(stack[have]).all(axis=0) if have else rows
     for k in range(len(stack)):
-        ok = rows & np.isfinite(stack[k])
+        ok = common & np.isfinite(stack[k])
         act = float((wt * y)[ok].sum())
         if ok.any() and act > 0:
             wape = float((wt * np.abs(y - np.nan_to_num(stack[k])))[ok].sum()) / act
