@@ -20,6 +20,7 @@ pages = [
     st.Page("queueopt/ui/roster_page.py", title=t("page_roster"), icon=":material/calendar_month:"),
     st.Page("queueopt/ui/nudges_page.py", title=t("page_nudges"), icon=":material/campaign:"),
     st.Page("queueopt/ui/region_page.py", title=t("page_region"), icon=":material/map:"),
+    st.Page("queueopt/ui/today_page.py", title=t("page_today"), icon=":material/schedule:"),
     st.Page("queueopt/ui/data_page.py", title=t("page_data"), icon=":material/folder_open:"),
 ]
 st.navigation(pages).run()

@@ -27,7 +27,6 @@ seen, ``policy.toml`` with the mapping's calendar and weekend).
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import io as _io
 import json
 import tomllib
@@ -41,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from queueopt._reading import RowIssue
+from queueopt._reading import Problems, RowIssue, read_bytes
 from queueopt.errors import DataError, Problem
 from queueopt.model import WEEKDAYS
 from queueopt.quarantine import Quarantine, check_share, write_quarantine
@@ -170,15 +169,16 @@ class ImportReport:
 
 def _read_export(path: Path, mapping: Mapping) -> pd.DataFrame:
     """The export as stripped strings (gzip by suffix); a read problem raises DataError."""
+    problems = Problems()
+    raw = read_bytes(path, "tickets", problems)  # size limits and gzip bombs refused
+    if raw is None:
+        raise DataError(problems.items)
     try:
-        raw = path.read_bytes()
-        if path.suffix == ".gz":
-            raw = gzip.decompress(raw)
         text = raw.decode("utf-8-sig")
         df = pd.read_csv(_io.StringIO(text), sep=mapping.delimiter, dtype=str,
                          keep_default_na=False, engine="python" if len(mapping.delimiter) > 1 else "c")
-    except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as err:
-        raise DataError([Problem(path.name, None, None, f"cannot read the export: {err}")]) from None
+    except UnicodeDecodeError as err:
+        raise DataError([Problem(path.name, None, None, f"the export is not UTF-8: {err}")]) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise DataError([Problem(path.name, None, None, f"not a {mapping.name} export: {err}")]) from None
     needed = [c for m, c in mapping.columns.items() for c in ([c] if isinstance(c, str) else c)]
@@ -394,6 +394,10 @@ def import_export(files: Sequence[str | Path], mapping: Mapping, hall_id: str, o
     for q in quarantines:
         check_share(q, max_bad_share, "--max-bad-share / policy.toml max_bad_share")
     tickets = pd.concat(parts, ignore_index=True).sort_values("issued_at", kind="stable")
+    if tickets.empty:
+        raise DataError([Problem(Path(files[0]).name if files else "--files", None, None,
+                                 f"{rows} rows read but no queue customer among them "
+                                 f"(skipped by rule: {dict(skipped)}): nothing to import")])
     dup = tickets["ticket_id"].duplicated(keep=False)
     if dup.any():  # the same record in two files: keep the ids apart by file
         tickets.loc[dup, "ticket_id"] = tickets.loc[dup, "ticket_id"] + "-" + \

@@ -323,9 +323,11 @@ def known_at(tickets: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
 
 
 def last_event(tickets: pd.DataFrame) -> pd.Timestamp:
-    """The latest time written in a ticket log (the moment it was exported)."""
+    """The moment a ticket log was exported: one second after the latest time written in it
+    (so the last ticket issued counts as issued)."""
     cols = [c for c in ("issued_at", "called_at", "served_end", "abandoned_at") if c in tickets]
-    return pd.Timestamp(max(tickets[c].max() for c in cols if tickets[c].notna().any()))
+    latest = max(tickets[c].max() for c in cols if tickets[c].notna().any())
+    return pd.Timestamp(latest) + pd.Timedelta(seconds=1)
 
 
 def roster_schedule(roster: pd.DataFrame, day: dt.date, step: int) -> Schedule | None:

@@ -310,9 +310,9 @@ class Policy:
     rows set aside in ``quarantine.csv``; above it the data is refused."""
 
     def __post_init__(self) -> None:
-        if self.interval_minutes not in (5, 15, 30, 60):
+        if self.interval_minutes not in (5, 10, 15, 30, 60):
             raise ValueError(
-                f"interval_minutes={self.interval_minutes} must be 5, 15, 30 or 60"
+                f"interval_minutes={self.interval_minutes} must be 5, 10, 15, 30 or 60"
             )
         if self.patience is not None:
             check_positive("patience", self.patience)

@@ -9,11 +9,9 @@ printable ``roster.xlsx``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,10 +21,12 @@ from queueopt.export import inert_workbook, write_csv
 from queueopt.forecast import forecast_arrivals
 from queueopt.hall_inputs import HallInputs, hall_inputs
 from queueopt.io import Dataset
+from queueopt.model import ShiftRules
+from queueopt.plan_summary import PlanSummary
 from queueopt.queueing import arrival_weighted_mean
 from queueopt.requirements import PeakPolicy, requirements_for
 from queueopt.rules import Shift, clock, roster_frame, validate_roster
-from queueopt.scheduling import Progress, ScheduleResult, counters_plan, plan_week
+from queueopt.scheduling import DEFAULT_TIME_LIMIT_S, Progress, ScheduleResult, counters_plan, plan_week
 
 
 @dataclass
@@ -38,14 +38,15 @@ class HallPlan:
     forecast: pd.DataFrame
     requirements: pd.DataFrame
     schedule: ScheduleResult
+    shift_rules: ShiftRules
     counters: pd.DataFrame
     check: pd.DataFrame
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: PlanSummary
 
     @property
     def roster(self) -> pd.DataFrame:
         """``roster.csv`` rows."""
-        return roster_frame(self.schedule.shifts)
+        return roster_frame(self.schedule.shifts, self.shift_rules)
 
     def write(self, outdir: str | Path) -> Path:
         """Write requirements.csv, roster.csv, counters.csv, summary.json and roster.xlsx."""
@@ -55,8 +56,7 @@ class HallPlan:
         write_csv(self.requirements, out / "requirements.csv", index=False, date_format=fmt)
         write_csv(self.roster, out / "roster.csv", index=False)
         write_csv(self.counters, out / "counters.csv", index=False, date_format=fmt)
-        (out / "summary.json").write_text(json.dumps(self.summary, indent=2, default=str),
-                                          encoding="utf-8")
+        (out / "summary.json").write_text(self.summary.to_json(), encoding="utf-8")
         write_roster_excel(self, out / "roster.xlsx")
         return out
 
@@ -81,7 +81,9 @@ def write_roster_excel(plan: HallPlan, path: Path) -> None:
         c = plan.counters.copy()
         c["interval_start"] = c["interval_start"].dt.strftime("%Y-%m-%d %H:%M")
         c.to_excel(xl, sheet_name="Counters", index=False)
-        pd.DataFrame(sorted(plan.summary.items()), columns=["item", "value"]).astype(str).to_excel(
+        items = (plan.summary.to_dict() if isinstance(plan.summary, PlanSummary)
+                 else dict(plan.summary))
+        pd.DataFrame(sorted(items.items()), columns=["item", "value"]).astype(str).to_excel(
             xl, sheet_name="Summary", index=False)
         ws = xl.sheets["Week"]
         ws.page_setup.orientation = "landscape"
@@ -92,7 +94,7 @@ def write_roster_excel(plan: HallPlan, path: Path) -> None:
 
 
 def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None, *,
-              time_limit_s: float = 18.0, seed: int = 0, locked: Sequence[Shift] = (),
+              time_limit_s: float = DEFAULT_TIME_LIMIT_S, seed: int = 0, locked: Sequence[Shift] = (),
               policy: PeakPolicy | None = None, method: str = "auto",
               replications: int = 30, progress: Progress | None = None) -> HallPlan:
     """Plan one hall-week end to end.
@@ -107,7 +109,8 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
         First day of the week to plan; default the day after the hall's last
         day of data. Must not be before that day (the forecast looks ahead).
     time_limit_s:
-        Roster solver budget, seconds.
+        Roster solver work budget, deterministic seconds (see
+        :func:`queueopt.scheduling.plan_week`).
     seed:
         Solver and simulation seed.
     locked:
@@ -149,6 +152,7 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
 
     sched = plan_week(hall, ds.staff_of(hall_id), req[["interval_start", "required"]], kinds,
                       ds.policy.shifts, ds.policy.labour, locked=locked,
+                      slot_minutes=ds.policy.interval_minutes,
                       time_limit_s=time_limit_s, seed=seed, progress=roster_progress,
                       calendar=ds.calendar)
     counters = counters_plan(sched.shifts, hall, req[["interval_start", "required"]])
@@ -157,31 +161,34 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
                             seed=seed + 7)
     violations = validate_roster(sched.shifts, ds.staff_of(hall_id), hall, kinds, ds.policy.shifts,
                                  ds.policy.labour, locked=locked, check_contract_min=False,
+                                 slot_minutes=ds.policy.interval_minutes,
                                  calendar=ds.calendar)
     arrivals = check["arrivals"].to_numpy(float)
     predicted = arrival_weighted_mean(check["service_level"], arrivals, empty=1.0)
     meets = check["service_level"] >= ds.policy.target.service_level - 0.01
-    summary: dict[str, Any] = {
-        "hall_id": hall_id, "week_start": start.isoformat(),
-        "staff_hours": round(sched.staff_hours, 2),
-        "lower_bound_hours": round(sched.lower_bound_hours, 2),
-        "gap": round(sched.gap, 4), "solver_status": sched.solver_status,
-        "solve_seconds": round(sched.solve_seconds, 2),
-        "shortfall_staff_minutes": sched.shortfall_staff_minutes,
-        "predicted_service_level": round(predicted, 4),
-        "predicted_mean_wait_minutes": round(arrival_weighted_mean(check["mean_wait"], arrivals), 3),
-        "share_intervals_meeting_target": round(float(meets.mean()), 4),
-        "requirement_staff_hours": round(float(req["staff"].sum() * ds.policy.interval_minutes / 60), 2),
-        "forecast_arrivals": round(float(fc["arrivals"].sum()), 1),
-        "binding": sched.binding, "unassigned_shifts": len(sched.unassigned),
-        "rule_violations": [str(v) for v in violations],
-        "service_target": f"{ds.policy.target.service_level:.0%} within "
-                          f"{ds.policy.target.threshold:g} min",
-        "provisional_calendar": any(ds.calendar.is_provisional(d) for d in week),
-    }
+    summary = PlanSummary(
+        hall_id=hall_id, week_start=start.isoformat(),
+        staff_hours=round(sched.staff_hours, 2),
+        lower_bound_hours=(None if sched.lower_bound_hours is None
+                           else round(sched.lower_bound_hours, 2)),
+        gap=sched.gap, solver_status=sched.status,
+        solve_seconds=round(sched.solve_seconds, 2),
+        shortfall_staff_minutes=sched.shortfall_staff_minutes,
+        over_counters_staff_minutes=sched.over_counters_staff_minutes,
+        unavoidable_shortfall_staff_minutes=sched.unavoidable_shortfall_staff_minutes,
+        predicted_service_level=round(predicted, 4),
+        predicted_mean_wait_minutes=round(arrival_weighted_mean(check["mean_wait"], arrivals), 3),
+        share_intervals_meeting_target=round(float(meets.mean()), 4),
+        requirement_staff_hours=round(float(req["staff"].sum() * ds.policy.interval_minutes / 60), 2),
+        forecast_arrivals=round(float(fc["arrivals"].sum()), 1),
+        service_target=f"{ds.policy.target.service_level:.0%} within "
+                       f"{ds.policy.target.threshold:g} min",
+        slot_minutes=ds.policy.interval_minutes,
+        provisional_calendar=any(ds.calendar.is_provisional(d) for d in week),
+        binding=tuple(sched.binding), rule_violations=tuple(str(v) for v in violations))
     say(1.0, "done")
     return HallPlan(hall_id=hall_id, week=week, forecast=fc, requirements=req, schedule=sched,
-                    counters=counters, check=check, summary=summary)
+                    shift_rules=ds.policy.shifts, counters=counters, check=check, summary=summary)
 
 
 def simulated_check(inputs: HallInputs, requirements: pd.DataFrame, counters: pd.DataFrame,

@@ -22,12 +22,16 @@ Rules (units: minutes unless said otherwise):
   ``contract_min``);
 * no work while unavailable; locked assignments kept;
 * at least ``min_staff_on_duty`` present and not on break at every open minute;
-* roles need skills: ``vip`` needs ``vip``, ``floor`` needs ``floor``.
+* roles need skills: ``counter`` needs ``counter``, ``vip`` needs ``vip``,
+  ``floor`` needs ``floor``, ``lead`` needs ``manager``;
+* given the planning slot, every shift end and break boundary lies on the
+  time grid (:func:`time_grid`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -103,6 +107,26 @@ def required_breaks(length: int, rules: ShiftRules) -> tuple[int, int]:
     return meal, short
 
 
+ROLE_SKILL: Mapping[str, str] = {"counter": "counter", "vip": "vip", "floor": "floor",
+                                  "lead": "manager"}
+"""The skill each role needs (one owner: the validator and the scheduler read it)."""
+
+
+def time_grid(slot_minutes: int, rules: ShiftRules) -> int:
+    """Grid of shift ends and break boundaries, minutes since midnight.
+
+    The greatest common divisor of the planning slot (``interval_minutes``),
+    the start step, the break lengths and the break distances, so a shift
+    starting on the start step and its breaks at the rule distances all land
+    on it.
+
+    >>> time_grid(15, ShiftRules()), time_grid(10, ShiftRules()), time_grid(60, ShiftRules())
+    (15, 5, 15)
+    """
+    return math.gcd(slot_minutes, rules.start_step, rules.meal_break, rules.short_break,
+                    rules.break_earliest, rules.break_latest)
+
+
 def working_window(hall: Hall, day: dt.date, labour: LabourRules,
                    calendar: HallCalendar | None = None) -> tuple[int, int]:
     """(first, last) minute anyone may work on ``day``: hours widened by the covers.
@@ -122,6 +146,7 @@ def validate_roster(shifts: Sequence[Shift], staff: Sequence[StaffMember], hall:
                     labour: LabourRules, *, locked: Iterable[Shift] = (),
                     history: Mapping[str, int] | None = None,
                     check_contract_min: bool = True,
+                    slot_minutes: int | None = None,
                     calendar: HallCalendar | None = None) -> list[Violation]:
     """Every rule the roster breaks (empty list = valid).
 
@@ -144,6 +169,9 @@ def validate_roster(shifts: Sequence[Shift], staff: Sequence[StaffMember], hall:
         Consecutive days each person worked right before the week.
     check_contract_min:
         Report weekly hours below the contract's minimum.
+    slot_minutes:
+        The planning slot (policy ``interval_minutes``); when given, shift
+        ends and breaks must lie on :func:`time_grid`.
     calendar:
         The hall's calendar (opening hours of each day); China's by default.
     """
@@ -158,6 +186,12 @@ def validate_roster(shifts: Sequence[Shift], staff: Sequence[StaffMember], hall:
         by_person[sh.staff_id].append(sh)
         out.extend(_check_shift(sh, people[sh.staff_id], hall, day_kinds, shift_rules, labour,
                                  calendar))
+        if slot_minutes is not None:
+            g = time_grid(slot_minutes, shift_rules)
+            if sh.end % g or any(a % g or b % g for a, b in sh.breaks):
+                out.append(Violation("grid", sh.staff_id, sh.day,
+                                     f"end or breaks off the {g}-minute grid "
+                                     f"({clock(sh.end)}, {_fmt_breaks(sh.breaks)})"))
     for sid, own in by_person.items():
         own.sort(key=lambda s: (s.day, s.start))
         person = people[sid]
@@ -257,7 +291,7 @@ def _check_shift(sh: Shift, person: StaffMember, hall: Hall, day_kinds: Mapping[
             out.append(Violation("unavailable", sid, d,
                                  f"works {clock(sh.start)}-{clock(sh.end)} while unavailable "
                                  f"{clock(u.start_minute)}-{clock(u.end_minute)}"))
-    need = {"vip": "vip", "floor": "floor", "lead": "manager"}.get(sh.role)
+    need = ROLE_SKILL.get(sh.role)
     if sh.role not in ROLES:
         out.append(Violation("role", sid, d, f"unknown role {sh.role!r}"))
     elif need and need not in person.skills:

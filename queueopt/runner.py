@@ -93,7 +93,7 @@ def plan_one(data: str, hall_id: str, out: str, week: str | None = None,
         plan = plan_hall(_dataset(data), hall_id,
                          dt.date.fromisoformat(week) if week else None, time_limit_s=time_limit_s)
         plan.write(target)
-        summary = json.loads(json.dumps(plan.summary, default=str))
+        summary = plan.summary.to_dict()
         manifest.write_text(json.dumps({"inputs": digest, "status": "planned", "summary": summary,
                                         "queueopt": __version__}, indent=2), encoding="utf-8")
         return HallOutcome(hall_id, "planned", time.perf_counter() - t0, summary=summary)

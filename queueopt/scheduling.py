@@ -1,452 +1,714 @@
-"""Flexible shifts, a named roster and a counter-opening plan.
+"""Flexible shifts and a named roster: shortage first, then staff-hours, then fairness.
 
-Two stages, because a whole-week covering model with named staff does not
-close its gap on two cores in minutes (measured: ``shared/DOMAIN.md``) while
-its pieces solve in seconds:
+Three steps per hall-week:
 
-1. **Shift covering, one model per day** (PuLP + CBC). Shift templates start
-   on every ``start_step`` inside the day's working window and last
-   ``min_length`` to ``max_length`` in 30-minute steps. Breaks are placed
-   *implicitly* (Aykin, "Optimal shift scheduling with multiple break
-   windows", Management Science 1996): a template's meal break and short
-   break each have a window of start times, disjoint so they never overlap,
-   and integer variables say how many shifts of the template take each
-   position, so the model puts breaks where the queue allows. Coverage
-   (staff on duty, not on break) must reach the requirement (capped at the
-   physical counters) and the minimum staff on duty; unmet cover is penalised
-   slack. Its LP relaxation is the lower bound on staff-hours.
-2. **Named roster over the week** (OR-Tools CP-SAT). The day's shifts are
-   assigned to people: availability and leave, contract hours, at most N days
-   a week and M in a row, 11 h rest, skills (a VIP-skilled person on every
-   day with a VIP counter, a floor guide at the peak), locked assignments,
-   and soft goals: preferences (early, late, day off), two days off
-   together, fairness of weekends and late shifts. An unassigned shift is
-   penalised slack that becomes the reported shortfall.
+1. **Need per day** (:func:`day_needs`): the requirement per planning slot
+   (the policy's ``interval_minutes``), capped at the hall's counters, at
+   least the minimum staff on duty, on cells over which it is constant.
+2. **Covering LP per day** (:mod:`queueopt.covering`): column generation over
+   every admissible shift and break placement gives a proven lower bound on
+   the paid minutes of full cover and a pool of good shapes. A small CP-SAT
+   model per day picks an integer cover from all generated shapes (a start
+   for step 3).
+3. **Named roster over the week** (OR-Tools CP-SAT): each eligible person
+   (skill ``counter``) takes at most one shape a day from the day's pool,
+   with availability and leave, contract maximum hours, days per week and in
+   a row (with the days worked before the week), 11 h rest, locked shifts;
+   cover per cell with shortage variables. The objective is lexicographic,
+   solved in rounds, each fixing the value the previous one reached:
+   staff-minutes short, then paid minutes, then soft goals (contract
+   minimum, preferences, two days off together, fairness of weekend days
+   (from the day kinds the calendar gives) and late shifts, a VIP-skilled
+   person on each day with a VIP counter).
 
-The result reports solver status, staff-hours, the LP lower bound and gap,
-the shortfall per interval, and which rule binds when the target cannot be met.
+Every CP-SAT solve runs on one worker with a fixed seed and a deterministic
+work limit (``max_deterministic_time``), so the same inputs give the same
+roster; a wall-clock limit is only a safety net and its use is reported.
+Roles: a VIP-skilled person on each VIP counter, everyone else ``counter``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
-import pulp
 from ortools.sat.python import cp_model
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from queueopt.calendar import HallCalendar
+from queueopt.covering import SLACK_COST, Column, CoverLP, DayNeed, ceil_to, column_key, cover_lp, pool
 from queueopt.model import Hall, LabourRules, ShiftRules, StaffMember
-from queueopt.rules import Shift, clock, required_breaks, working_window
+from queueopt.plan_summary import SolverStatus, gap
+from queueopt.rules import Shift, Violation, clock, time_grid, validate_roster, working_window
+from queueopt.shortage import unavoidable_shortfall, week_lp
 
-SLOT = 15
-"""Planning slot, minutes."""
-SHORTFALL_PENALTY = 1000.0
-"""Cost of one uncovered staff-slot, in paid minutes (covering model)."""
+DEFAULT_TIME_LIMIT_S = 20.0
+"""Default work budget of the roster solves, in CP-SAT deterministic seconds."""
+SHORT_SKILL = "counter"
+"""Skill a person needs to be rostered on a counter."""
 
 Progress = Callable[[float, str], None]
 
 
-@dataclass(frozen=True, slots=True)
-class DayDemand:
-    """What one day needs.
+# ------------------------------------------------------------------ need
+def eligible(person: StaffMember) -> bool:
+    """Whether ``person`` can take a counter shift (has the ``counter`` skill)."""
+    return SHORT_SKILL in person.skills
+
+
+def day_needs(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
+              day_kinds: Mapping[dt.date, str], shift_rules: ShiftRules, labour: LabourRules,
+              slot_minutes: int, calendar: HallCalendar | None = None) -> list[DayNeed]:
+    """The need of each open day of the week, cell by cell.
 
     Parameters
     ----------
-    day:
-        The date.
-    kind:
-        Day kind (:data:`queueopt.calendar.DAY_KINDS`).
-    start:
-        First minute of the working window (opening less the opening cover).
-    need:
-        Counter staff needed on duty per 15-minute slot from ``start``
-        (already capped at the physical counters).
-    presence:
-        Fewest staff on duty per slot (minimum staff rule, covers).
+    hall, staff:
+        The hall (hours, counters) and its staff (who can work each day).
+    required:
+        ``interval_start, required``: counters needed per interval of
+        ``slot_minutes`` minutes (intervals start on multiples of the slot).
+    day_kinds:
+        Kind of each day (the week).
+    shift_rules, labour:
+        The rules (time grid, minimum staff on duty, opening/closing cover).
+    slot_minutes:
+        Planning slot, minutes (policy ``interval_minutes``).
+    calendar:
+        The hall's calendar, owner of each day's opening hours (China's by default).
     """
-
-    day: dt.date
-    kind: str
-    start: int
-    need: npt.NDArray[np.int64]
-    presence: npt.NDArray[np.int64]
-
-    @property
-    def end(self) -> int:
-        """Last minute of the working window."""
-        return self.start + SLOT * len(self.need)
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    """A shift shape with its break windows (minutes since midnight)."""
-
-    start: int
-    end: int
-    meal_starts: tuple[int, ...]
-    short_starts: tuple[int, ...]
-
-
-@dataclass
-class DayCover:
-    """Stage 1 result for one day: concrete shifts (times and breaks), bound, status."""
-
-    day: dt.date
-    shifts: list[tuple[int, int, tuple[tuple[int, int], ...]]]
-    lp_bound_minutes: float
-    paid_minutes: float
-    status: str
-    uncovered_slots: npt.NDArray[np.int64]
-
-
-@dataclass
-class ScheduleResult:
-    """A named roster and how good it is.
-
-    ``staff_hours`` are paid hours of the roster; ``lower_bound_hours`` the
-    LP bound of the covering models; ``gap = staff_hours / lower_bound - 1``.
-    ``shortfall`` has one row per slot with uncovered staff
-    (``interval_start, required, on_duty, short``), and ``binding`` says in
-    words which rule stops the target being met.
-    """
-
-    shifts: list[Shift]
-    staff_hours: float
-    lower_bound_hours: float
-    gap: float
-    solver_status: str
-    solve_seconds: float
-    shortfall: pd.DataFrame
-    binding: list[str] = field(default_factory=list)
-    unassigned: list[Shift] = field(default_factory=list)
-
-    @property
-    def shortfall_staff_minutes(self) -> float:
-        """Uncovered staff-minutes over the week."""
-        return float(self.shortfall["short"].sum() * SLOT) if len(self.shortfall) else 0.0
-
-
-# ------------------------------------------------------------------ stage 1
-def templates_for(demand: DayDemand, rules: ShiftRules) -> list[Template]:
-    """Every shift shape of the day with its break windows.
-
-    Meal window: starts within [middle - 90, middle + 30]; short break of a
-    meal shift: [start + break_earliest, middle - 90 - short_break]; short
-    break of a shorter shift: [start + break_earliest, end - break_latest -
-    short_break]. All on the 15-minute grid, so breaks never overlap.
-    """
-    out: list[Template] = []
-    lengths = sorted(set(range(rules.min_length, rules.max_length + 1, 30)) | {rules.max_length})
-    for s in range(demand.start, demand.end - rules.min_length + 1, rules.start_step):
-        for length in lengths:
-            e = s + length
-            if e > demand.end:
-                break
-            meal, short = required_breaks(length, rules)
-            mid = s + length // 2
-            mid -= mid % SLOT
-            if meal:
-                meal_w = tuple(range(mid - 90, mid + 31, SLOT))
-                meal_w = tuple(m for m in meal_w if m >= s + rules.break_earliest
-                               and m + rules.meal_break <= e - rules.break_latest)
-                short_hi = mid - 90 - rules.short_break
-            else:
-                meal_w = ()
-                short_hi = e - rules.break_latest - rules.short_break
-            short_w = tuple(range(s + rules.break_earliest, short_hi + 1, SLOT)) if short else ()
-            if (meal and not meal_w) or (short and not short_w):
-                continue
-            out.append(Template(s, e, meal_w, short_w))
+    cal = calendar or HallCalendar()
+    req = required.copy()
+    req["interval_start"] = pd.to_datetime(req["interval_start"])
+    lookup = {(ts.date(), ts.hour * 60 + ts.minute): float(v)
+              for ts, v in zip(req["interval_start"], req["required"])}
+    g = time_grid(slot_minutes, shift_rules)
+    out: list[DayNeed] = []
+    for d in sorted(day_kinds):
+        lo, hi = working_window(hall, d, labour, cal)
+        if lo == hi:
+            continue
+        hours = cal.hours_on(hall, d)
+        o, c = hours.open_minute, hours.close_minute
+        cell = math.gcd(g, lo, hi, o, c)
+        minute = lo + cell * np.arange((hi - lo) // cell)
+        r = np.array([lookup.get((d, int(m - m % slot_minutes)), 0.0) for m in minute])
+        r = np.ceil(np.nan_to_num(r) - 1e-9).astype(np.int64)
+        presence = np.where((minute >= o) & (minute < c), labour.min_staff_on_duty,
+                            min(labour.min_staff_on_duty, 1))
+        need = np.maximum(np.minimum(r, hall.counters), presence).astype(np.int64)
+        people = sum(1 for p in staff if eligible(p) and not any(
+            u.day == d and u.start_minute <= lo and u.end_minute >= hi for u in p.unavailable))
+        out.append(DayNeed(d, lo, cell, need, r, people, g))
     return out
 
 
-def solve_day(demand: DayDemand, rules: ShiftRules, *, max_shifts: int,
-              locked: Sequence[tuple[int, int]] = (), time_limit_s: float = 4.0,
-              gap_rel: float = 0.005) -> DayCover:
-    """Cover one day's need with the fewest paid minutes (PuLP/CBC).
-
-    Parameters
-    ----------
-    demand:
-        The day's need and presence per slot.
-    rules:
-        Shift and break rules.
-    max_shifts:
-        People available that day (upper bound on shifts).
-    locked:
-        (start, end) of shifts that must be in the cover (manager's locks).
-    time_limit_s:
-        CBC time limit, seconds.
-    gap_rel:
-        Relative MIP gap at which CBC stops.
-    """
-    temps = templates_for(demand, rules)
-    for a, b in locked:  # a locked shape must be available as a template
-        if not any(t.start == a and t.end == b for t in temps):
-            meal, short = required_breaks(b - a, rules)
-            mid = a + (b - a) // 2
-            mid -= mid % SLOT
-            temps.append(Template(a, b, (mid,) if meal else (),
-                                  (a + rules.break_earliest,) if short else ()))
-    n = len(demand.need)
-    slot_min = demand.start + SLOT * np.arange(n)
-    need = np.maximum(demand.need, demand.presence)
-
-    def build(relax: bool) -> tuple[pulp.LpProblem, list[pulp.LpVariable], dict[tuple[int, str, int], pulp.LpVariable], list[pulp.LpVariable]]:
-        cat = "Continuous" if relax else "Integer"
-        prob = pulp.LpProblem(f"cover_{demand.day:%Y%m%d}", pulp.LpMinimize)
-        x = [pulp.LpVariable(f"x_{j}", 0, max_shifts, cat) for j in range(len(temps))]
-        y: dict[tuple[int, str, int], pulp.LpVariable] = {}
-        cover: dict[int, list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
-        for j, t in enumerate(temps):
-            for k in range(n):
-                if t.start <= slot_min[k] < t.end:
-                    cover[k].append((x[j], 1.0))
-            for kind, starts, length in (("m", t.meal_starts, rules.meal_break),
-                                         ("s", t.short_starts, rules.short_break)):
-                if not starts:
-                    continue
-                vs = []
-                for b in starts:
-                    v = pulp.LpVariable(f"y_{j}_{kind}_{b}", 0, max_shifts, cat)
-                    y[(j, kind, b)] = v
-                    vs.append(v)
-                    for k in range(n):
-                        if b <= slot_min[k] < b + length:
-                            cover[k].append((v, -1.0))
-                prob += pulp.lpSum(vs) == x[j], f"breaks_{j}_{kind}"
-        u = [pulp.LpVariable(f"u_{k}", 0) for k in range(n)]
-        for k in range(n):
-            prob += pulp.LpAffineExpression(cover[k]) + u[k] >= float(need[k]), f"cover_{k}"
-        prob += pulp.lpSum(x) <= max_shifts, "people"
-        for a, b in locked:
-            idx = [j for j, t in enumerate(temps) if t.start == a and t.end == b]
-            prob += pulp.lpSum(x[j] for j in idx) >= sum(1 for q in locked if q == (a, b)), f"lock_{a}_{b}"
-        paid = pulp.lpSum((t.end - t.start - (rules.meal_break if t.meal_starts else 0)) * x[j]
-                          for j, t in enumerate(temps))
-        prob += paid + SHORTFALL_PENALTY * pulp.lpSum(u)
-        return prob, x, y, u
-
-    lp, _, _, u_lp = build(relax=True)
-    lp.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s))
-    lp_obj = pulp.value(lp.objective) or 0.0
-    lp_short = sum((v.value() or 0.0) for v in u_lp)
-    bound = lp_obj - SHORTFALL_PENALTY * lp_short
-    prob, x, y, u = build(relax=False)
-    prob.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_s, gapRel=gap_rel, threads=2))
-    # PuLP's status says "Optimal" even at the time limit: sol_status tells them apart
-    status = {pulp.LpSolutionOptimal: "optimal", pulp.LpSolutionIntegerFeasible: "feasible",
-              pulp.LpSolutionNoSolutionFound: "no_solution", pulp.LpSolutionInfeasible: "infeasible",
-              pulp.LpSolutionUnbounded: "unbounded"}.get(prob.sol_status, "unknown")
-    shifts: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
-    for j, t in enumerate(temps):
-        count = int(round(x[j].value() or 0))
-        if not count:
+def on_duty(shifts: Sequence[Shift], need: DayNeed) -> np.ndarray:
+    """Staff on duty per cell of ``need`` (present and not on a break at the cell's start)."""
+    minute = need.start + need.cell * np.arange(len(need.need))
+    out = np.zeros(len(minute), dtype=np.int64)
+    for s in shifts:
+        if s.day != need.day:
             continue
-        meals = [b for b in t.meal_starts for _ in range(int(round(y[(j, "m", b)].value() or 0)))]
-        shorts = [b for b in t.short_starts for _ in range(int(round(y[(j, "s", b)].value() or 0)))]
-        for i in range(count):
-            br: list[tuple[int, int]] = []
-            if t.meal_starts:
-                m = meals[i] if i < len(meals) else t.meal_starts[len(t.meal_starts) // 2]
-                br.append((m, m + rules.meal_break))
-            if t.short_starts:
-                s = shorts[i] if i < len(shorts) else t.short_starts[0]
-                br.append((s, s + rules.short_break))
-            shifts.append((t.start, t.end, tuple(sorted(br))))
-    paid = sum(e - s - rules.meal_break * required_breaks(e - s, rules)[0] for s, e, _ in shifts)
-    uncovered = np.array([int(round(v.value() or 0)) for v in u], dtype=np.int64)
-    return DayCover(demand.day, shifts, max(bound, 0.0), float(paid), status, uncovered)
+        on = (minute >= s.start) & (minute < s.end)
+        for a, b in s.breaks:
+            on &= ~((minute >= a) & (minute < b))
+        out += on
+    return out
 
 
-# ------------------------------------------------------------------ stage 2
+def shortfall_frame(shifts: Sequence[Shift], needs: Sequence[DayNeed]) -> pd.DataFrame:
+    """Cells the roster leaves short: ``interval_start, minutes, need, on_duty, short``.
+
+    ``short`` is staff per cell; staff-minutes short are ``short * minutes``.
+    """
+    rows = []
+    for nd in needs:
+        on = on_duty(shifts, nd)
+        for k in np.flatnonzero(on < nd.need):
+            rows.append({"interval_start": pd.Timestamp(nd.day) + pd.Timedelta(
+                minutes=int(nd.start + nd.cell * k)), "minutes": nd.cell,
+                "need": int(nd.need[k]), "on_duty": int(on[k]), "short": int(nd.need[k] - on[k])})
+    return pd.DataFrame(rows, columns=["interval_start", "minutes", "need", "on_duty", "short"])
+
+
+def over_counters_staff_minutes(needs: Sequence[DayNeed], counters: int) -> float:
+    """Staff-minutes of requirement above the hall's counters."""
+    return float(sum((np.maximum(nd.required - counters, 0) * nd.cell).sum() for nd in needs))
+
+
+# ------------------------------------------------------------------ result
+@dataclass
+class ScheduleResult:
+    """A named roster and how good it is (minutes inside, hours as properties).
+
+    ``lower_bound_minutes`` is the proven bound on the paid minutes of full
+    cover (``None`` when no full cover exists even in the LP);
+    ``shortfall`` lists the cells left short (:func:`shortfall_frame`);
+    ``unavoidable_shortfall_staff_minutes`` a proven lower bound on the
+    shortfall of every roster of these staff; ``binding`` says in words
+    which rule stops the target being met.
+    """
+
+    shifts: list[Shift]
+    staff_minutes: int
+    lower_bound_minutes: float | None
+    status: SolverStatus
+    solve_seconds: float
+    shortfall: pd.DataFrame
+    over_counters_staff_minutes: float
+    unavoidable_shortfall_staff_minutes: float
+    slot_minutes: int
+    binding: list[str] = field(default_factory=list)
+    needs: list[DayNeed] = field(default_factory=list)
+    covers: list[CoverLP] = field(default_factory=list)
+
+    @property
+    def staff_hours(self) -> float:
+        """Paid hours of the roster."""
+        return self.staff_minutes / 60
+
+    @property
+    def lower_bound_hours(self) -> float | None:
+        """Proven lower bound on the paid hours of full cover, or ``None``."""
+        return None if self.lower_bound_minutes is None else self.lower_bound_minutes / 60
+
+    @property
+    def shortfall_staff_minutes(self) -> float:
+        """Staff-minutes the roster leaves below the need over the week."""
+        if not len(self.shortfall):
+            return 0.0
+        return float((self.shortfall["short"] * self.shortfall["minutes"]).sum())
+
+    @property
+    def gap(self) -> float | None:
+        """:func:`queueopt.plan_summary.gap` of the roster."""
+        return gap(self.staff_hours, self.lower_bound_hours, self.shortfall_staff_minutes)
+
+
+# ------------------------------------------------------------------ locks
+def check_locks(locked: Sequence[Shift], staff: Sequence[StaffMember], hall: Hall,
+                day_kinds: Mapping[dt.date, str], shift_rules: ShiftRules, labour: LabourRules,
+                slot_minutes: int, history: Mapping[str, int] | None = None,
+                calendar: HallCalendar | None = None) -> list[Shift]:
+    """The locks without exact duplicates; ``ValueError`` naming each lock that breaks a rule.
+
+    Locks are checked alone with the validator (every rule but the cover
+    and the contract minimum); a lock the scheduler cannot staff (its person
+    lacks the ``counter`` skill) is refused too.
+    """
+    unique = list(dict.fromkeys(locked))
+    found = [v for v in validate_roster(unique, staff, hall, day_kinds, shift_rules, labour,
+                                        history=history, check_contract_min=False,
+                                        slot_minutes=slot_minutes, calendar=calendar)
+             if v.rule != "min_staff_on_duty"]
+    people = {p.staff_id: p for p in staff}
+    for lk in unique:
+        p = people.get(lk.staff_id)
+        if p is not None and not eligible(p):
+            found.append(Violation("skill", lk.staff_id, lk.day,
+                                   "has no counter skill, so cannot be rostered on a counter"))
+    if found:
+        lines = []
+        for v in found:
+            mine = [lk for lk in unique if lk.staff_id == v.staff_id
+                    and (v.day is None or lk.day == v.day)]
+            what = ", ".join(f"{lk.staff_id} {lk.day:%a %Y-%m-%d} {clock(lk.start)}-{clock(lk.end)}"
+                             for lk in mine) or "the locks"
+            lines.append(f"locked shift {what} breaks rule {v.rule}: {v.message}")
+        raise ValueError("; ".join(dict.fromkeys(lines)))
+    return unique
+
+
+# ------------------------------------------------------------------ CP-SAT
 @dataclass
 class RosterVars:
-    """Variables of the named-roster model."""
+    """Variables of the named-roster model.
 
-    assign: dict[tuple[int, int], cp_model.IntVar]
-    instances: list[Shift]
-    works: dict[tuple[int, int], cp_model.IntVar]
-    unassigned: dict[int, cp_model.IntVar]
-    objective_terms: list[tuple[cp_model.LinearExpr, int]]
+    ``assign[(e, d, j)]``: person ``e`` works shape ``j`` of day ``d``'s
+    pool; ``short[(d, c)]``: staff missing in cell ``c`` of day ``d``.
+    """
+
+    assign: dict[tuple[int, int, int], cp_model.IntVar]
+    short: dict[tuple[int, int], cp_model.IntVar]
+    pools: list[list[Column]]
+    short_minutes: cp_model.LinearExprT
+    paid_minutes: cp_model.LinearExprT
+    paid_by_day: list[cp_model.LinearExprT]
+    soft: list[tuple[cp_model.IntVar, int]]
+    locked: set[tuple[int, int, int]] = field(default_factory=set)
+
+    def evaluate(self, needs: Sequence[DayNeed], values: Mapping[tuple[int, int, int], int]
+                 ) -> tuple[int, int]:
+        """(staff-minutes short, paid minutes) of an assignment."""
+        short = paid = 0
+        for k, nd in enumerate(needs):
+            on = np.zeros(len(nd.need), dtype=np.int64)
+            for (e, kk, j), v in values.items():
+                if kk == k and v:
+                    on += self.pools[k][j].on_duty(nd)
+                    paid += self.pools[k][j].paid
+            short += int((np.maximum(nd.need - on, 0) * nd.cell).sum())
+        return short, paid
 
 
-def build_model(instances: Sequence[Shift], staff: Sequence[StaffMember], days: Sequence[dt.date],
+def _solver(det_time: float, wall: float, seed: int) -> cp_model.CpSolver:
+    s = cp_model.CpSolver()
+    s.parameters.num_workers = 1
+    s.parameters.random_seed = int(seed)
+    s.parameters.max_deterministic_time = max(float(det_time), 0.05)
+    s.parameters.max_time_in_seconds = max(float(wall), 0.5)
+    return s
+
+
+def week_integer_cover(needs: Sequence[DayNeed], columns: Sequence[Sequence[Column]],
+                       locked: Sequence[Sequence[Column]], staff: Sequence[StaffMember],
+                       labour: LabourRules, *, node_limit: int, wall: float
+                       ) -> tuple[list[list[Column]], bool]:
+    """Integer covers of the week's days from ``columns`` (shortage first, then paid minutes).
+
+    Anonymous shifts with the week's aggregate limits (the relaxation of
+    :func:`queueopt.shortage.week_lp` in integers): per day at most the staff
+    who can work, per cell at most the staff available, over the week at
+    most the staff's contracted minutes and working days. ``locked[k]`` are
+    day ``k``'s locked shapes, in the cover already. Solved by HiGHS
+    (``scipy.optimize.milp``) on one thread with a node limit, so the result
+    does not depend on the machine's speed; ``wall`` seconds is a safety.
+
+    Returns
+    -------
+    (per day the chosen shapes with repeats, locked ones not included;
+    whether the wall-clock safety stopped the search)
+    """
+    from queueopt.shortage import available_per_cell, capacities
+
+    minutes_cap, shifts_cap = capacities(needs, staff, labour)
+    nx = sum(len(c) for c in columns)
+    ncell = [len(nd.need) for nd in needs]
+    nv = nx + sum(ncell)
+    xo = np.cumsum([0] + [len(c) for c in columns])
+    uo = nx + np.cumsum([0] + ncell)
+    big = 10.0 * max((c.paid for day in columns for c in day), default=1)
+    cost = np.zeros(nv)
+    rows: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
+    for k, nd in enumerate(needs):
+        fixed = np.zeros(len(nd.need), dtype=np.int64)
+        for c in locked[k]:
+            fixed += c.on_duty(nd)
+        rest = np.maximum(nd.need - fixed, 0)
+        avail = np.maximum(available_per_cell(nd, staff) - fixed, 0)
+        a = np.array([c.on_duty(nd) for c in columns[k]], dtype=np.float64).reshape(
+            len(columns[k]), ncell[k]).T
+        for cell in range(ncell[k]):
+            r = np.zeros(nv)
+            r[xo[k]:xo[k + 1]] = a[cell]
+            r2 = r.copy()
+            r[uo[k] + cell] = 1.0
+            rows += [r, r2]
+            lo += [float(rest[cell]), -np.inf]
+            hi += [np.inf, float(avail[cell])]
+        r = np.zeros(nv)
+        r[xo[k]:xo[k + 1]] = 1.0
+        rows.append(r)
+        lo.append(-np.inf)
+        hi.append(float(max(nd.people - len(locked[k]), 0)))
+        cost[xo[k]:xo[k + 1]] = [c.paid for c in columns[k]]
+        cost[uo[k]:uo[k + 1]] = big * nd.cell
+        minutes_cap -= sum(c.paid for c in locked[k])
+        shifts_cap -= len(locked[k])
+    r = np.zeros(nv)
+    r[:nx] = cost[:nx]
+    rows.append(r)
+    lo.append(-np.inf)
+    hi.append(max(minutes_cap, 0.0))
+    r = np.zeros(nv)
+    r[:nx] = 1.0
+    rows.append(r)
+    lo.append(-np.inf)
+    hi.append(max(shifts_cap, 0.0))
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():  # HiGHS options scipy does not list are passed on verbatim
+        warnings.simplefilter("ignore")
+        res = milp(cost, integrality=np.r_[np.ones(nx), np.zeros(nv - nx)],
+                   bounds=Bounds(0, np.inf),
+                   constraints=LinearConstraint(sparse.csr_array(np.array(rows)), lo, hi),
+                   options={"time_limit": wall, "node_limit": node_limit, "mip_rel_gap": 1e-4,
+                            "threads": 1, "random_seed": 0})
+    wall_hit = time.perf_counter() - t0 >= wall * 0.98
+    if res.x is None:
+        return [[] for _ in needs], wall_hit
+    x = np.round(res.x[:nx]).astype(np.int64)
+    return ([[c for j, c in enumerate(columns[k]) for _ in range(int(x[xo[k] + j]))]
+             for k in range(len(needs))], wall_hit)
+
+
+def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
+                staff: Sequence[StaffMember], day_kinds: Mapping[dt.date, str],
                 shift_rules: ShiftRules, labour: LabourRules, *,
                 locked: Sequence[Shift] = (), history: Mapping[str, int] | None = None,
-                vip_days: Sequence[dt.date] = (), peak_instances: Sequence[int] = (),
-                weekend_days: frozenset[int] = frozenset({5, 6})
+                vip_counters: int = 0, instances: bool = False
                 ) -> tuple[cp_model.CpModel, RosterVars]:
-    """CP-SAT model assigning the day's shifts (``instances``) to named staff.
+    """CP-SAT model naming staff on the days' shape pools.
 
-    ``instances[i].staff_id`` is ignored except for locked ones. Hard rules:
-    availability, one shift a day, rest, days per week, consecutive days,
-    contract maximum, skills for locked roles, locks. Soft (in the
-    objective): unassigned shifts, contract minimum, preferences, split days
-    off, weekend and late-shift fairness, a VIP-skilled person each VIP day.
-    ``weekend_days`` are the weekday indices (Monday = 0) of the calendar's
-    weekend (:attr:`queueopt.calendar.HallCalendar.weekend`).
+    Hard: availability, one shift a day, rest, days per week and in a row,
+    contract maximum, locks. Cover per cell with shortage variables. The
+    objectives (shortage, paid minutes, soft goals) are returned as
+    expressions for :func:`solve` to optimise in rounds. With ``instances``
+    each pool entry is one shift (repeats are separate shifts), taken by at
+    most one person.
     """
     model = cp_model.CpModel()
     hist = history or {}
-    day_index = {d: i for i, d in enumerate(days)}
-    assign: dict[tuple[int, int], cp_model.IntVar] = {}
-    unassigned: dict[int, cp_model.IntVar] = {}
-    terms: list[tuple[cp_model.LinearExpr, int]] = []
-    locked_keys = {(lk.staff_id, lk.day, lk.start, lk.end) for lk in locked}
-    for i, sh in enumerate(instances):
-        for e, person in enumerate(staff):
-            if any(u.day == sh.day and sh.start < u.end_minute and u.start_minute < sh.end
-                   for u in person.unavailable):
+    days = sorted(day_kinds)
+    didx = {nd.day: k for k, nd in enumerate(needs)}
+    people = [p for p in staff if eligible(p)]
+    plist: list[list[Column]] = [list(x) for x in pools]
+    lock_at: dict[tuple[str, dt.date], int] = {}
+    for lk in locked:
+        col = Column(lk.start, lk.end, lk.breaks, lk.paid_minutes(shift_rules))
+        k = didx.get(lk.day)
+        if k is None:
+            continue
+        keys = [column_key(c) for c in plist[k]]
+        if instances or column_key(col) not in keys:
+            plist[k].append(col)
+            lock_at[(lk.staff_id, lk.day)] = len(plist[k]) - 1
+        else:
+            lock_at[(lk.staff_id, lk.day)] = keys.index(column_key(col))
+    cover = [[c.on_duty(nd) for c in pl] for nd, pl in zip(needs, plist)]
+    assign: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    locked_vars: set[tuple[int, int, int]] = set()
+    for e, p in enumerate(people):
+        for k, nd in enumerate(needs):
+            lk_j = lock_at.get((p.staff_id, nd.day))
+            for j, c in enumerate(plist[k]):
+                if lk_j is not None and j != lk_j:
+                    continue
+                if any(u.day == nd.day and c.start < u.end_minute and u.start_minute < c.end
+                       for u in p.unavailable):
+                    continue
+                v = model.new_bool_var(f"work_{p.staff_id}_{nd.day:%m%d}_{j}")
+                assign[(e, k, j)] = v
+                if lk_j is not None:
+                    model.add(v == 1)
+                    locked_vars.add((e, k, j))
+    short: dict[tuple[int, int], cp_model.IntVar] = {}
+    short_terms: list[cp_model.LinearExprT] = []
+    paid_by_day: list[cp_model.LinearExprT] = []
+    for k, nd in enumerate(needs):
+        by_col: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for (e, kk, j), v in assign.items():
+            if kk == k:
+                by_col[j].append(v)
+        if instances:
+            for vs in by_col.values():
+                model.add(sum(vs) <= 1)
+        for cell in range(len(nd.need)):
+            if not nd.need[cell]:
                 continue
-            assign[(e, i)] = model.new_bool_var(f"work_{person.staff_id}_{i}")
-        unassigned[i] = model.new_bool_var(f"unassigned_{i}")
-        model.add(sum(assign[(e, i)] for e in range(len(staff)) if (e, i) in assign)
-                  + unassigned[i] == 1)
-        terms.append((unassigned[i], 100_000 + 10 * (sh.end - sh.start)))
-    # locks: the locked person works the locked instance
-    for i, sh in enumerate(instances):
-        key = (sh.staff_id, sh.day, sh.start, sh.end)
-        if key in locked_keys and sh.role != "__free__":
-            e = next((k for k, p in enumerate(staff) if p.staff_id == sh.staff_id), None)
-            if e is None or (e, i) not in assign:
-                raise ValueError(f"locked shift of {sh.staff_id} on {sh.day} cannot be kept: "
-                                 "unknown person or unavailable then")
-            model.add(assign[(e, i)] == 1)
+            sv = model.new_int_var(0, int(nd.need[cell]), f"short_{nd.day:%m%d}_{cell}")
+            short[(k, cell)] = sv
+            model.add(sum(v for j, vs in by_col.items() if cover[k][j][cell] for v in vs) + sv
+                      >= int(nd.need[cell]))
+            short_terms.append(nd.cell * sv)
+        paid_by_day.append(sum(plist[k][j].paid * v for j, vs in by_col.items() for v in vs))
+    soft: list[tuple[cp_model.IntVar, int]] = []
     works: dict[tuple[int, int], cp_model.IntVar] = {}
-    by_day: dict[dt.date, list[int]] = defaultdict(list)
-    for i, sh in enumerate(instances):
-        by_day[sh.day].append(i)
-    for e, person in enumerate(staff):
-        for d in days:
-            w = model.new_bool_var(f"works_{person.staff_id}_{d:%m%d}")
-            works[(e, day_index[d])] = w
-            mine = [assign[(e, i)] for i in by_day.get(d, []) if (e, i) in assign]
-            model.add(sum(mine) == w)  # at most one shift a day, w says whether one
-        # rest between consecutive days
-        for d in days[:-1]:
-            nxt = d + dt.timedelta(days=1)
-            for i in by_day.get(d, []):
-                for j in by_day.get(nxt, []):
-                    rest = 24 * 60 + instances[j].start - instances[i].end
-                    if rest < labour.min_rest and (e, i) in assign and (e, j) in assign:
-                        model.add_bool_or([assign[(e, i)].Not(), assign[(e, j)].Not()])
-        ws = [works[(e, k)] for k in range(len(days))]
+    for e, p in enumerate(people):
+        for k, nd in enumerate(needs):
+            mine = [v for (ee, kk, _), v in assign.items() if ee == e and kk == k]
+            w = model.new_bool_var(f"works_{p.staff_id}_{nd.day:%m%d}")
+            model.add(sum(mine) == w)
+            works[(e, k)] = w
+        _rest(model, e, p, needs, plist, assign, works, labour)
+        ws = [works.get((e, didx[d]), 0) if d in didx else 0 for d in days]
         model.add(sum(ws) <= labour.max_days_per_week)
-        m = labour.max_consecutive_days
-        run_before = min(hist.get(person.staff_id, 0), m)
-        padded = [1] * run_before + ws
-        for start in range(0, len(padded) - m):
-            window = padded[start:start + m + 1]
-            fixed = sum(1 for v in window if isinstance(v, int))
+        mx = labour.max_consecutive_days
+        padded = [1] * min(hist.get(p.staff_id, 0), mx) + ws
+        for s0 in range(0, len(padded) - mx):
+            window = padded[s0:s0 + mx + 1]
+            fixed = sum(1 for v in window if isinstance(v, int) and v)
             vars_ = [v for v in window if not isinstance(v, int)]
             if vars_:
-                model.add(sum(vars_) <= m - fixed)
-        paid = []
-        for d in days:
-            for i in by_day.get(d, []):
-                if (e, i) in assign:
-                    paid.append((assign[(e, i)], instances[i].paid_minutes(shift_rules)))
-        paid_expr = sum(v * p for v, p in paid)
-        model.add(paid_expr <= int(person.max_hours_week * 60))
-        under = model.new_int_var(0, int(person.min_hours_week * 60), f"under_{person.staff_id}")
-        model.add(paid_expr + under >= int(person.min_hours_week * 60))
-        terms.append((under, 20))
-        # preferences
-        for pref in person.preferences:
-            if pref.startswith("off:"):
-                what = pref[4:]
-                for k, d in enumerate(days):
-                    if what == d.isoformat() or what == ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d.weekday()]:
-                        terms.append((works[(e, k)], 300))
-            elif pref in ("early", "late"):
-                for i, sh in enumerate(instances):
-                    if (e, i) not in assign:
-                        continue
-                    mismatch = sh.start >= 11 * 60 if pref == "early" else sh.end <= 17 * 60
-                    if mismatch:
-                        terms.append((assign[(e, i)], 60))
-        # two days off together: penalise an isolated day off inside the week
-        for k in range(1, len(days) - 1):
-            iso = model.new_bool_var(f"isolated_off_{person.staff_id}_{k}")
-            # iso >= works[k-1] + works[k+1] - 1 - works[k]  (off on k, on both sides)
-            model.add(iso >= works[(e, k - 1)] + works[(e, k + 1)] - works[(e, k)] - 1)
-            terms.append((iso, 40))
-    # fairness: weekend days and late shifts spread over people
-    weekend = [k for k, d in enumerate(days) if d.weekday() in weekend_days]
-    if weekend and staff:
+                model.add(sum(vars_) <= mx - fixed)
+        paid = sum(plist[k][j].paid * v for (ee, k, j), v in assign.items() if ee == e)
+        model.add(paid <= int(p.max_hours_week * 60))
+        lo = int(p.min_hours_week * 60)
+        if lo:
+            under = model.new_int_var(0, lo, f"under_{p.staff_id}")
+            model.add(paid + under >= lo)
+            soft.append((under, 2))
+        soft.extend(_preferences(model, e, p, needs, plist, assign, works))
+    soft.extend(_fairness(model, people, needs, plist, assign, works, day_kinds, vip_counters))
+    return model, RosterVars(assign=assign, short=short, pools=plist,
+                             short_minutes=sum(short_terms), paid_minutes=sum(paid_by_day),
+                             paid_by_day=paid_by_day, soft=soft, locked=locked_vars)
+
+
+def _rest(model: cp_model.CpModel, e: int, p: StaffMember, needs: Sequence[DayNeed],
+          pools: Sequence[Sequence[Column]], assign: Mapping[tuple[int, int, int], cp_model.IntVar],
+          works: Mapping[tuple[int, int], cp_model.IntVar], labour: LabourRules) -> None:
+    """At least ``min_rest`` minutes between the end of one day's shift and the next day's start."""
+    for k in range(len(needs) - 1):
+        if (needs[k + 1].day - needs[k].day).days != 1:
+            continue
+        a = [(pools[k][j], v) for (ee, kk, j), v in assign.items() if ee == e and kk == k]
+        b = [(pools[k + 1][j], v) for (ee, kk, j), v in assign.items() if ee == e and kk == k + 1]
+        if not a or not b:
+            continue
+        if 1440 + min(c.start for c, _ in b) - max(c.end for c, _ in a) >= labour.min_rest:
+            continue
+        end = sum(c.end * v for c, v in a)
+        start = sum(c.start * v for c, v in b)
+        model.add(1440 + start - end >= labour.min_rest).only_enforce_if(
+            [works[(e, k)], works[(e, k + 1)]])
+
+
+def _preferences(model: cp_model.CpModel, e: int, p: StaffMember, needs: Sequence[DayNeed],
+                 pools: Sequence[Sequence[Column]],
+                 assign: Mapping[tuple[int, int, int], cp_model.IntVar],
+                 works: Mapping[tuple[int, int], cp_model.IntVar]) -> list[tuple[cp_model.IntVar, int]]:
+    """Soft terms: days off wished, early/late wishes, an isolated day off."""
+    out: list[tuple[cp_model.IntVar, int]] = []
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    for pref in p.preferences:
+        if pref.startswith("off:"):
+            what = pref[4:]
+            for k, nd in enumerate(needs):
+                if what in (nd.day.isoformat(), names[nd.day.weekday()]):
+                    out.append((works[(e, k)], 30))
+        elif pref in ("early", "late"):
+            for (ee, k, j), v in assign.items():
+                c = pools[k][j]
+                if ee == e and (c.start >= 11 * 60 if pref == "early" else c.end <= 17 * 60):
+                    out.append((v, 6))
+    for k in range(1, len(needs) - 1):
+        iso = model.new_bool_var(f"isolated_off_{p.staff_id}_{k}")
+        model.add(iso >= works[(e, k - 1)] + works[(e, k + 1)] - works[(e, k)] - 1)
+        out.append((iso, 4))
+    return out
+
+
+def _fairness(model: cp_model.CpModel, people: Sequence[StaffMember], needs: Sequence[DayNeed],
+              pools: Sequence[Sequence[Column]],
+              assign: Mapping[tuple[int, int, int], cp_model.IntVar],
+              works: Mapping[tuple[int, int], cp_model.IntVar],
+              day_kinds: Mapping[dt.date, str], vip_counters: int) -> list[tuple[cp_model.IntVar, int]]:
+    """Soft terms: most weekend days and late shifts of anyone; a VIP-skilled person each day."""
+    out: list[tuple[cp_model.IntVar, int]] = []
+    if not people:
+        return out
+    # weekend days are the calendar's (day kinds), not a fixed Saturday and Sunday
+    weekend = [k for k, nd in enumerate(needs) if day_kinds[nd.day] in ("weekend", "holiday")]
+    if weekend:
         most = model.new_int_var(0, len(weekend), "max_weekend_days")
-        for e in range(len(staff)):
+        for e in range(len(people)):
             model.add(sum(works[(e, k)] for k in weekend) <= most)
-        terms.append((most, 200))
-    late = [i for i, sh in enumerate(instances) if sh.end >= 19 * 60]
-    if late and staff:
-        most_late = model.new_int_var(0, len(days), "max_late_shifts")
-        for e in range(len(staff)):
-            model.add(sum(assign[(e, i)] for i in late if (e, i) in assign) <= most_late)
-        terms.append((most_late, 100))
-    # a VIP-skilled person on every day the hall runs a VIP counter
-    vip_people = [e for e, p in enumerate(staff) if "vip" in p.skills]
-    for d in vip_days:
-        k = day_index[d]
-        if not vip_people:
-            break
-        miss = model.new_bool_var(f"no_vip_{d:%m%d}")
-        model.add(sum(works[(e, k)] for e in vip_people) + miss >= 1)
-        terms.append((miss, 5000))
-    # a floor guide (floor skill) on the shifts that cover the day's peak
-    floor_people = [e for e, p in enumerate(staff) if "floor" in p.skills]
-    for i in peak_instances:
-        if not floor_people:
-            break
-        miss = model.new_bool_var(f"no_floor_{i}")
-        model.add(sum(assign[(e, i)] for e in floor_people if (e, i) in assign) + miss >= 1)
-        terms.append((miss, 50))
-    model.minimize(sum(v * c for v, c in terms))
-    return model, RosterVars(assign=assign, instances=list(instances), works=works,
-                             unassigned=unassigned, objective_terms=terms)
+        out.append((most, 20))
+    most_late = model.new_int_var(0, len(needs), "max_late_shifts")
+    for e in range(len(people)):
+        model.add(sum(v for (ee, k, j), v in assign.items() if ee == e and pools[k][j].end >= 19 * 60)
+                  <= most_late)
+    out.append((most_late, 10))
+    vip = [e for e, p in enumerate(people) if "vip" in p.skills]
+    if vip_counters and vip:
+        for k, nd in enumerate(needs):
+            miss = model.new_bool_var(f"no_vip_{nd.day:%m%d}")
+            model.add(sum(works[(e, k)] for e in vip) + miss >= 1)
+            out.append((miss, 500))
+    return out
 
 
-def solve(model: cp_model.CpModel, variables: RosterVars, staff: Sequence[StaffMember], *,
-          time_limit_s: float = 10.0, workers: int = 2, seed: int = 0
-          ) -> tuple[list[Shift], list[Shift], str, float]:
-    """Solve the named-roster model; returns (shifts, unassigned, status, seconds)."""
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_s)
-    solver.parameters.num_workers = int(workers)
-    solver.parameters.random_seed = int(seed)
-    solver.parameters.relative_gap_limit = 0.01  # soft goals only: hours are fixed by stage 1
+def solve(model: cp_model.CpModel, variables: RosterVars, needs: Sequence[DayNeed], *,
+          det_time: float, wall: float, seed: int = 0,
+          bound_by_day: Sequence[float | None] = (),
+          hint: Mapping[tuple[int, int, int], int] | None = None,
+          rounds: Sequence[int] = (0, 1, 2)
+          ) -> tuple[dict[tuple[int, int, int], int], bool, bool]:
+    """Optimise in rounds: staff-minutes short, then paid minutes, then soft goals.
+
+    Each round fixes the value the previous one reached and starts from the
+    best assignment so far (``hint`` is a feasible assignment, e.g. the
+    greedy one; when it leaves no shortage the first round is skipped).
+    ``bound_by_day`` (proven per-day bounds of full cover) is added as valid
+    cuts once the shortage is 0. A round not in ``rounds`` keeps the hint's
+    value of its objective. Returns (assignment values, found a roster,
+    wall limit hit).
+    """
+    budget = det_time
+    best_values: dict[tuple[int, int, int], int] = dict(hint or {})
+    have = bool(hint) or not variables.assign
+    wall_hit = False
+    short_best = variables.evaluate(needs, best_values)[0] if have else None
+    full_hint = _complete(model, variables, best_values, seed) if hint else None
+    if hint and full_hint is None:  # the start breaks a rule: search from scratch
+        have, short_best, best_values = False, None, {}
+    shares = (0.4, 0.5, 0.1)
+    objectives = [variables.short_minutes, variables.paid_minutes,
+                  sum(c * v for v, c in variables.soft)]
+    for r, (share, obj) in enumerate(zip(shares, objectives)):
+        if r not in rounds and have and r < 2:
+            model.add(obj <= variables.evaluate(needs, best_values)[r])
+            continue
+        if r == 0 and short_best == 0:
+            model.add(variables.short_minutes == 0)
+            continue
+        if r == 1 and short_best == 0:
+            for expr, b in zip(variables.paid_by_day, bound_by_day):
+                if b is not None:
+                    model.add(expr >= math.ceil(b - 1e-6))
+        model.clear_hints()
+        if full_hint is not None:  # every variable: CP-SAT takes a complete feasible hint at once
+            model.proto.solution_hint.vars.extend(range(len(full_hint)))
+            model.proto.solution_hint.values.extend(full_hint)
+        model.minimize(obj)
+        # soft goals get their own share only; time the first rounds leave goes to paid minutes
+        limit = det_time * share if r == 2 else budget - det_time * shares[2]
+        s = _solver(limit, wall, seed)
+        code = s.solve(model)
+        budget = max(budget - s.deterministic_time, 0.0)
+        stopped_by_wall = s.wall_time >= s.parameters.max_time_in_seconds * 0.98
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            wall_hit = wall_hit or stopped_by_wall
+            if not have:
+                break
+            # keep the start's value of this objective: later rounds may not undo it
+            if r < 2:
+                model.add(obj <= variables.evaluate(needs, best_values)[r])
+            continue
+        wall_hit = wall_hit or (code == cp_model.FEASIBLE and stopped_by_wall)
+        best_values = {k: int(s.value(v)) for k, v in variables.assign.items()}
+        full_hint = [int(x) for x in s.response_proto.solution]
+        if r == 0:
+            short_best = int(round(s.objective_value))
+        have = True
+        model.add(obj <= int(round(s.objective_value)))
+    return best_values, have, wall_hit
+
+
+def name_staff_mip(variables: RosterVars, needs: Sequence[DayNeed], people: Sequence[StaffMember],
+                   days: Sequence[dt.date], labour: LabourRules,
+                   history: Mapping[str, int] | None, *, node_limit: int, wall: float
+                   ) -> tuple[dict[tuple[int, int, int], int] | None, bool]:
+    """Name staff on the day's shifts by MIP (HiGHS): staff-minutes short first, then paid minutes.
+
+    The same hard rules as :func:`build_model` (its ``assign`` keys are the
+    variables): each shift at most one person, one shift a person a day,
+    cover per cell with shortage, days per week and in a row, contract
+    maximum, rest (for each shift end ``t`` on a day, the shifts ending at
+    ``t`` or later and the next day's shifts starting before ``t + min_rest``
+    exclude each other), locks. One thread and a node limit keep the result
+    independent of the machine's speed; ``wall`` seconds is a safety.
+    Returns (assignment or ``None``, wall limit hit).
+    """
+    keys = sorted(variables.assign)
+    index = {key: i for i, key in enumerate(keys)}
+    cells = [(k, c) for k, nd in enumerate(needs) for c in range(len(nd.need)) if nd.need[c]]
+    nx, nv = len(keys), len(keys) + len(cells)
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    lo: list[float] = []
+    hi: list[float] = []
+
+    def row(items: Sequence[tuple[int, float]], low: float, high: float) -> None:
+        r = len(lo)
+        for i, v in items:
+            rows.append(r)
+            cols.append(i)
+            vals.append(v)
+        lo.append(low)
+        hi.append(high)
+
+    by_inst: dict[tuple[int, int], list[int]] = defaultdict(list)
+    by_pd: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, (e, k, j) in enumerate(keys):
+        by_inst[(k, j)].append(i)
+        by_pd[(e, k)].append(i)
+    for ids in by_inst.values():
+        row([(i, 1.0) for i in ids], -np.inf, 1.0)
+    for ids in by_pd.values():
+        row([(i, 1.0) for i in ids], -np.inf, 1.0)
+    cover = [[c.on_duty(nd) for c in pl] for nd, pl in zip(needs, variables.pools)]
+    for u, (k, c) in enumerate(cells):
+        items = [(index[key], 1.0) for key in keys if key[1] == k and cover[k][key[2]][c]]
+        row(items + [(nx + u, 1.0)], float(needs[k].need[c]), np.inf)
+    hist = history or {}
+    didx = {nd.day: k for k, nd in enumerate(needs)}
+    mx = labour.max_consecutive_days
+    for e, p in enumerate(people):
+        mine = [i for i, key in enumerate(keys) if key[0] == e]
+        row([(i, 1.0) for i in mine], -np.inf, float(labour.max_days_per_week))
+        row([(i, float(variables.pools[keys[i][1]][keys[i][2]].paid)) for i in mine], -np.inf,
+            float(int(p.max_hours_week * 60)))
+        padded: list[int | None] = [None] * min(hist.get(p.staff_id, 0), mx) + [
+            didx.get(d, -1) for d in days]
+        for s0 in range(0, len(padded) - mx):
+            window = padded[s0:s0 + mx + 1]
+            fixed = sum(1 for w in window if w is None)
+            items = [(i, 1.0) for w in window if w is not None and w >= 0
+                     for i in by_pd.get((e, w), [])]
+            if items:
+                row(items, -np.inf, float(mx - fixed))
+        for k in range(len(needs) - 1):
+            if (needs[k + 1].day - needs[k].day).days != 1:
+                continue
+            today = [(i, variables.pools[k][keys[i][2]]) for i in by_pd.get((e, k), [])]
+            nxt = [(i, variables.pools[k + 1][keys[i][2]]) for i in by_pd.get((e, k + 1), [])]
+            for t in sorted({c.end for _, c in today}):
+                late = [i for i, c in today if c.end >= t]
+                early = [i for i, c in nxt if 1440 + c.start - t < labour.min_rest]
+                if early:
+                    row([(i, 1.0) for i in late + early], -np.inf, 1.0)
+    cost = np.zeros(nv)
+    cost[:nx] = [variables.pools[k][j].paid for _, k, j in keys]
+    cost[nx:] = [1000.0 * needs[k].cell for k, _ in cells]
+    low = np.zeros(nv)
+    for key in variables.locked:
+        low[index[key]] = 1.0
+    high = np.r_[np.ones(nx), np.full(len(cells), np.inf)]
+    a = sparse.csr_array((vals, (rows, cols)), shape=(len(lo), nv))
     t0 = time.perf_counter()
-    code = solver.solve(model)
-    seconds = time.perf_counter() - t0
-    status = solver.status_name(code).lower()
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return [], list(variables.instances), status, seconds
-    shifts: list[Shift] = []
-    left: list[Shift] = []
-    for i, sh in enumerate(variables.instances):
-        who = [e for e in range(len(staff)) if (e, i) in variables.assign
-               and solver.value(variables.assign[(e, i)])]
-        if who:
-            shifts.append(Shift(staff[who[0]].staff_id, sh.day, sh.start, sh.end, sh.breaks,
-                                sh.role if sh.role != "__free__" else "counter"))
-        else:
-            left.append(sh)
-    return shifts, left, status, seconds
+    with warnings.catch_warnings():  # HiGHS options scipy does not list are passed on verbatim
+        warnings.simplefilter("ignore")
+        res = milp(cost, integrality=np.r_[np.ones(nx), np.zeros(len(cells))],
+                   bounds=Bounds(low, high), constraints=LinearConstraint(a, lo, hi),
+                   options={"time_limit": wall, "node_limit": node_limit, "mip_rel_gap": 1e-6,
+                            "threads": 1, "random_seed": 0})
+    wall_hit = time.perf_counter() - t0 >= wall * 0.98
+    if res.x is None:
+        return None, wall_hit
+    return {key: int(round(res.x[i])) for i, key in enumerate(keys)}, wall_hit
+
+
+def _complete(model: cp_model.CpModel, variables: RosterVars,
+              values: Mapping[tuple[int, int, int], int], seed: int) -> list[int] | None:
+    """Every variable's value for an assignment (a complete hint), or ``None`` if it breaks a rule."""
+    m = model.clone()
+    for key, v in variables.assign.items():
+        m.add(m.get_bool_var_from_proto_index(v.index) == int(values.get(key, 0)))
+    s = _solver(1.0, 30.0, seed)
+    if s.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [int(x) for x in s.response_proto.solution]
 
 
 # ------------------------------------------------------------------ the whole week
 def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
               day_kinds: Mapping[dt.date, str], shift_rules: ShiftRules, labour: LabourRules, *,
-              locked: Sequence[Shift] = (), history: Mapping[str, int] | None = None,
-              time_limit_s: float = 18.0, seed: int = 0,
+              slot_minutes: int = 15, locked: Sequence[Shift] = (),
+              history: Mapping[str, int] | None = None,
+              time_limit_s: float = DEFAULT_TIME_LIMIT_S, seed: int = 0,
               progress: Progress | None = None,
               calendar: HallCalendar | None = None) -> ScheduleResult:
     """Roster a hall-week from its requirements.
@@ -458,160 +720,225 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     staff:
         The hall's staff.
     required:
-        ``interval_start, required`` (counters needed per 15-minute interval).
+        ``interval_start, required``: counters needed per interval of
+        ``slot_minutes`` minutes.
     day_kinds:
         Kind of each day of the week (its keys are the week).
     shift_rules, labour:
         Rules.
+    slot_minutes:
+        Planning slot, minutes (policy ``interval_minutes``: 5, 10, 15, 30, 60).
     locked:
-        Shifts a manager fixed (kept as they are).
+        Shifts a manager fixed (kept as they are; exact duplicates count once).
     history:
         Consecutive days each person worked before the week.
     time_limit_s:
-        Total time budget, seconds (split between the stages).
+        Work budget of the CP-SAT solves in deterministic seconds (about
+        wall seconds on an idle core, several times more on a loaded one);
+        the wall-clock safety limit of each solver call is
+        ``max(3 * time_limit_s, 30)`` seconds.
     seed:
         Solver seed.
     progress:
         Callback ``(fraction, message)``.
     calendar:
-        The hall's calendar: each day's opening hours and the weekend
-        (:class:`queueopt.calendar.HallCalendar`); China's by default.
+        The hall's calendar: each day's opening hours (China's by default);
+        the weekend of the fairness goal is the days ``day_kinds`` calls
+        ``weekend`` or ``holiday`` (the calendar's kinds).
+
+    Raises
+    ------
+    ValueError
+        A locked shift breaks a rule (the message names the lock and the rule).
     """
     t_start = time.perf_counter()
-    cal = calendar or HallCalendar()
+    wall = max(3 * time_limit_s, 30.0)  # per solver call
     say = progress or (lambda f, m: None)
-    days = sorted(day_kinds)
-    req = required.copy()
-    req["interval_start"] = pd.to_datetime(req["interval_start"])
-    demands: list[DayDemand] = []
-    for d in days:
-        lo, hi = working_window(hall, d, labour, cal)
-        if lo == hi:
-            continue
-        n = (hi - lo) // SLOT
-        slot_start = pd.Timestamp(d) + pd.to_timedelta(lo + SLOT * np.arange(n), unit="min")
-        r = req.set_index("interval_start")["required"].reindex(slot_start).fillna(0).to_numpy()
-        hours = cal.hours_on(hall, d)
-        minute = lo + SLOT * np.arange(n)
-        open_now = (minute >= hours.open_minute) & (minute < hours.close_minute)
-        need = np.minimum(r, hall.counters).astype(np.int64)
-        presence = np.where(open_now, labour.min_staff_on_duty,
-                            min(labour.min_staff_on_duty, 1)).astype(np.int64)
-        demands.append(DayDemand(d, day_kinds[d], lo, need, presence))
-    per_day = max(time_limit_s * 0.35 / max(len(demands), 1), 1.0)
-    covers: list[DayCover] = []
-    for k, dem in enumerate(demands):
-        say(0.05 + 0.5 * k / max(len(demands), 1), f"covering {dem.day:%a %d %b}")
-        available = sum(1 for p in staff if not any(u.day == dem.day and u.start_minute == 0
-                                                    and u.end_minute >= 24 * 60 for u in p.unavailable))
-        lk = [(s.start, s.end) for s in locked if s.day == dem.day]
-        covers.append(solve_day(dem, shift_rules, max_shifts=available, locked=lk,
-                                time_limit_s=per_day))
-    instances: list[Shift] = []
-    for cov in covers:
-        pool = list(cov.shifts)
-        for lkd in [s for s in locked if s.day == cov.day]:
-            match = next((p for p in pool if p[0] == lkd.start and p[1] == lkd.end), None)
-            if match is not None:
-                pool.remove(match)
-            instances.append(lkd)
-        for a, b, br in pool:
-            instances.append(Shift("", cov.day, a, b, br, "__free__"))
-    say(0.6, "assigning shifts to staff")
-    vip_days = [d for d in days if hall.vip_counters and working_window(hall, d, labour, cal)[0]
-                != working_window(hall, d, labour, cal)[1]]
-    model, variables = build_model(instances, staff, days, shift_rules, labour, locked=locked,
-                                   weekend_days=cal.weekend_set,
-                                   history=history, vip_days=vip_days)
-    remaining = max(time_limit_s - (time.perf_counter() - t_start), 2.0)
-    shifts, left, status, _ = solve(model, variables, staff, time_limit_s=remaining, seed=seed)
-    say(0.9, "counter plan and checks")
-    shifts = _assign_roles(shifts, staff, hall, demands)
-    # staff-hours and the lower bound
+    locks = check_locks(locked, staff, hall, day_kinds, shift_rules, labour, slot_minutes, history,
+                        calendar)
+    needs = day_needs(hall, staff, required, day_kinds, shift_rules, labour, slot_minutes, calendar)
+    covers: list[CoverLP] = []
+    lk_cols = [[Column(s.start, s.end, s.breaks, s.paid_minutes(shift_rules))
+                for s in locks if s.day == nd.day] for nd in needs]
+    done: dict[object, CoverLP] = {}
+    for k, nd in enumerate(needs):
+        say(0.05 + 0.35 * k / max(len(needs), 1), f"covering {nd.day:%a %d %b}")
+        same = (tuple(nd.need), nd.start, nd.cell, nd.people, tuple(map(column_key, lk_cols[k])))
+        if same not in done:  # days with the same need share the LP
+            done[same] = cover_lp(nd, shift_rules, seed_columns=lk_cols[k])
+        lp = done[same]
+        covers.append(CoverLP(nd.day, lp.bound_minutes, lp.lp_minutes, lp.columns, lp.values,
+                              lp.reduced_costs, lp.converged, lp.iterations))
+    say(0.4, "covering the week within the staff's hours and days")
+    wlp = week_lp(needs, staff, shift_rules, labour, short_weight=SLACK_COST, paid_weight=1.0,
+                  seed_columns=[c.columns for c in covers])
+    union = [list(dict.fromkeys(list(c.columns) + list(w))) for c, w in zip(covers, wlp.columns)]
+    chosen, mip_wall = week_integer_cover(needs, union, lk_cols, staff, labour, wall=wall,
+                                          node_limit=max(int(50 * time_limit_s), 50))
+    say(0.55, "naming staff on the shifts")
+    model, variables = build_model(needs, chosen, staff, day_kinds, shift_rules, labour,
+                                   locked=locks, history=history, vip_counters=hall.vip_counters,
+                                   instances=True)
+    people = [p for p in staff if eligible(p)]
+    hint = _greedy_hint(variables, needs, people, labour, history)
+    bounds = [None if c.bound_minutes is None else ceil_to(c.bound_minutes, nd.grid)
+              for c, nd in zip(covers, needs)]
+    rounds: tuple[int, ...] = (0, 1, 2)
+    if variables.evaluate(needs, hint)[0] > 0:  # the greedy start is short: name by MIP
+        named, named_wall = name_staff_mip(variables, needs, people, sorted(day_kinds), labour,
+                                           history, node_limit=max(int(50 * time_limit_s), 50),
+                                           wall=wall)
+        mip_wall = mip_wall or named_wall
+        if named is not None and variables.evaluate(needs, named) <= variables.evaluate(needs, hint):
+            hint, rounds = named, (2,)  # shortage and paid minutes are the MIP's (lexicographic)
+    left = time_limit_s * 0.85
+    values, found, wall_hit = solve(model, variables, needs, det_time=left,
+                                    wall=wall,
+                                    seed=seed, bound_by_day=bounds, hint=hint, rounds=rounds)
+    shifts: list[Shift] = []
+    for (e, k, j), v in sorted(values.items()):
+        if v:
+            shifts.append(variables.pools[k][j].shift(people[e].staff_id, needs[k].day))
+    say(0.9, "roles and checks")
+    shifts = assign_roles(shifts, staff, hall, locks)
     staff_minutes = sum(s.paid_minutes(shift_rules) for s in shifts)
-    bound = sum(c.lp_bound_minutes for c in covers)
-    gap = (staff_minutes / bound - 1.0) if bound > 0 else 0.0
-    shortfall = _shortfall(shifts, demands, required=req)
-    stage1 = {c.status for c in covers}
-    overall = status if stage1 <= {"optimal"} else f"{status} (covering: {', '.join(sorted(stage1))})"
-    binding = _binding(demands, covers, left, staff, hall, shift_rules, req,
-                       labour.max_days_per_week)
+    bound = None if any(b is None for b in bounds) else float(sum(b for b in bounds if b is not None))
+    short = shortfall_frame(shifts, needs)
+    short_min = float((short["short"] * short["minutes"]).sum()) if len(short) else 0.0
+    unavoidable = 0.0
+    if short_min > 0:
+        unavoidable = min(unavoidable_shortfall(needs, staff, shift_rules, labour,
+                                                seed_columns=[c.columns for c in covers]),
+                          short_min)
+    if not found:
+        status = SolverStatus.NO_ROSTER
+    elif wall_hit or mip_wall:
+        status = SolverStatus.WALL_LIMIT
+    elif short_min == 0 and bound is not None and staff_minutes <= bound + 1e-6:
+        status = SolverStatus.OPTIMAL
+    else:
+        status = SolverStatus.FEASIBLE
+    over = over_counters_staff_minutes(needs, hall.counters)
+    binding = _binding(needs, short, short_min, unavoidable, over, staff, hall, shift_rules)
     say(1.0, "done")
-    return ScheduleResult(shifts=shifts, staff_hours=staff_minutes / 60,
-                          lower_bound_hours=bound / 60, gap=gap, solver_status=overall,
-                          solve_seconds=time.perf_counter() - t_start, shortfall=shortfall,
-                          binding=binding, unassigned=left)
+    return ScheduleResult(shifts=shifts, staff_minutes=int(staff_minutes), lower_bound_minutes=bound,
+                          status=status, solve_seconds=time.perf_counter() - t_start,
+                          shortfall=short, over_counters_staff_minutes=over,
+                          unavoidable_shortfall_staff_minutes=float(unavoidable),
+                          slot_minutes=slot_minutes, binding=binding, needs=needs, covers=covers)
 
 
-def _assign_roles(shifts: list[Shift], staff: Sequence[StaffMember], hall: Hall,
-                  demands: Sequence[DayDemand]) -> list[Shift]:
-    """Roles: a VIP-skilled person on the VIP counter, floor guides where staff exceed need."""
+def _greedy_hint(variables: RosterVars, needs: Sequence[DayNeed],
+                 people: Sequence[StaffMember], labour: LabourRules,
+                 history: Mapping[str, int] | None) -> dict[tuple[int, int, int], int]:
+    """A feasible start for CP-SAT: each day's shifts (the pools) handed out day by day.
+
+    Locked shifts go to their people first; every other shift goes, longest
+    first, to the person with the fewest days and then paid minutes so far
+    among those who may take it (availability, one shift a day, days per week
+    and in a row, contract maximum, rest after the day before). A shift
+    nobody may take is left out (its cover then counts as short).
+    """
+    assign = variables.assign
+    hist = history or {}
+    load = [0] * len(people)
+    days_worked = [0] * len(people)
+    run = [min(hist.get(p.staff_id, 0), labour.max_consecutive_days) for p in people]
+    last_end: list[int | None] = [None] * len(people)
+    hint: dict[tuple[int, int, int], int] = {}
+    for k in range(len(needs)):
+        pool_k = variables.pools[k]
+        busy: set[int] = set()
+        locked_j = {j for (e, kk, j) in variables.locked if kk == k}
+        for e, kk, j in sorted(variables.locked):
+            if kk == k:
+                hint[(e, k, j)] = 1
+                busy.add(e)
+                load[e] += pool_k[j].paid
+        # the first day continues the run from before the week (the safe reading)
+        consecutive = k == 0 or (needs[k].day - needs[k - 1].day).days == 1
+        todo = sorted((j for j in range(len(pool_k)) if j not in locked_j),
+                      key=lambda j: (-pool_k[j].paid, pool_k[j].start, j))
+        for j in todo:
+            c = pool_k[j]
+            cands = []
+            for e, p in enumerate(people):
+                if e in busy or (e, k, j) not in assign:
+                    continue
+                if days_worked[e] >= labour.max_days_per_week or load[e] + c.paid > p.max_hours_week * 60:
+                    continue
+                prev_end = last_end[e] if consecutive else None
+                if prev_end is not None and 1440 + c.start - prev_end < labour.min_rest:
+                    continue
+                if (run[e] if consecutive else 0) + 1 > labour.max_consecutive_days:
+                    continue
+                cands.append((days_worked[e], load[e], e))
+            if not cands:
+                continue
+            e = min(cands)[2]
+            hint[(e, k, j)] = 1
+            busy.add(e)
+            load[e] += c.paid
+        for e in range(len(people)):
+            today = [pool_k[j] for (ee, kk, j), v in hint.items() if ee == e and kk == k and v]
+            if today:
+                days_worked[e] += 1
+                run[e] = (run[e] if consecutive else 0) + 1
+                last_end[e] = today[0].end
+            else:
+                run[e] = 0
+                last_end[e] = None
+    return hint
+
+
+def assign_roles(shifts: Sequence[Shift], staff: Sequence[StaffMember], hall: Hall,
+                 locked: Sequence[Shift] = ()) -> list[Shift]:
+    """Roles: locked shifts keep theirs; a VIP-skilled person on each VIP counter; else ``counter``.
+
+    The ``vip`` role goes to the longest shifts of VIP-skilled staff, at most
+    ``hall.vip_counters`` a day.
+    """
     people = {p.staff_id: p for p in staff}
+    lock_role = {(s.staff_id, s.day, s.start, s.end, s.breaks): s.role for s in locked}
     out: list[Shift] = []
     by_day: dict[dt.date, list[Shift]] = defaultdict(list)
     for s in shifts:
         by_day[s.day].append(s)
-    for d, today in by_day.items():
-        today.sort(key=lambda s: (s.start, s.staff_id))
-        roles = {id(s): (s.role if s.role not in ("__free__",) else "counter") for s in today}
-        if hall.vip_counters:
-            vip = [s for s in today if "vip" in people[s.staff_id].skills]
-            for s in sorted(vip, key=lambda s: -(s.end - s.start))[:hall.vip_counters]:
-                roles[id(s)] = "vip"
-        out.extend(Shift(s.staff_id, s.day, s.start, s.end, s.breaks, roles[id(s)]) for s in today)
+    for d in sorted(by_day):
+        today = sorted(by_day[d], key=lambda s: (s.start, s.staff_id))
+        role = {id(s): lock_role.get((s.staff_id, s.day, s.start, s.end, s.breaks), "counter")
+                for s in today}
+        taken = sum(1 for s in today if role[id(s)] == "vip")
+        free = [s for s in today if (s.staff_id, s.day, s.start, s.end, s.breaks) not in lock_role
+                and "vip" in people[s.staff_id].skills]
+        for s in sorted(free, key=lambda s: (-(s.end - s.start), s.start, s.staff_id))[
+                :max(hall.vip_counters - taken, 0)]:
+            role[id(s)] = "vip"
+        out.extend(Shift(s.staff_id, s.day, s.start, s.end, s.breaks, role[id(s)]) for s in today)
     return out
 
 
-def _on_duty(shifts: Sequence[Shift], day: dt.date, minutes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    today = [s for s in shifts if s.day == day]
-    return np.array([sum(1 for s in today if s.on_duty(int(m))) for m in minutes], dtype=np.int64)
-
-
-def _shortfall(shifts: Sequence[Shift], demands: Sequence[DayDemand], *, required: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for dem in demands:
-        minutes = dem.start + SLOT * np.arange(len(dem.need))
-        on = _on_duty(shifts, dem.day, minutes)
-        need = np.maximum(dem.need, dem.presence)
-        for m, n_need, n_on in zip(minutes, need, on):
-            if n_on < n_need:
-                rows.append({"interval_start": pd.Timestamp(dem.day) + pd.Timedelta(minutes=int(m)),
-                             "required": int(n_need), "on_duty": int(n_on),
-                             "short": int(n_need - n_on)})
-    return pd.DataFrame(rows, columns=["interval_start", "required", "on_duty", "short"])
-
-
-def _binding(demands: Sequence[DayDemand], covers: Sequence[DayCover], left: Sequence[Shift],
-             staff: Sequence[StaffMember], hall: Hall, rules: ShiftRules,
-             required: pd.DataFrame, rules_days: int = 6) -> list[str]:
-    """Plain-words reasons the target cannot be met, with where and how much."""
+def _binding(needs: Sequence[DayNeed], short: pd.DataFrame, short_min: float, unavoidable: float,
+             over: float, staff: Sequence[StaffMember], hall: Hall, rules: ShiftRules) -> list[str]:
+    """Plain-words reasons the target is not met, with where and how much."""
     out: list[str] = []
-    over = required[required["required"] > hall.counters]
-    if len(over):
-        worst = over.loc[over["required"].idxmax()]
+    if over:
+        worst = max(((int(r), nd.day, nd.start + nd.cell * k) for nd in needs
+                     for k, r in enumerate(nd.required)), default=(0, None, 0))
+        out.append(f"too few counters: {over:.0f} staff-minutes of need above the hall's "
+                   f"{hall.counters} counters (worst {worst[1]:%a} {clock(worst[2])} needs "
+                   f"{worst[0]}); the plan opens all {hall.counters}")
+    skipped = [p.staff_id for p in staff if not eligible(p)]
+    if skipped:
+        out.append(f"not rostered on counters (no counter skill): {', '.join(skipped)}")
+    if short_min:
+        days = sorted({ts.date() for ts in short["interval_start"]})
+        cap = sum(p.max_hours_week for p in staff if eligible(p))
         out.append(
-            f"too few counters: {len(over)} interval(s) need more than the hall's "
-            f"{hall.counters} counters (worst {worst['interval_start']:%a %H:%M} needs "
-            f"{int(worst['required'])}); the plan opens all {hall.counters}")
-    if left:
-        hours = sum(s.paid_minutes(rules) for s in left) / 60
-        cap = sum(p.max_hours_week for p in staff)
-        need_h = sum(c.paid_minutes for c in covers) / 60
-        shift_days = sum(len(c.shifts) for c in covers)
-        day_cap = len(staff) * rules_days
-        reason = ("contracted maximum hours" if need_h > cap else
-                  f"days per week ({shift_days} shifts need more than {len(staff)} people x "
-                  f"{rules_days} days = {day_cap})" if shift_days > day_cap else
-                  "availability, rest and days-per-week rules")
-        days = sorted({s.day for s in left})
-        out.append(
-            f"too few staff: {len(left)} shift(s), {hours:.1f} paid hours on "
-            f"{', '.join(f'{d:%a %d}' for d in days)} could not be staffed; binding: {reason} "
-            f"(staff can give {cap:.0f} h, the cover needs {need_h:.0f} h)")
-    for c in covers:
-        if c.uncovered_slots.sum():
-            out.append(f"{c.day:%a %d}: {int(c.uncovered_slots.sum()) * SLOT} staff-minutes "
-                       "uncovered even before naming staff (too few people available that day)")
+            f"too few staff: {short_min:.0f} staff-minutes short on "
+            f"{', '.join(f'{d:%a %d}' for d in days)}; at least {unavoidable:.0f} of them no "
+            f"roster of these staff can avoid (availability, contract hours {cap:.0f} h, days "
+            f"per week); the rest is left by the work limit")
     return out
 
 
@@ -620,14 +947,16 @@ def counters_plan(shifts: Sequence[Shift], hall: Hall, required: pd.DataFrame) -
 
     Staff on duty beyond the open counters are on floor duty (guiding,
     pre-checking documents, the emergency counter when the queue grows).
-    Returns ``interval_start, required, on_duty, counters_open, floor``.
+    Returns ``interval_start, required, on_duty, counters_open, floor``
+    (on duty at the interval's start).
     """
     req = required.copy()
     req["interval_start"] = pd.to_datetime(req["interval_start"])
     rows = []
     for day, part in req.groupby(req["interval_start"].dt.date):
         minutes = (part["interval_start"].dt.hour * 60 + part["interval_start"].dt.minute).to_numpy()
-        on = _on_duty(shifts, day, minutes)
+        today = [s for s in shifts if s.day == day]
+        on = np.array([sum(1 for s in today if s.on_duty(int(m))) for m in minutes], dtype=np.int64)
         need = part["required"].to_numpy()
         open_c = np.minimum(on, hall.counters)
         rows.append(pd.DataFrame({"interval_start": part["interval_start"].to_numpy(),

@@ -117,7 +117,7 @@ def _chart_text(proto: Any) -> Iterator[str]:
                 if k in ("title", "text") and isinstance(v, str):
                     yield v
                 elif k == "labelExpr" and isinstance(v, str):
-                    yield from re.findall(r"'([^']*)'", v.replace("%H:%M", ""))
+                    yield from re.findall(r"'([^']*)'", re.sub(r"%[A-Za-z]", "", v))
                 elif k not in ("field", "encoding", "data", "datasets"):
                     yield from walk(v)
             if isinstance(enc, dict):
@@ -272,28 +272,6 @@ def test_tables_are_in_time_order_and_dates_in_the_language() -> None:
     assert "周" in at.metric[1].value
 
 
-def test_whatif_table_shows_what_the_cli_prints(capsys: pytest.CaptureFixture[str]) -> None:
-    """The same what-if through ``queueopt whatif`` and through the page: equal figures."""
-    from queueopt.cli import main
-
-    assert main(["whatif", "--data", str(SAMPLE), "--hall", "H01", "--shift", "0.3",
-                 "--pause-cross-sell"]) == 0
-    lines = capsys.readouterr().out.splitlines()[2:]
-    cli = {ln.split()[0]: [float(v) for v in ln.split()[1:4]] for ln in lines if ln.strip()}
-    at = _app("H01")
-    at.switch_page("queueopt/ui/nudges_page.py").run()
-    at.slider[0].set_value(0.3).run()
-    at.checkbox[0].check().run()
-    from queueopt.ui.i18n import _COLUMNS
-
-    table = at.dataframe[0].value
-    names = {_COLUMNS[k][0]: k for k in cli}
-    assert set(names) == set(table.index)
-    for label, row in table.iterrows():
-        assert row.tolist() == pytest.approx(cli[names[str(label)]], abs=0.006), label
-    assert table.loc["Staff-hours", "After"] < table.loc["Staff-hours", "Before"]
-
-
 def _check_roster_by_day(at: AppTest) -> None:
     """Pick the third day: the chart shows that day's shifts, breaks as gaps, roles in words."""
     hall = at.session_state["hall"]
@@ -387,19 +365,6 @@ def test_sentences_from_the_package_are_translated() -> None:
     assert "周一 10:30" in sentence(written[0], "zh") and "18" in sentence(written[0], "zh")
 
 
-def test_kiosk_reasons_the_package_writes_are_translated() -> None:
-    from queueopt.io import load_dataset
-    from queueopt.kiosks import kiosk_options
-    from queueopt.forecast import forecast_arrivals
-    from queueopt.ui.i18n import sentence
-
-    ds = load_dataset(SAMPLE)
-    for hall in ("H01", "H06"):
-        fc = forecast_arrivals(ds.footfall_for(hall), 7, calendar=ds.calendar, halls=ds.halls)
-        reason = kiosk_options(ds, hall, fc, max_extra=2).reason
-        assert _WORD.findall(sentence(reason, "zh")) == [], reason
-
-
 def test_forecast_page_switch_hall_and_language() -> None:
     at = _app("H01")
     assert "H01" in at.title[0].value
@@ -456,6 +421,36 @@ def test_region_page_ranks_every_hall_with_the_package_thresholds() -> None:
     assert len(table) == 12 and table["Rank"].tolist() == list(range(1, 13))
     w, u = BUSY_THRESHOLDS["super-busy"]
     assert any(f"≥ {w:g} min" in c.value and f"{u:.2f}" in c.value for c in at.caption)
+
+
+def test_region_page_shows_the_plans_own_waits_on_demand(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The plan's method (a minute of simulation) runs only when asked, and the page shows
+    what :func:`queueopt.region.next_week_mean_wait` returns for it."""
+    import queueopt.region
+
+    real = queueopt.region.next_week_mean_wait
+    calls: list[str] = []
+
+    def plan_waits(ds: Any, forecasts: Any = None, *, method: str = "auto",
+                   replications: int | None = None) -> pd.DataFrame:
+        calls.append(method)
+        if method != "auto":
+            return real(ds, forecasts, method=method, replications=replications)
+        return pd.DataFrame({"hall_id": sorted(ds.halls),
+                             "predicted_mean_wait": [1.25 + k for k in range(len(ds.halls))],
+                             "method": "auto"})
+
+    monkeypatch.setenv("QUEUEOPT_CACHE", str(tmp_path / "cache"))  # no shared disk results
+    monkeypatch.setattr(queueopt.region, "next_week_mean_wait", plan_waits)
+    at = _app("H01")
+    at.switch_page("queueopt/ui/region_page.py").run()
+    assert "auto" not in calls
+    at.toggle(key="plan_waits").set_value(True).run()
+    assert not at.exception and calls.count("auto") == 1
+    table = at.dataframe[0].value.set_index("Hall")
+    column = "Predicted mean wait next week, as planned (min)"
+    assert table.loc["H01", column] == 1.25 and table.loc["H12", column] == 12.25
 
 
 def test_data_page_starts_on_the_sample() -> None:

@@ -129,3 +129,72 @@ def test_every_page_and_a_roster_download(server: str, tmp_path: Path) -> None:
         browser.close()
     assert first_render < 30  # generous for CI; the README's figure comes from the benchmark
     assert shutil.which("chromium") or Path(CHROMIUM).exists()
+
+
+def _main_text(page: object) -> str:
+    """The words of the main area: text and chart labels (SVG text); not the data grids
+    (their cells are checked under AppTest), not the names of Material icons (drawn as
+    icons)."""
+    return str(page.evaluate(  # type: ignore[attr-defined]
+        """() => { const m = document.querySelector('[data-testid="stMain"]');
+                   const icons = new Set(m.querySelectorAll(
+                     '[data-testid="stIconMaterial"], [data-testid="stDataFrame"]'));
+                   const walker = document.createTreeWalker(m, NodeFilter.SHOW_TEXT);
+                   const out = [];
+                   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                     let p = n.parentElement, icon = false;
+                     for (; p && p !== m; p = p.parentElement) if (icons.has(p)) icon = true;
+                     const style = n.parentElement && getComputedStyle(n.parentElement);
+                     if (!icon && style && style.display !== 'none') out.push(n.textContent);
+                   }
+                   return out.join(' '); }"""))
+
+
+def test_language_switch_and_the_roster_by_day(server: str, tmp_path: Path) -> None:
+    """Switch to 中文: the page speaks Chinese (data apart); the roster shows one day at a
+    time, staff x that day's hours, the staff who work that day (from the CSV download)."""
+    import re
+
+    from playwright.sync_api import sync_playwright
+
+    from test_app import ALLOWED, _data_words  # the same words the AppTest check allows
+
+    allowed = ALLOWED | _data_words()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(server)
+        page.get_by_text("Next week's footfall").first.wait_for(timeout=60_000)
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+        page.get_by_role("option", name="中文").click()
+        page.get_by_text("下周客流预测").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        english = {w for w in re.findall(r"[A-Za-z]+", _main_text(page)) if w.lower() not in allowed}
+        assert english == set()
+        assert re.search(r"周[一二三四五六日] \d\d:\d\d", _main_text(page))  # the time axis
+        page.screenshot(path=str(ARTIFACTS / "forecast_zh.png"), full_page=True)
+
+        page.get_by_role("link", name="排班").click()
+        page.get_by_role("button", name="生成排班").click()
+        page.get_by_text("按日查看班次").first.wait_for(timeout=120_000)
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name="下载排班 (CSV)").click()
+        target = tmp_path / "roster.csv"
+        info.value.save_as(target)
+        rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+        days = sorted({r["date"] for r in rows})
+        day = days[2]
+        month, dom = int(day[5:7]), int(day[8:10])
+        page.get_by_text(re.compile(rf"^{month}月{dom}日 周")).first.click()
+        page.wait_for_timeout(2000)
+        chart = page.locator("[data-testid='stVegaLiteChart']").first
+        labels = set(chart.locator("svg text").all_text_contents())
+        working = {r["staff_id"] for r in rows if r["date"] == day}
+        assert working <= labels
+        assert not ({r["staff_id"] for r in rows} - working) & labels  # nobody off that day
+        assert all(not re.search(r"周|\d+月", s) for s in labels)  # one day: clock times only
+        english = {w for w in re.findall(r"[A-Za-z]+", _main_text(page)) if w.lower() not in allowed}
+        assert english == set()
+        page.screenshot(path=str(ARTIFACTS / "roster_by_day_zh.png"), full_page=True)
+        browser.close()

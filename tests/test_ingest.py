@@ -112,7 +112,8 @@ def test_bad_rows_are_set_aside_and_the_run_goes_on(tmp_path: Path) -> None:
     assert len(pd.read_csv(tmp_path / "staff.csv")) > 0
 
 
-def test_a_missing_day_is_a_gap_not_zeros(tmp_path: Path) -> None:
+def test_a_missing_day_is_a_gap_not_zeros(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
     lines = _lines()
     export = tmp_path / "export.txt"
     export.write_text("".join(ln for ln in lines if "\t990209\t" not in ln))
@@ -124,6 +125,10 @@ def test_a_missing_day_is_a_gap_not_zeros(tmp_path: Path) -> None:
     history = ds.footfall_for("BANK", 30)
     assert not (history["interval_start"].dt.date == dt.date(1999, 2, 9)).any()
     assert (history["arrivals"] == 0).sum() < 10  # only real quiet half-hours are zero
+    # a gap day is no open day of history: six are left, below the forecast's seven
+    assert main(["forecast", "--data", str(tmp_path / "bank"), "--hall", "BANK", "--days", "2",
+                 "--interval", "30", "--out", str(tmp_path / "fc.csv")]) == 2
+    assert "only 6 open days" in capsys.readouterr().err
 
 
 def test_another_systems_export_with_a_mapping_file(tmp_path: Path) -> None:
@@ -167,3 +172,18 @@ def test_backtest_reads_an_imported_directory(bank_dir: Path, capsys: pytest.Cap
     its policy's calendar; one week is too short, and the message says so (exit 2)."""
     assert main(["backtest", str(bank_dir), "--folds", "1", "--days", "1"]) == 2
     assert "history covers 7 days" in capsys.readouterr().err
+
+
+def test_unusable_exports_are_clear_errors(tmp_path: Path) -> None:
+    header = _lines()[0]
+    cases = {"binary.txt": b"\x89PNG\x00\x01", "header-only.txt": header.encode(),
+             "phantoms.txt": (header + "".join(ln for ln in _lines() if "PHANTOM" in ln)).encode(),
+             "other.txt": b"a\tb\n1\t2\n"}
+    expect = {"binary.txt": "not UTF-8", "header-only.txt": "no queue customer",
+              "phantoms.txt": "no queue customer", "other.txt": "missing from the header"}
+    for name, raw in cases.items():
+        (tmp_path / name).write_bytes(raw)
+        with pytest.raises(DataError) as err:
+            import_export([tmp_path / name], BANK, "BANK", tmp_path / "out")
+        assert expect[name] in str(err.value.problems[0]), name
+    assert not (tmp_path / "out").exists()  # nothing written for an unusable export

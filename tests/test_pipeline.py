@@ -17,12 +17,18 @@ def test_plan_cli_writes_every_file(sample_dir: Path, tmp_path: Path) -> None:
     assert main(["plan", "--data", str(sample_dir), "--hall", "H11", "--out", str(out),
                  "--time-limit", "8"]) == 0
     summary = json.loads((out / "summary.json").read_text())
-    for key in ("staff_hours", "lower_bound_hours", "gap", "solver_status", "solve_seconds",
-                "shortfall_staff_minutes", "predicted_service_level"):
+    for key in ("staff_hours", "lower_bound_hours", "gap", "solver_status", "solver_status_words",
+                "solve_seconds", "shortfall_staff_minutes", "over_counters_staff_minutes",
+                "unavoidable_shortfall_staff_minutes", "predicted_service_level", "slot_minutes"):
         assert key in summary
     assert summary["week_start"] == "2026-11-23"
     assert summary["rule_violations"] == []
-    assert summary["gap"] <= 0.02
+    # a bound and a full cover: the gap is defined, never negative, and small
+    assert summary["shortfall_staff_minutes"] == 0
+    assert summary["gap"] is not None and 0.0 <= summary["gap"] <= 0.01
+    assert summary["staff_hours"] >= summary["lower_bound_hours"]
+    roster0 = pd.read_csv(out / "roster.csv")
+    assert abs(roster0["paid_hours"].sum() - summary["staff_hours"]) < 0.01
     req = pd.read_csv(out / "requirements.csv")
     assert {"interval_start", "required"} <= set(req.columns)
     roster = pd.read_csv(out / "roster.csv")

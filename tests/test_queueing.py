@@ -345,3 +345,22 @@ def test_max_arrival_rate_inverts_required_servers() -> None:
         above = required_servers(lam * (1 + 1e-6), 4.0, 10.0, 0.8, scv, 1.0, mw)
         assert np.array_equal(below, c) and np.all(above == c + 1)
     assert max_arrival_rate(4.0, 0, 10.0, 0.8) == 0.0
+
+
+def test_edges_by_hand() -> None:
+    """Edge values worked by hand (each kills a mutant that survived the mutation run):
+    at A = c the queue never empties (P(wait) = 1, wait inf); with no customers Erlang A has
+    no wait; a target of 0 still needs a stable queue (fewest c > A = 3 is 4); a kiosk
+    adoption of 0 or 1 is a valid share; the VIP class of a non-preemptive priority M/M/2
+    (λ_v = 0.5, λ_r = 1, s = 1) waits past t = 2 with probability C(2, 1.5) e^{-(2 - 0.5) 2},
+    C(2, 1.5) = 9/14 (B = 1.125 / 3.625, C = 2B / (2 - 1.5 (1 - B)))."""
+    import math
+
+    assert erlang_c(2.0, 1.0, 2) == 1.0 and np.isinf(mean_wait(2.0, 1.0, 2))
+    r = erlang_a(0.0, 4.0, 3, patience=10.0)
+    assert float(r.p_wait) == 0.0 and float(r.mean_wait) == 0.0
+    assert int(required_servers(1.0, 3.0, 0.5, 0.0)) == 4
+    assert float(kiosk_pool(2.0, 0.0, 0.5, 6.0, 2, threshold=10.0).counter_rate) == 2.0
+    assert float(kiosk_pool(2.0, 1.0, 0.5, 6.0, 2, threshold=10.0).arrival_rate) == 1.0
+    vip, _ = priority_service_level(0.5, 1.0, 1.0, 2, threshold=2.0)
+    assert float(vip) == pytest.approx(1 - 9 / 14 * math.exp(-3.0), rel=1e-12)

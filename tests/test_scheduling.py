@@ -10,11 +10,13 @@ import pytest
 
 from queueopt.model import Hall, LabourRules, OpeningHours, ShiftRules, StaffMember, Unavailability
 from queueopt.rules import Shift, parse_roster, roster_frame, validate_roster
-from queueopt.scheduling import DayDemand, counters_plan, plan_week, solve_day
+from queueopt.scheduling import counters_plan, plan_week
 
 MON = dt.date(2026, 11, 16)
 WEEK = [MON + dt.timedelta(days=k) for k in range(7)]
 KINDS = {d: ("weekend" if d.weekday() >= 5 else "workday") for d in WEEK}
+DAYS3 = WEEK[:3]
+KINDS3 = {d: KINDS[d] for d in DAYS3}
 RULES = ShiftRules()
 LABOUR = LabourRules(min_staff_on_duty=1, opening_cover=0, closing_cover=0)
 
@@ -39,29 +41,36 @@ def _req(values: list[int] | int, days: list[dt.date] = WEEK, open_h: int = 9,
     return pd.DataFrame(rows, columns=["interval_start", "required"])
 
 
-def test_flat_day_known_optimum() -> None:
-    """09:00-17:00, one person on duty all day, breaks covered by someone else.
+def test_flat_day_bound_and_roster_below_the_old_pin() -> None:
+    """09:00-17:00, one person on duty all the time (min staff 1, no covers).
 
-    Worked by hand: one shift cannot cover its own break, so two shifts A (from
-    09:00) and B (to 17:00) overlap. A's short break starts >= B's start and ends
-    <= A's end - 60; B's break starts >= B's start + 90 and must end <= A's end:
-    the overlap is >= 105 min, so A + B >= 480 + 105 = 585 min; lengths come in
-    30-minute steps, so the optimum is 600 paid minutes (e.g. 09-14 and 12-17)."""
-    dem = DayDemand(MON, "workday", 9 * 60, np.ones(32, np.int64), np.ones(32, np.int64))
-    cover = solve_day(dem, RULES, max_shifts=5)
-    assert cover.status == "optimal"
-    assert not cover.uncovered_slots.any()
-    assert cover.paid_minutes == 600
-    assert cover.lp_bound_minutes <= 600 + 1e-6
+    One shift cannot cover its own breaks, so at least two overlap. By hand:
+    09:00-15:15 (meal 10:30-11:00, paid 345) and 13:00-17:00 (short break
+    14:30-14:45, paid 240) pass the validator: 585 paid minutes, below the
+    600 the old 30-minute-step templates could reach. The roster must be at
+    most 585, and the LP bound at most the roster."""
+    one = [MON]
+    kinds = {MON: "workday"}
+    hand = [Shift("S0", MON, 540, 915, ((780, 810),)), Shift("S1", MON, 780, 1020, ((870, 885),))]
+    assert validate_roster(hand, _staff(2), _hall(), kinds, RULES, LABOUR, slot_minutes=15) == []
+    res = plan_week(_hall(), _staff(4), _req(1, one), kinds, RULES, LABOUR, time_limit_s=2)
+    assert res.shortfall_staff_minutes == 0
+    assert validate_roster(res.shifts, _staff(4), _hall(), kinds, RULES, LABOUR,
+                           slot_minutes=15) == []
+    assert res.staff_minutes <= 585
+    assert res.lower_bound_minutes is not None
+    assert 0 < res.lower_bound_minutes <= res.staff_minutes
 
 
 def test_week_roster_is_valid_and_near_the_bound() -> None:
     hall, staff = _hall(), _staff(6, lo=0, hi=44)
     prof = [1] * 8 + [2] * 8 + [3] * 8 + [2] * 8
-    res = plan_week(hall, staff, _req(prof), KINDS, RULES, LABOUR, time_limit_s=6, seed=1)
+    res = plan_week(hall, staff, _req(prof), KINDS, RULES, LABOUR, time_limit_s=2, seed=1)
     assert res.shortfall_staff_minutes == 0
-    assert validate_roster(res.shifts, staff, hall, KINDS, RULES, LABOUR) == []
-    assert res.gap <= 0.02
+    assert validate_roster(res.shifts, staff, hall, KINDS, RULES, LABOUR, slot_minutes=15) == []
+    assert res.gap is not None and 0.0 <= res.gap <= 0.02
+    assert res.lower_bound_hours is not None
+    assert res.staff_hours >= res.lower_bound_hours
     plan = counters_plan(res.shifts, hall, _req(prof))
     assert (plan["counters_open"] <= hall.counters).all()
     assert (plan["counters_open"] >= plan["required"].clip(upper=hall.counters)).all()
@@ -69,8 +78,12 @@ def test_week_roster_is_valid_and_near_the_bound() -> None:
 
 def test_too_few_staff_is_reported_where_and_how_much() -> None:
     hall, staff = _hall(), _staff(2, hi=40)
-    res = plan_week(hall, staff, _req(3), KINDS, RULES, LABOUR, time_limit_s=4)
+    res = plan_week(hall, staff, _req(3), KINDS, RULES, LABOUR, time_limit_s=2)
     assert res.shortfall_staff_minutes > 0
+    assert res.gap is None  # the bound is for full cover: no gap while cover is short
+    # two people, 40 h each at most: 3 staff x 8 h x 7 days = 168 h of need, at most 80 h on duty
+    assert res.unavoidable_shortfall_staff_minutes >= (168 - 80) * 60
+    assert res.unavoidable_shortfall_staff_minutes <= res.shortfall_staff_minutes
     assert any("too few staff" in b for b in res.binding)
     found = validate_roster(res.shifts, staff, hall, KINDS, RULES, LABOUR, check_contract_min=False)
     # the only broken rule may be the cover itself, never a labour rule
@@ -79,25 +92,31 @@ def test_too_few_staff_is_reported_where_and_how_much() -> None:
 
 def test_too_few_counters_is_reported() -> None:
     hall = _hall(counters=2)
-    res = plan_week(hall, _staff(8), _req(3), KINDS, RULES, LABOUR, time_limit_s=4)
+    res = plan_week(hall, _staff(8), _req(3, [MON]), {MON: "workday"}, RULES, LABOUR,
+                    time_limit_s=2)
+    # one interval of 15 minutes needs 3 where 2 counters exist: 15 staff-minutes, 32 intervals
+    assert res.over_counters_staff_minutes == 32 * 15
+    assert res.shortfall_staff_minutes == 0  # the need is capped at the counters
     assert any("too few counters" in b for b in res.binding)
 
 
 def test_locked_assignment_is_kept() -> None:
     hall, staff = _hall(), _staff(5)
     lock = Shift("S3", MON, 9 * 60, 13 * 60, ((10 * 60 + 30, 10 * 60 + 45),), "counter")
-    res = plan_week(hall, staff, _req(2), KINDS, RULES, LABOUR, locked=[lock], time_limit_s=4)
+    res = plan_week(hall, staff, _req(2, DAYS3), KINDS3, RULES, LABOUR, locked=[lock],
+                    time_limit_s=1)
     assert lock in res.shifts
-    assert validate_roster(res.shifts, staff, hall, KINDS, RULES, LABOUR, locked=[lock]) == []
+    assert validate_roster(res.shifts, staff, hall, KINDS3, RULES, LABOUR, locked=[lock]) == []
 
 
 def test_unavailability_and_rules_respected_by_solver() -> None:
     staff = list(_staff(5))
     staff[0] = StaffMember("S0", "T1", "P0", frozenset({"counter"}), 0, 48,
                            unavailable=(Unavailability(MON), Unavailability(WEEK[2], 12 * 60, 17 * 60)))
-    res = plan_week(_hall(), staff, _req(2), KINDS, RULES, LABOUR, time_limit_s=4)
+    res = plan_week(_hall(), staff, _req(2, DAYS3), KINDS3, RULES, LABOUR, time_limit_s=1)
     assert not [s for s in res.shifts if s.staff_id == "S0" and s.day == MON]
-    assert validate_roster(res.shifts, staff, _hall(), KINDS, RULES, LABOUR) == []
+    assert not [s for s in res.shifts if s.staff_id == "S0" and s.day == WEEK[2] and s.end > 12 * 60]
+    assert validate_roster(res.shifts, staff, _hall(), KINDS3, RULES, LABOUR) == []
 
 
 # ---------------------------------------------------------------- validator

@@ -39,6 +39,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {len(fc)} intervals to {out}; busiest interval {peak['interval_start']:%a %Y-%m-%d %H:%M} "
           f"with {peak['arrivals']:.1f} arrivals (80% interval {peak['lo80']:.0f}-{peak['hi80']:.0f})",
           file=sys.stdout)
+    if ds.tickets is not None and len(ds.tickets_of(args.hall)):
+        gaps = ds.arrivals_for(args.hall, args.interval).gap_days
+        if gaps:  # open days with no ticket at all: missing data, left out of the fit
+            print(f"note: {len(gaps)} gap day(s) with no data skipped (not counted as zero): "
+                  f"{', '.join(str(d) for d in gaps[:5])}{' ...' if len(gaps) > 5 else ''}")
     if fc["warning"].astype(bool).any():
         print(f"warning: {fc['warning'].iloc[0]}", file=sys.stderr)
     return 0

@@ -11,6 +11,7 @@ from typing import Any
 from queueopt.io import load_dataset
 from queueopt.pipeline import plan_hall
 from queueopt.rules import parse_roster
+from queueopt.scheduling import DEFAULT_TIME_LIMIT_S
 
 
 def register(sub: Any) -> None:
@@ -26,8 +27,10 @@ def register(sub: Any) -> None:
     p.add_argument("--week", metavar="YYYY-MM-DD",
                    help="first day of the week (default: the first Monday after the data ends)")
     p.add_argument("--out", required=True, metavar="OUTDIR", help="output directory")
-    p.add_argument("--time-limit", type=float, default=18.0,
-                   help="solver seconds (default 18: a hall-week stays under 20 s)")
+    p.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT_S,
+                   help="roster work budget in CP-SAT deterministic seconds (about seconds "
+                        f"on an idle core; default {DEFAULT_TIME_LIMIT_S:g}); the same inputs and "
+                        "budget give the same roster")
     p.add_argument("--locked", metavar="ROSTER.csv",
                    help="roster.csv rows to keep as they are (a manager's locked shifts)")
     p.add_argument("--seed", type=int, default=0, help="solver and simulation seed")
@@ -57,13 +60,11 @@ def run(args: argparse.Namespace) -> int:
                      locked=locked)
     out = plan.write(args.out)
     s = plan.summary
-    print(f"hall {args.hall}, week of {s['week_start']}: {s['staff_hours']} staff-hours "
-          f"(LP bound {s['lower_bound_hours']}, gap {s['gap']:.2%}, {s['solver_status']}, "
-          f"{s['solve_seconds']} s); predicted service level {s['predicted_service_level']:.1%}; "
-          f"shortfall {s['shortfall_staff_minutes']:.0f} staff-minutes")
+    print(f"hall {args.hall}, week of {s.week_start}: {s.headline()}; predicted service level "
+          f"{s.predicted_service_level:.1%}")
     if args.hall in ds.corrections:  # the wait model corrected on this hall's own log
         print(f"model correction: {ds.corrections[args.hall].describe()} (corrections.json)")
-    for line in s["binding"]:
+    for line in s.binding:
         print(f"note: {line}", file=sys.stderr)
     print(f"wrote {out}/requirements.csv, roster.csv, counters.csv, summary.json, roster.xlsx")
     return 0

@@ -198,14 +198,10 @@ def hourly_waits(path: str, sig: str, hall_id: str) -> pd.DataFrame:
     return hourly(req[["interval_start", "arrivals", "mean_wait"]])
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-@_on_disk
 def week_mean_wait(path: str, sig: str, hall_id: str) -> float:
-    """Next week's arrival-weighted mean counter wait at the required counters (minutes)."""
-    from queueopt.queueing import arrival_weighted_mean
-
-    req = requirements(path, sig, hall_id)
-    return arrival_weighted_mean(req["mean_wait"], req["counter_arrivals"])
+    """Next week's arrival-weighted mean counter wait at the required counters (minutes): the
+    what-if's *before* figure (:func:`queueopt.whatif.evaluate`), one owner for both pages."""
+    return float(whatif(path, sig, hall_id, 0.0, None, False).loc["mean_wait", "before"])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -286,21 +282,30 @@ def peak_policies(path: str, sig: str, hall_id: str, demand_factor: float,
 
 
 REGION_METHOD = "sipp"
-"""How the Region page predicts next week's waits (named on the page)."""
+"""How the Region page's quick prediction of next week's waits is made (named on the page);
+the plan's own method (:data:`queueopt.region.PLAN_METHOD`) is behind a toggle."""
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 @_on_disk
 def region_table(path: str, sig: str) -> pd.DataFrame:
-    """The regional comparison with next week's predicted mean wait per hall."""
+    """The regional comparison with next week's predicted mean wait per hall (formulas)."""
     from queueopt.region import compare_halls, next_week_mean_wait
 
     ds = dataset(path, sig)
     table = compare_halls(ds)
-    fcs = pd.concat([week_forecast(path, sig, h) for h in table["hall_id"]], ignore_index=True)
-    predicted = next_week_mean_wait(ds, fcs, method=REGION_METHOD)
-    table = table.merge(predicted[["hall_id", "predicted_mean_wait"]], on="hall_id", how="left")
-    return table
+    predicted = next_week_mean_wait(ds, method=REGION_METHOD)
+    return table.merge(predicted[["hall_id", "predicted_mean_wait"]], on="hall_id", how="left")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+@_on_disk
+def region_plan_waits(path: str, sig: str) -> pd.DataFrame:
+    """``hall_id, predicted_mean_wait`` (minutes) of next week the way the plan computes it
+    (:data:`queueopt.region.PLAN_METHOD`: simulation-repaired counters; about a minute)."""
+    from queueopt.region import next_week_mean_wait
+
+    return next_week_mean_wait(dataset(path, sig))[["hall_id", "predicted_mean_wait"]]
 
 
 def plan(path: str, sig: str, hall_id: str, locked_json: str, time_limit_s: float,

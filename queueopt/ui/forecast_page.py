@@ -21,13 +21,15 @@ peak = fc.loc[fc["arrivals"].idxmax()]
 c1, c2, c3 = st.columns(3)
 c1.metric(t("week_total"), f"{fc['arrivals'].sum():,.0f}")
 c2.metric(t("busiest"), slot_label(peak["interval_start"]),
-          t("per_interval", n=peak["arrivals"], m=interval), delta_color="off")
+          t("per_interval", n=peak["arrivals"], m=interval), delta_color="off", delta_arrow="off")
 c3.metric(t("mean_wait"), f"{cache.week_mean_wait(path, sig, hall_id):.1f}")
 
 # one line per day (no line across the night); time axis labelled in the page's language
 chart = fc[["interval_start", "arrivals", "lo80", "hi80"]].assign(
     date=fc["interval_start"].dt.strftime("%Y-%m-%d"))
-x_axis = alt.Axis(labelExpr=time_axis_expr(), labelAngle=0, tickCount="day")
+# a label per day, written from the day's start over the day
+x_axis = alt.Axis(labelExpr=time_axis_expr(with_clock=False), labelAngle=0, tickCount="day",
+                  labelAlign="left", labelPadding=4)
 x = alt.X("interval_start:T", title=None, axis=x_axis)
 tooltip = [alt.Tooltip("interval_start:T", title=header("interval_start"), format="%m-%d %H:%M"),
            alt.Tooltip("arrivals:Q", title=t("forecast_line"), format=".1f"),

@@ -57,11 +57,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "published": ("Published as version {v}.", "已发布为第{v}版。"),
     "last_published": ("Last published: version {v} by {who} at {when}.",
                        "最近发布：第{v}版，{who}，{when}。"),
-    "plan_summary": (("{hours:.1f} staff-hours, {gap:.1%} above the lower bound {lb:.1f} h "
-                     "({status}, {secs:.1f} s). Predicted service level {sl:.1%} ({target}); "
-                     "{short:.0f} staff-minutes uncovered."),
-                     ("共{hours:.1f}人时，比下界{lb:.1f}小时高{gap:.1%}（{status}，{secs:.1f}秒）。"
+    "plan_summary": (("{hours:.1f} staff-hours, {bound} ({status}, {secs:.1f} s). Predicted "
+                     "service level {sl:.1%} ({target}); {short:.0f} staff-minutes uncovered."),
+                     ("共{hours:.1f}人时，{bound}（{status}，{secs:.1f}秒）。"
                      "预计服务水平{sl:.1%}（{target}）；{short:.0f}人分钟无人覆盖。")),
+    "bound_gap": ("{gap:.1%} above the lower bound {lb:.1f} h", "比下界{lb:.1f}小时高{gap:.1%}"),
+    "bound_no_gap": ("lower bound {lb:.1f} h (no gap while staff-minutes are uncovered)",
+                     "下界{lb:.1f}小时（有未覆盖时段，不计差距）"),
+    "bound_none": ("no lower bound (some day cannot be covered)", "无下界（某天无法完全覆盖）"),
     "status_optimal": ("proved optimal", "已证明最优"),
     "status_feasible": ("best found within the time limit", "时限内找到的最优解"),
     "status_other": ("solver status {s}", "求解状态 {s}"),
@@ -112,14 +115,16 @@ _TEXT: dict[str, tuple[str, str]] = {
                   "busy: ≥ {w2:g} min or ≥ {u2:.2f}"),
                   "超忙：平均等候≥{w1:g}分钟或高峰小时利用率≥{u1:.2f}；较忙：≥{w2:g}分钟或≥{u2:.2f}"),
     "observed_wait_axis": ("Observed mean wait, last 4 weeks (min)", "近4周实际平均等候（分钟）"),
-    "predicted_vs_observed": (("Next week's plan (predicted) vs last 4 weeks (observed): "
-                              "mean wait, minutes"),
-                              "下周计划（预测）与近4周（实际）平均等候对比（分钟）"),
+    "predicted_vs_observed": (("Next week (predicted) vs last 4 weeks (observed): mean wait, "
+                              "minutes"), "下周（预测）与近4周（实际）平均等候对比（分钟）"),
     "predicted_caption": (("Predicted: next week's arrival-weighted mean wait at the required "
-                          "counters, by {method}; a roster's simulated check is on the Roster "
-                          "page."),
-                          ("预测值：下周按需求开窗时的平均等候（按到店人数加权），计算方法为{method}；"
-                          "排班的仿真校验见“排班”页。")),
+                           "counters, by {method}. Switch on the plan's method below for the "
+                           "wait the roster is planned for."),
+                          ("预测值：下周按需求开窗时的平均等候（按到店人数加权），计算方法为{method}。"
+                          "打开下方开关可按排班计划的方法计算。")),
+    "plan_waits_toggle": ("Predict as the plan does (simulation, about a minute)",
+                          "按排班计划的方法预测（仿真，约一分钟）"),
+    "plan_waits_spinner": ("Simulating next week for every hall…", "正在仿真各营业厅的下周…"),
     "wait_kind": ("Wait", "等候"),
     "kiosk_rank_title": ("Where one more kiosk saves most", "新增自助终端收益排名"),
     "kiosk_rank_toggle": ("Rank halls for one more kiosk", "按新增一台自助终端的收益排序"),
@@ -182,6 +187,88 @@ _TEXT: dict[str, tuple[str, str]] = {
     "worst_wait": ("Worst interval wait (min)", "最差时段等候（分钟）"),
     "meet_share": ("Intervals meeting target", "达标时段占比"),
     "kiosk_worst_wait": ("Worst kiosk wait (min)", "自助终端最长等候（分钟）"),
+    # -- Today page (live hall mode)
+    "page_today": ("Today", "今日实况"),
+    "today_title": ("Today in the hall", "今日厅堂实况"),
+    "today_caption": ("{day} at {now}: the queue now, the wait to tell a customer who takes a "
+                      "ticket now and what to do in the next two hours. Refreshes every {s} s.",
+                      "{day} {now}：当前排队、此刻取号客户应告知的等候时间，以及未来两小时的建议。"
+                      "每{s}秒自动刷新。"),
+    "today_source": ("Today's tickets", "今日取号数据"),
+    "today_upload": ("Upload today's ticket log so far (tickets.csv columns)",
+                     "上传今日截至目前的取号记录（tickets.csv 格式）"),
+    "today_demo": ("No live feed: replaying the last day of the log ({day}) as if it were today.",
+                   "未接入实时数据：以日志最后一天（{day}）模拟今日。"),
+    "today_feed": ("Live feed: {file}", "实时数据：{file}"),
+    "today_uploaded": ("Your uploaded log of {day}.", "您上传的{day}取号记录。"),
+    "today_clock": ("Time of day (demo)", "模拟时刻"),
+    "today_waiting": ("Waiting now", "正在等候"),
+    "today_counters": ("Counters open (serving)", "开放柜台（服务中）"),
+    "today_issued": ("Tickets today", "今日取号"),
+    "today_served": ("Served", "已办结"),
+    "today_left": ("Left without service", "未办理离开"),
+    "today_nobody": ("Nobody is waiting.", "当前无人等候。"),
+    "today_queue": ("The queue now", "当前排队"),
+    "today_announce": ("Wait to announce for a ticket taken now (minutes)",
+                       "此刻取号应告知的等候时间（分钟）"),
+    "today_announce_caption": ("The announced wait and its 80% range; in the replays of past days "
+                               "the range held about 8 in 10 actual waits.",
+                               "告知的等候时间及80%区间；在历史回放中约十分之八的实际等候落在区间内。"),
+    "today_next": ("The next two hours", "未来两小时"),
+    "today_advice": ("Recommendation", "建议"),
+    "today_keep": ("Keep the counters as they are.", "保持现有柜台开放。"),
+    "today_act_open": ("Open {n} more counter(s) from {a} until {b}",
+                       "{a}至{b}加开{n}个柜台"),
+    "today_act_close": ("Close {n} counter(s) from {a} (quiet until {b})",
+                        "{a}起可关闭{n}个柜台（{b}前客流较少）"),
+    "today_act_emergency": ("Open the emergency counter now ({a}): the duty manager serves",
+                            "立即开放应急窗口（{a}）：值班经理上柜"),
+    "today_act_pause_cross_sell": ("Pause cross-selling from {a} until {b}",
+                                   "{a}至{b}暂停营销推荐"),
+    "today_act_quiet_hours": ("Send the quiet-hours message: busy until {b}; suggest coming "
+                              "later or using a kiosk or the app",
+                              "发送错峰提示短信：{b}前较忙，建议稍后再来或使用自助终端、手机营业厅"),
+    "today_rest": ("Rest of today: customers per interval", "今日剩余时段客流（每时段人数）"),
+    "today_forecast": ("this morning's forecast", "早间预测"),
+    "today_updated": ("updated with today so far", "按今日实况修正"),
+    "today_seen": ("seen so far", "已到店"),
+    "today_staff": ("Who can take a counter", "可上柜人员"),
+    "today_no_roster": ("No published roster for this week: publish one on the Roster page to "
+                        "see who can take a counter.",
+                        "本周尚未发布排班：在排班页发布后可查看可上柜人员。"),
+    "today_col_type": ("Transaction", "业务类型"),
+    "today_col_tier": ("Customer", "客户类别"),
+    "today_col_counter": ("Counter wait", "柜台等候"),
+    "today_col_counter_range": ("80% range", "80%区间"),
+    "today_col_kiosk": ("Kiosk wait", "自助终端等候"),
+    "today_col_kiosk_range": ("Kiosk 80% range", "自助终端80%区间"),
+    "today_col_channel": ("Queue", "队列"),
+    "today_col_waiting": ("Waiting", "等候人数"),
+    "today_col_longest": ("Longest wait (min)", "最长等候（分钟）"),
+    "today_col_interval": ("From", "时段"),
+    "today_col_arrivals": ("Customers expected", "预计客户"),
+    "today_col_planned": ("Counters planned", "计划柜台"),
+    "today_col_needed": ("Counters needed", "所需柜台"),
+    "today_col_advised": ("Counters advised", "建议柜台"),
+    "today_col_wait_planned": ("Wait as planned (min)", "按计划等候（分钟）"),
+    "today_col_wait_advised": ("Wait as advised (min)", "按建议等候（分钟）"),
+    "today_col_name": ("Name", "姓名"),
+    "today_col_status": ("Where", "状态"),
+    "today_col_until": ("Until", "至"),
+    "today_regular": ("regular", "普通客户"),
+    "today_vip": ("VIP", "VIP客户"),
+    "today_counter_q": ("counter", "柜台"),
+    "today_kiosk_q": ("kiosk", "自助终端"),
+    "today_st_at a counter": ("at a counter", "在柜台"),
+    "today_st_on the floor": ("on the floor", "大堂值守"),
+    "today_st_leading the shift": ("leading the shift", "值班经理"),
+    "today_st_on a break": ("on a break", "休息中"),
+    "today_st_off duty": ("off duty", "不在班"),
+    "today_time": ("Time", "时间"),
+    "today_series": ("Series", "数据系列"),
+    "today_customers": ("Customers", "客户数"),
+    "today_no_log": ("This hall has no ticket log: live mode reads one.",
+                     "该营业厅没有取号记录：实时模式需要取号数据。"),
 }
 
 _COLUMNS: dict[str, tuple[str, str]] = {
@@ -226,7 +313,10 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "customers_per_day": ("Customers per day", "日均客户数"),
     "mean_handle_minutes": ("Mean handling time (min)", "平均办理时长（分钟）"),
     "observed_mean_wait": ("Observed mean wait (min)", "实际平均等候（分钟）"),
-    "predicted_mean_wait": ("Predicted mean wait, next week (min)", "下周预测平均等候（分钟）"),
+    "predicted_mean_wait": ("Predicted mean wait next week, formulas (min)",
+                            "下周预测平均等候，公式（分钟）"),
+    "plan_mean_wait": ("Predicted mean wait next week, as planned (min)",
+                       "下周预测平均等候，排班计划方法（分钟）"),
     "observed_within_threshold": ("Observed share within threshold", "实际达标客户占比"),
     "busy_hour_utilisation": ("Busy-hour utilisation", "高峰小时利用率"),
     "busy_class": ("Busy class", "繁忙等级"),
@@ -265,7 +355,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "required": ("required", "需求人数"), "on_duty": ("on duty", "在岗人数"),
     "counters_open": ("counters open", "开放柜台"),
     "observed_mean_wait": ("observed, last 4 weeks", "近4周实际"),
-    "predicted_mean_wait": ("predicted, next week's plan", "下周计划预测"),
+    "predicted_mean_wait": ("predicted next week, formulas (SIPP)", "下周预测（公式 SIPP）"),
+    "plan_mean_wait": ("predicted next week, as the plan computes it", "下周预测（排班计划方法）"),
     "forecast": ("forecast", "预测值"), "band": ("80% band", "80%区间"),
     # peak-policy scenarios
     "pooled": ("pooled", "统一排队"), "pooled, same headcount": ("pooled, same headcount",
@@ -357,14 +448,14 @@ def date_time(value: str | dt.datetime) -> str:
     return f"{ts:%Y-%m-%d %H:%M}"
 
 
-def time_axis_expr(with_day: bool = True) -> str:
-    """A Vega ``labelExpr`` for a time axis: weekday and clock in the selected language."""
+def time_axis_expr(with_clock: bool = True) -> str:
+    """A Vega ``labelExpr`` for a time axis in the selected language: the weekday and the
+    clock (``周四 10:30``), or without the clock the day (``周四 11-26`` / ``Thu 11-26``)."""
     names = "[" + ",".join(f"'{d}'" for d in _WEEKDAYS[lang()][6:] + _WEEKDAYS[lang()][:6]) + "]"
-    clock = "timeFormat(datum.value, '%H:%M')"
-    if not with_day:
-        return clock
     # Vega's day(): 0 = Sunday
-    return f"{names}[day(datum.value)] + ' ' + {clock}"
+    if with_clock:
+        return f"{names}[day(datum.value)] + ' ' + timeFormat(datum.value, '%H:%M')"
+    return f"{names}[day(datum.value)] + ' ' + timeFormat(datum.value, '%m-%d')"
 
 
 def status_label(status: object) -> str:

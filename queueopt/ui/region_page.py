@@ -33,18 +33,25 @@ st.altair_chart(alt.Chart(shown).mark_bar().encode(
 
 st.subheader(t("predicted_vs_observed"))
 st.caption(t("predicted_caption", method=word(cache.REGION_METHOD)))
-pv = table.melt(id_vars="hall_id", value_vars=["observed_mean_wait", "predicted_mean_wait"],
-                var_name="kind", value_name="minutes")
+series = ["observed_mean_wait", "predicted_mean_wait"]
+if st.toggle(t("plan_waits_toggle"), key="plan_waits"):
+    with st.spinner(t("plan_waits_spinner")):
+        plan_waits = cache.region_plan_waits(path, sig)
+    table = table.merge(plan_waits.rename(columns={"predicted_mean_wait": "plan_mean_wait"}),
+                        on="hall_id", how="left")
+    series.append("plan_mean_wait")
+pv = table.melt(id_vars="hall_id", value_vars=series, var_name="kind", value_name="minutes")
 pv["wait"] = pv.pop("kind").map(word)
 st.altair_chart(alt.Chart(pv).mark_bar().encode(
     x=alt.X("minutes:Q", title=t("minutes")), y=alt.Y("hall_id:N", title=None),
-    color=alt.Color("wait:N", title=t("wait_kind")), yOffset=alt.YOffset("wait:N"),
+    color=alt.Color("wait:N", title=t("wait_kind"), sort=[word(c) for c in series]),
+    yOffset=alt.YOffset("wait:N", sort=[word(c) for c in series]),
     tooltip=[alt.Tooltip("hall_id:N", title=header("hall_id")),
              alt.Tooltip("wait:N", title=t("wait_kind")),
              alt.Tooltip("minutes:Q", title=t("minutes"), format=".2f")],
-).properties(height=40 * len(table)), width="stretch")
+).properties(height=(14 * len(series) + 12) * len(table)), width="stretch")
 
-shown = table.assign(predicted_mean_wait=table["predicted_mean_wait"].round(2))
+shown = table.round({"predicted_mean_wait": 2, "plan_mean_wait": 2})
 st.dataframe(headers(shown, words=["kind", "busy_class", "best_lever"]), hide_index=True,
              width="stretch")
 c1, c2 = st.columns(2)

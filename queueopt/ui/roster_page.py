@@ -59,7 +59,9 @@ s = plan.summary
 policy = cache.dataset(path, sig).policy
 gap = _get(s, "gap")
 lower = _get(s, "lower_bound_hours")
-st.success(t("plan_summary", hours=_get(s, "staff_hours"), gap=gap or 0.0, lb=lower or 0.0,
+bound = (t("bound_none") if lower is None else t("bound_no_gap", lb=lower) if gap is None
+         else t("bound_gap", gap=gap, lb=lower))
+st.success(t("plan_summary", hours=_get(s, "staff_hours"), bound=bound,
              status=status_label(_get(s, "solver_status")), secs=_get(s, "solve_seconds"),
              sl=_get(s, "predicted_service_level"),
              target=t("service_target", sl=policy.target.service_level,
@@ -95,7 +97,7 @@ order = sorted(bars["staff"].unique(), key=lambda sid: bars.loc[bars["staff"] ==
 kinds = [word(r) for r in dict.fromkeys(sh.role for sh in shifts)] + [t("on_break")]
 st.altair_chart(alt.Chart(bars).mark_bar(height=12).encode(
     x=alt.X("begin:T", title=t("clock_time"), axis=x_axis, scale=x_scale), x2="finish:T",
-    y=alt.Y("staff:N", title=None, sort=order),
+    y=alt.Y("staff:N", title=None, sort=order, axis=alt.Axis(labelOverlap=False)),
     color=alt.Color("what:N", title=header("role"),
                     scale=alt.Scale(domain=kinds, range=["#4c78a8", "#f58518", "#54a24b",
                                                          "#b279a2"][:len(kinds) - 1] + ["#d0d0d0"])),
@@ -103,7 +105,7 @@ st.altair_chart(alt.Chart(bars).mark_bar(height=12).encode(
              alt.Tooltip("what:N", title=header("role")),
              alt.Tooltip("begin:T", title=header("start"), format="%H:%M"),
              alt.Tooltip("finish:T", title=header("end"), format="%H:%M")],
-).properties(height=max(160, 22 * max(len(order), 1))), width="stretch")
+).properties(height=max(160, 26 * max(len(order), 1))), width="stretch")
 
 st.markdown(f"**{t('cover_chart')}**")
 series = ["required", "on_duty", "counters_open"]
