@@ -119,14 +119,19 @@ def _stamper(stamp: pd.Timestamp):
     return ts
 
 
-def plan_days(ds, hall_id: str) -> tuple[HallInputs, list[pd.DataFrame]]:
-    """The hall's inputs and its plan for the week after the data, one frame per day."""
+def plan_days(ds, hall_id: str, with_forecast: bool = False):  # noqa: ANN201
+    """The hall's inputs and its plan for the week after the data, one frame per day
+    (and the forecast frames of those days)."""
     inputs = hall_inputs(ds, hall_id)
     fc = forecast_arrivals(ds.footfall_for(hall_id), 7, calendar=ds.calendar,
                            halls={hall_id: ds.hall(hall_id)})
     req = requirements_for(inputs, fc, method="sipp")
     days = pd.to_datetime(req["interval_start"]).dt.date
-    return inputs, [req[days == d].reset_index(drop=True) for d in sorted(days.unique())]
+    plans = [req[days == d].reset_index(drop=True) for d in sorted(days.unique())]
+    if not with_forecast:
+        return inputs, plans
+    fdays = fc["interval_start"].dt.date
+    return inputs, plans, [fc[fdays == d].reset_index(drop=True) for d in sorted(days.unique())]
 
 
 def schedule_of(plan: pd.DataFrame, inputs: HallInputs) -> Schedule:
@@ -260,6 +265,157 @@ def bank_replay(ar: AnnounceRules, quick: bool) -> pd.DataFrame:
     return pd.DataFrame([_row(f"bank log, {len(days)} weekdays", acc)])
 
 
+# ----------------------------------------------------------------- counter advice
+def _interval_service(arrive: np.ndarray, call: np.ndarray, patience: np.ndarray, start: float,
+                      step: int, n_int: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per arrival interval: customers and customers called within the threshold."""
+    slot = np.clip(((arrive - start) // step).astype(int), 0, n_int - 1)
+    ok = np.isfinite(call) & (call - arrive <= threshold)
+    return (np.bincount(slot, minlength=n_int).astype(float),
+            np.bincount(slot, weights=ok, minlength=n_int))
+
+
+def advice_day(inputs: HallInputs, plan: pd.DataFrame, fc: pd.DataFrame, fits, seed: int,  # noqa: ANN001
+               factor: float) -> dict[str, float]:
+    """One day busier than forecast under three policies on the same random numbers.
+
+    ``static``: the plan's counters; ``emergency``: plus the duty manager's
+    counter when the first in line has waited the threshold (closed when
+    nobody waits); ``live``: every 15 minutes, live mode's advice for the next
+    interval (:func:`queueopt.advice.advise` on the intraday-updated forecast,
+    the queue and the head of the line at that moment), never below the plan.
+    """
+    from queueopt.advice import advise
+    from queueopt.intraday import update_forecast
+
+    rng = np.random.default_rng(seed)
+    step = inputs.interval_minutes
+    starts = pd.to_datetime(plan["interval_start"])
+    start = float(starts.iloc[0].hour * 60 + starts.iloc[0].minute)
+    n_int = len(plan)
+    planned = np.minimum(plan["required"].to_numpy(np.int64), inputs.counters)
+    counts = rng.poisson(plan["counter_arrivals"].to_numpy(float) * factor)
+    k_counts = rng.poisson(plan["kiosk_arrivals"].to_numpy(float) * factor)
+    n = int(counts.sum())
+    arrive = np.sort(start + np.repeat(np.arange(n_int), counts) * step + rng.uniform(0, step, n))
+    p = inputs.shares * np.where(inputs.kiosk_eligible & (inputs.kiosks > 0),
+                                 1 - inputs.kiosk_adoption, 1.0)
+    ttype = rng.choice(len(p), n, p=p / p.sum())
+    service = lognormal(rng, inputs.handle_minutes(True)[ttype], inputs.cv[ttype])
+    patience = rng.exponential(inputs.patience or 1e9, n)
+    vip = rng.random(n) < inputs.vip_share
+    thr, target = inputs.target.threshold, inputs.target.service_level
+
+    def run(counters: np.ndarray, **em: float) -> np.ndarray:
+        call, _ = serve_queue(arrive, service, patience, vip, counters, step, start, **em)
+        return call
+
+    out: dict[str, float] = {}
+    # static plan and the emergency rule
+    for name, counters, em in (("static", planned, {}),
+                               ("emergency", planned, {"emergency_after": thr,
+                                                       "emergency_counters": 1})):
+        log: list[tuple[float, float]] = []
+        call = run(counters, **em, **({"emergency_log": log} if em else {}))
+        a, ok = _interval_service(arrive, call, patience, start, step, n_int, thr)
+        seen = a > 0
+        out[f"{name}_meet"] = float(np.sum(ok[seen] / a[seen] >= target))
+        out[f"{name}_extra"] = float(sum(b - a_ for a_, b in log))
+        out[f"{name}_wait"] = float(np.mean(np.where(np.isfinite(call), call, arrive + patience)
+                                            - arrive))
+    # live advice, decided at each interval's start from what is known then
+    live = planned.copy()
+    day = starts.iloc[0].normalize()
+    hall_arr = counts + k_counts
+    for k in range(n_int):
+        b = start + k * step
+        call = run(live)
+        known = arrive < b
+        waiting = known & ~(call <= b) & ~(arrive + patience <= b)
+        head = float(b - arrive[waiting].min()) if waiting.any() else 0.0
+        now = day + pd.Timedelta(minutes=b)
+        observed = pd.DataFrame({"hall_id": inputs.hall_id, "interval_start": fc["interval_start"],
+                                 "arrivals": np.r_[hall_arr[:k], np.zeros(len(fc) - k)]})[:k]
+        upd = update_forecast(fc, observed, now.to_pydatetime(), fits)
+        adv = advise(inputs, b, upd[["interval_start", "arrivals"]], waiting=int(waiting.sum()),
+                     head_wait=head, counters_open=int(live[k]),
+                     planned=Schedule(start, step, planned))
+        live[k] = min(max(planned[k], int(adv.table["advised"].iloc[0])), inputs.counters)
+    call = run(live)
+    a, ok = _interval_service(arrive, call, patience, start, step, n_int, thr)
+    seen = a > 0
+    out["live_meet"] = float(np.sum(ok[seen] / a[seen] >= target))
+    out["live_extra"] = float(np.sum((live - planned) * step))
+    out["live_wait"] = float(np.mean(np.where(np.isfinite(call), call, arrive + patience) - arrive))
+    out["intervals"] = float(seen.sum())
+    return out
+
+
+def advice_figures(ds, halls: list[str], seeds: int, factor: float = 1.2) -> pd.DataFrame:
+    """Sum over halls, days and seeds of the three policies' figures."""
+    from queueopt.intraday import fit_intraday
+
+    rows = []
+    for h in halls:
+        inputs, plans, fcs = plan_days(ds, h, with_forecast=True)
+        fits = fit_intraday(ds.footfall_for(h), calendar=ds.calendar)
+        for d, (plan, fc) in enumerate(zip(plans, fcs)):
+            for s in range(seeds):
+                rows.append({"hall": h, **advice_day(inputs, plan, fc, fits,
+                                                     seed=10_000 + 100 * d + s, factor=factor)})
+        part = pd.DataFrame([r for r in rows if r["hall"] == h]).drop(columns="hall").sum()
+        print(f"  {h}: intervals meeting the target static {part['static_meet']:.0f}, emergency "
+              f"{part['emergency_meet']:.0f}, live {part['live_meet']:.0f} of "
+              f"{part['intervals']:.0f}; extra staff-minutes emergency "
+              f"{part['emergency_extra']:.0f}, live {part['live_extra']:.0f}", flush=True)
+    return pd.DataFrame(rows)
+
+
+def speed(ds) -> None:  # noqa: ANN001
+    """A live update of hall H01 and the Today page's refresh (AppTest), median of 5."""
+    from queueopt.live import history_for, live_view
+
+    tickets = ds.tickets_of("H01")
+    day = dt.date(2026, 11, 20)
+    today = tickets[tickets["issued_at"].dt.date == day]
+    t0 = time.perf_counter()
+    hist = history_for(ds, "H01", day)
+    prep = time.perf_counter() - t0
+    at = [pd.Timestamp(f"{day} 16:{m:02d}") for m in range(20, 31)]
+    cold, upd = [], []
+    for i in range(5):
+        full = live_view(hist, today, at[2 * i + 1], hall_id="H01")
+        cold.append(full.seconds)
+        prev = live_view(hist, today, at[2 * i], hall_id="H01")
+        upd.append(live_view(hist, today, at[2 * i + 1], hall_id="H01", previous=prev).seconds)
+    print(f"   hall H01 ({len(today)} tickets that day), live update at 16:21-16:29: "
+          f"{1000 * np.median(upd):.0f} ms median with the previous minute's view kept "
+          f"({1000 * np.median(cold):.0f} ms recomputing the whole day so far); the day's "
+          f"history (7 days replayed, forecast, intraday rule) {prep:.1f} s once a day")
+    try:
+        from streamlit.testing.v1 import AppTest
+    except ImportError:
+        return
+    import os
+
+    os.environ.setdefault("QUEUEOPT_DB", str(Path(tempfile.mkdtemp()) / "q.sqlite"))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    app.session_state["hall"] = "H03"
+    app.session_state["region"] = "Foshan"
+    app.run()
+    t0 = time.perf_counter()
+    app.switch_page("queueopt/ui/today_page.py").run()
+    first = time.perf_counter() - t0
+    runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        app.run()
+        runs.append(time.perf_counter() - t0)
+    assert not app.exception, app.exception
+    print(f"   Today page (AppTest, hall H03): first visit {first:.1f} s (prepares the day's "
+          f"history), refresh {np.median(runs):.2f} s median of 5")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer days (a smoke run)")
@@ -273,6 +429,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   ({time.perf_counter() - t0:.0f} s)")
     print("2. The bank log replayed as if live")
     bank = bank_replay(ar, args.quick)
+    print("3. Counter advice on simulated days 20% busier than forecast (paired seeds)")
+    t0 = time.perf_counter()
+    adv = advice_figures(ds, ["H01", "H04", "H07", "H10"] if not args.quick else ["H04"],
+                         seeds=1 if args.quick else 3)
+    tot = adv.drop(columns="hall").sum()
+    print(f"   all: intervals meeting the target: static plan {tot['static_meet']:.0f}, "
+          f"emergency counter at a fixed rule {tot['emergency_meet']:.0f}, live advice "
+          f"{tot['live_meet']:.0f} (of {tot['intervals']:.0f} intervals with customers); extra "
+          f"staff-minutes: emergency {tot['emergency_extra']:.0f}, live {tot['live_extra']:.0f}; "
+          f"mean wait static {adv['static_wait'].mean():.2f}, emergency "
+          f"{adv['emergency_wait'].mean():.2f}, live {adv['live_wait'].mean():.2f} min "
+          f"({time.perf_counter() - t0:.0f} s)")
+    print(f"   live >= static intervals: {'met' if tot['live_meet'] >= tot['static_meet'] else 'MISSED'}"
+          f"; live extra staff-minutes < emergency's: "
+          f"{'met' if tot['live_extra'] < tot['emergency_extra'] else 'MISSED'}; live >= emergency "
+          f"intervals: {'yes' if tot['live_meet'] >= tot['emergency_meet'] else 'no'}")
+    print("4. Speed")
+    speed(ds)
     table = pd.concat([sim, bank], ignore_index=True)
     cols = ["case", "customers", "announced_rmse", "QL_rmse", "ratio_to_QL", "best_LES_HOL_rmse",
             "no_worse_than_LES_HOL", "coverage_80"]

@@ -37,7 +37,13 @@ import pandas as pd
 
 from queueopt.delay import Schedule
 from queueopt.hall_inputs import HallInputs
-from queueopt.queueing import mean_wait, mix_moments, required_servers, service_level
+from queueopt.queueing import (
+    erlang_a_service_level,
+    mean_wait,
+    mix_moments,
+    required_servers,
+    service_level,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -166,9 +172,8 @@ def advise(inputs: HallInputs, now: float, arrivals: pd.DataFrame, *, waiting: i
         lam_eff[0] += waiting / max(span, 1.0)
     h_on, scv_on = counter_moments(inputs, True)
     h_off, scv_off = counter_moments(inputs, False)
-    max_wait = np.inf if t.max_mean_wait is None else t.max_mean_wait  # None: no wait cap
-    needed = required_servers(lam_eff, h_on, t.threshold, t.service_level, scv_on,
-                              t.max_occupancy, max_wait)
+    # the service level only: the occupancy and mean-wait caps are the roster's planning rules
+    needed = _needed(lam_eff, h_on, scv_on, inputs)
     plan = (planned.at(minute) if planned is not None
             else np.full(len(minute), counters_open, np.int64))
     can_open = np.full(len(minute), inputs.counters, np.int64)
@@ -194,6 +199,20 @@ def advise(inputs: HallInputs, now: float, arrivals: pd.DataFrame, *, waiting: i
                        counters_open, sl_adv, sl(advised, h_off, scv_off),
                        wait(advised, h_off, scv_off), inputs)
     return Advice(now=now, table=table, actions=tuple(actions), free_staff=free_staff)
+
+
+def _needed(lam: FloatArray, handle: float, scv: float, inputs: HallInputs) -> IntArray:
+    """Fewest counters whose service level meets the target: Erlang A with the hall's patience
+    (customers who leave count as missed), Erlang C with the mix's variability without one."""
+    t = inputs.target
+    if inputs.patience is None or not np.isfinite(inputs.patience):
+        return np.asarray(required_servers(lam, handle, t.threshold, t.service_level, scv), np.int64)
+    top = max(int(inputs.counters) * 2, 1)
+    c = np.arange(1, top + 1)
+    sl = erlang_a_service_level(lam[:, None], handle, c[None, :], inputs.patience, t.threshold)
+    ok = sl >= t.service_level
+    first = np.where(ok.any(1), ok.argmax(1) + 1, top)
+    return np.asarray(np.where(lam > 0, first, 0), np.int64)
 
 
 def _runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:

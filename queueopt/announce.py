@@ -86,7 +86,7 @@ class AnnounceRules:
     groups: int = 5
     adapt: float = 0.005
     simulate: bool = True
-    draws: int = 32
+    draws: int = 256
 
     def __post_init__(self) -> None:
         if not self.refit > 0:

@@ -156,7 +156,6 @@ def test_language_switch_and_the_roster_by_day(server: str, tmp_path: Path) -> N
     import re
 
     from playwright.sync_api import sync_playwright
-
     from test_app import ALLOWED, _data_words  # the same words the AppTest check allows
 
     allowed = ALLOWED | _data_words()
