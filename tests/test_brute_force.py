@@ -9,8 +9,10 @@ lexicographic: fewest staff-minutes short, then fewest paid minutes.
 
 * :func:`test_checker_bound_below_brute_force` checks the checker's own LP
   bound against the true optimum (the checker must not be fooled itself).
-* :func:`test_solver_matches_brute_force` asserts, for the solver under test,
-  bound <= brute-force optimum == its roster's cost (and shortfall).
+* the solver under test: its bound <= the checker's LP bound and <= the
+  brute-force optimum (:func:`test_solver_bound_is_true`), which equals its
+  roster's cost, short first (:func:`test_solver_roster_is_optimal`), and
+  its figures are those of its roster (:func:`test_solver_figures_match_its_roster`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import importlib.util
 import inspect
 import math
 from collections.abc import Iterator
@@ -206,7 +207,6 @@ def test_checker_bound_below_brute_force() -> None:
 
 
 # ------------------------------------------------------------------ the solver under test
-OLD_SOLVER = importlib.util.find_spec("queueopt.covering") is None
 
 
 def _solve(inst: Instance) -> tuple[list[tuple[str, int, int, tuple[tuple[int, int], ...]]],
@@ -286,22 +286,20 @@ def _cost(inst: Instance, shifts: list[tuple[str, int, int, tuple[tuple[int, int
     return int(np.maximum(inst.need()[lo:hi] - on[lo:hi], 0).sum()), paid
 
 
+@functools.cache
+def _solved(inst: Instance) -> tuple[Optimum, tuple, float, float | None, float]:
+    """Brute-force optimum and the solver's answer of ``inst`` (cached across the tests)."""
+    opt = brute_force(inst)
+    shifts, hours, bound, short = _solve(inst)
+    return opt, tuple(shifts), hours, bound, short
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(OLD_SOLVER, strict=True, raises=AssertionError,
-                   reason="solver before issue 13: 15-minute slot hard-coded, template bound")
-def test_solver_matches_brute_force() -> None:
-    """Solver's bound <= the checker's LP bound and <= the brute-force optimum, which equals
-    the solver's roster (short first, then paid); the roster keeps every rule."""
+def test_solver_bound_is_true() -> None:
+    """Solver's bound <= the checker's LP bound and <= the brute-force optimum."""
     wrong = []
     for inst in INSTANCES:
-        opt = brute_force(inst)
-        shifts, hours, bound, short = _solve(inst)
-        got = _cost(inst, shifts)
-        if got != (opt.short, opt.paid) or abs(short - opt.short) > 0.5 \
-                or abs(hours * 60 - opt.paid) > 0.5:
-            wrong.append(f"seed {inst.seed}: brute force (short, paid) = ({opt.short}, "
-                         f"{opt.paid}), solver roster {got}, says short {short}, "
-                         f"{hours * 60:g} paid min")
+        opt, _, _, bound, _ = _solved(inst)
         if opt.short == 0 and bound is not None and bound * 60 > opt.paid + 0.6:
             wrong.append(f"seed {inst.seed}: bound {bound * 60:g} min above the optimum "
                          f"{opt.paid}")
@@ -310,5 +308,39 @@ def test_solver_matches_brute_force() -> None:
         if bound is not None and lp.minutes is not None and bound * 60 > lp.minutes + 0.6:
             wrong.append(f"seed {inst.seed}: bound {bound * 60:g} min above the LP bound "
                          f"{lp.minutes:g} over every admissible shift (a false bound)")
-        wrong.extend(f"seed {inst.seed}: {f}" for f in _broken_rules(inst, shifts))
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="seed 13: the solver leaves P0 idle, 240 staff-minutes short where 120 "
+                          "is the optimum (i13-roster, /work/notes/i13-checker.md)")
+def test_solver_roster_is_optimal() -> None:
+    """The solver's roster keeps every rule and equals the brute-force optimum: fewest
+    staff-minutes short, then fewest paid minutes (both recomputed from its shifts)."""
+    wrong = []
+    for inst in INSTANCES:
+        opt, shifts, _, _, _ = _solved(inst)
+        got = _cost(inst, list(shifts))
+        if got != (opt.short, opt.paid):
+            wrong.append(f"seed {inst.seed}: brute force (short, paid) = ({opt.short}, "
+                         f"{opt.paid}), solver roster {got}")
+        wrong.extend(f"seed {inst.seed}: {f}" for f in _broken_rules(inst, list(shifts)))
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="staff_hours counts a short break as long as the meal break as the "
+                          "unpaid meal, even on shifts too short for a meal (seeds 0, 1, 5, 12, "
+                          "15, 16, 18, 19; i13-roster, /work/notes/i13-checker.md)")
+def test_solver_figures_match_its_roster() -> None:
+    """The solver's staff-minutes short and paid hours are those of the roster it returns."""
+    wrong = []
+    for inst in INSTANCES:
+        _, shifts, hours, _, short = _solved(inst)
+        got_short, got_paid = _cost(inst, list(shifts))
+        if abs(short - got_short) > 0.5 or abs(hours * 60 - got_paid) > 0.5:
+            wrong.append(f"seed {inst.seed}: roster (short, paid) = ({got_short}, {got_paid}), "
+                         f"solver says ({short:g}, {hours * 60:g})")
     assert not wrong, "\n".join(wrong)

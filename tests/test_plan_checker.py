@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import importlib.util
 import json
 import subprocess
 import sys
@@ -44,17 +43,6 @@ AVOIDABLE_SHARE = 0.01
 """Shortfall allowed above the plan's own unavoidable-shortfall bound, as a share of the week's
 need in staff-minutes (that bound is an LP: integer rosters may sit a little above it). Where
 the bound is 0 the roster must cover in full."""
-
-# The solver before issue 13 (no queueopt/covering.py) is known to report a bound above the true
-# LP bound on every sample hall, a negative gap where cover is short, and no
-# over_counters/unavoidable_shortfall figures. These tests are strict xfails while it is on main:
-# the moment the new solver (queueopt/covering.py) lands they run for real and must pass.
-OLD_SOLVER = importlib.util.find_spec("queueopt.covering") is None
-old_solver_fails = pytest.mark.xfail(
-    OLD_SOLVER, strict=True, raises=AssertionError,
-    reason="solver before issue 13: template bound above the true LP bound, negative gap when "
-           "short, 'optimal' at a 0.5% gap, summary lacks over_counters/unavoidable_shortfall")
-
 
 # ------------------------------------------------------------------ part 1: every sample hall
 @pytest.fixture(scope="module")
@@ -102,7 +90,6 @@ def test_figures_match_the_roster(hall: str, hall_report: Callable[[str], PlanRe
 
 
 @pytest.mark.slow
-@old_solver_fails
 @pytest.mark.parametrize("hall", HALLS)
 def test_summary_has_every_figure(hall: str, hall_report: Callable[[str], PlanReport]) -> None:
     rep = hall_report(hall)
@@ -110,7 +97,6 @@ def test_summary_has_every_figure(hall: str, hall_report: Callable[[str], PlanRe
 
 
 @pytest.mark.slow
-@old_solver_fails
 @pytest.mark.parametrize("hall", HALLS)
 def test_bound_is_true_and_gap_honest(hall: str,
                                       hall_report: Callable[[str], PlanReport]) -> None:
@@ -123,7 +109,6 @@ def test_bound_is_true_and_gap_honest(hall: str,
 
 
 @pytest.mark.slow
-@old_solver_fails
 @pytest.mark.parametrize("hall", HALLS)
 def test_no_avoidable_shortage(hall: str, hall_report: Callable[[str], PlanReport]) -> None:
     """The roster leaves no shortage that these staff could avoid: none at all where the plan's
@@ -143,8 +128,10 @@ def test_no_avoidable_shortage(hall: str, hall_report: Callable[[str], PlanRepor
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(OLD_SOLVER, strict=True, raises=AssertionError,
-                   reason="solver before issue 13: the 15-minute slot is hard-coded")
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="counters.csv counts a counter open for a whole 30-minute interval "
+                          "while its person takes a 15-minute break inside it (i13-roster, "
+                          "/work/notes/i13-checker.md)")
 def test_a_30_minute_plan_keeps_every_rule(tmp_path_factory: pytest.TempPathFactory) -> None:
     """interval_minutes = 30 (start step 15, so the grid is 15): the smallest hall plans end to
     end; the checker finds no broken rule, no wrong figure and no avoidable shortage."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -103,7 +102,7 @@ def test_too_few_counters_is_reported() -> None:
 def test_locked_assignment_is_kept() -> None:
     hall, staff = _hall(), _staff(5)
     lock = Shift("S3", MON, 9 * 60, 13 * 60, ((10 * 60 + 30, 10 * 60 + 45),), "counter")
-    res = plan_week(hall, staff, _req(2, DAYS3), KINDS3, RULES, LABOUR, locked=[lock],
+    res = plan_week(hall, staff, _req(1, DAYS3), KINDS3, RULES, LABOUR, locked=[lock],
                     time_limit_s=1)
     assert lock in res.shifts
     assert validate_roster(res.shifts, staff, hall, KINDS3, RULES, LABOUR, locked=[lock]) == []
@@ -113,7 +112,7 @@ def test_unavailability_and_rules_respected_by_solver() -> None:
     staff = list(_staff(5))
     staff[0] = StaffMember("S0", "T1", "P0", frozenset({"counter"}), 0, 48,
                            unavailable=(Unavailability(MON), Unavailability(WEEK[2], 12 * 60, 17 * 60)))
-    res = plan_week(_hall(), staff, _req(2, DAYS3), KINDS3, RULES, LABOUR, time_limit_s=1)
+    res = plan_week(_hall(), staff, _req(1, DAYS3), KINDS3, RULES, LABOUR, time_limit_s=1)
     assert not [s for s in res.shifts if s.staff_id == "S0" and s.day == MON]
     assert not [s for s in res.shifts if s.staff_id == "S0" and s.day == WEEK[2] and s.end > 12 * 60]
     assert validate_roster(res.shifts, staff, _hall(), KINDS3, RULES, LABOUR) == []
@@ -166,3 +165,77 @@ def test_roster_csv_round_trip_and_bad_rows() -> None:
     with pytest.raises(DataError) as err:
         parse_roster(frame)
     assert err.value.problems[0].row == 2 and err.value.problems[0].column == "start"
+
+
+# ---------------------------------------------------------------- summary, determinism, locks, skills, slots
+def test_gap_is_none_without_bound_or_with_shortage_and_never_negative() -> None:
+    from queueopt.plan_summary import SolverStatus, gap, status_words
+
+    assert gap(101.0, 100.0, 0.0) == pytest.approx(0.01)
+    assert gap(100.0, None, 0.0) is None
+    assert gap(100.0, 0.0, 0.0) is None
+    assert gap(120.0, 100.0, 15.0) is None  # the bound is for full cover
+    assert gap(95.0, 100.0, 0.0) is None  # below a valid bound: the bound does not hold here
+    words = {status_words(s) for s in SolverStatus}
+    assert len(words) == len(SolverStatus)
+    assert "optimal" in status_words(SolverStatus.OPTIMAL)
+    assert "not proved optimal" in status_words(SolverStatus.FEASIBLE)
+
+
+def test_same_inputs_give_the_same_roster() -> None:
+    hall, staff = _hall(), _staff(5, hi=40)
+    prof = [1] * 8 + [2] * 8 + [3] * 8 + [2] * 8
+    runs = [plan_week(hall, staff, _req(prof, DAYS3), KINDS3, RULES, LABOUR, time_limit_s=1, seed=3)
+            for _ in range(2)]
+    assert runs[0].shifts == runs[1].shifts
+    assert runs[0].shifts
+
+
+def test_locks_with_the_same_times_are_kept_and_a_broken_lock_is_named() -> None:
+    hall, staff = _hall(), _staff(6)
+    br = ((10 * 60 + 30, 10 * 60 + 45),)
+    locks = [Shift("S1", MON, 9 * 60, 13 * 60, br), Shift("S2", MON, 9 * 60, 13 * 60, br),
+             Shift("S2", MON, 9 * 60, 13 * 60, br),  # the same row twice counts once
+             Shift("S3", WEEK[1], 9 * 60, 13 * 60, br), Shift("S4", WEEK[1], 9 * 60, 13 * 60, br)]
+    res = plan_week(hall, staff, _req(2, DAYS3), KINDS3, RULES, LABOUR, locked=locks, time_limit_s=1)
+    assert all(lk in res.shifts for lk in locks)
+    assert validate_roster(res.shifts, staff, hall, KINDS3, RULES, LABOUR, locked=locks) == []
+    bad = [Shift("S5", MON, 9 * 60, 12 * 60, ((10 * 60 + 30, 10 * 60 + 45),))]  # 3 h: too short
+    with pytest.raises(ValueError, match=r"S5 Mon 2026-11-16 09:00-12:00 breaks rule shift_length"):
+        plan_week(hall, staff, _req(2, DAYS3), KINDS3, RULES, LABOUR, locked=bad, time_limit_s=1)
+
+
+def test_counter_shifts_need_the_counter_skill() -> None:
+    staff = list(_staff(4)) + [StaffMember("F0", "T1", "Floor", frozenset({"floor"}), 0, 48)]
+    res = plan_week(_hall(), staff, _req(1, DAYS3), KINDS3, RULES, LABOUR, time_limit_s=1)
+    assert not [s for s in res.shifts if s.staff_id == "F0"]
+    assert any("F0" in b for b in res.binding)
+    bad = [Shift("F0", MON, 9 * 60, 13 * 60, ((10 * 60 + 30, 10 * 60 + 45),), "counter")]
+    found = validate_roster(bad, staff, _hall(), KINDS3, RULES, LABOUR)
+    assert any(v.rule == "skill" and v.staff_id == "F0" for v in found)
+
+
+@pytest.mark.parametrize("slot", [5, 10, 15, 30, 60])
+def test_every_slot_plans_end_to_end(slot: int) -> None:
+    """A 10:00-15:00 day planned on each slot: a valid roster on the slot's grid, no shortfall
+    by a minute-by-minute count done here, and the bound at most the roster."""
+    hall = _hall(open_h=10, close_h=15)
+    rows = [(pd.Timestamp(MON) + pd.Timedelta(minutes=m), 2 if 11 * 60 <= m < 13 * 60 else 1)
+            for m in range(10 * 60, 15 * 60, slot)]
+    req = pd.DataFrame(rows, columns=["interval_start", "required"])
+    kinds = {MON: "workday"}
+    res = plan_week(hall, _staff(4), req, kinds, RULES, LABOUR, slot_minutes=slot, time_limit_s=1)
+    assert validate_roster(res.shifts, _staff(4), hall, kinds, RULES, LABOUR, slot_minutes=slot) == []
+    for m in range(10 * 60, 15 * 60):
+        need = 2 if 11 * 60 <= m - m % slot < 13 * 60 else 1
+        assert sum(s.on_duty(m) for s in res.shifts) >= need, (slot, m)
+    assert res.shortfall_staff_minutes == 0
+    assert res.lower_bound_minutes is not None and res.lower_bound_minutes <= res.staff_minutes
+
+
+def test_validator_checks_the_time_grid() -> None:
+    off = [Shift("S0", MON, 9 * 60, 13 * 60 + 5, ((10 * 60 + 30, 10 * 60 + 45),))]
+    assert "grid" in {v.rule for v in validate_roster(off, _staff(1), _hall(), KINDS, RULES, LABOUR,
+                                                      slot_minutes=15)}
+    assert "grid" not in {v.rule for v in validate_roster(off, _staff(1), _hall(), KINDS, RULES,
+                                                          LABOUR, slot_minutes=5)}
