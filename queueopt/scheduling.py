@@ -55,6 +55,9 @@ DEFAULT_TIME_LIMIT_S = 20.0
 COUNTER_SKILL = ROLE_SKILL["counter"]
 """Skill a person needs to be rostered on a counter."""
 
+MIP_SHAPES = 80
+"""Shapes per day (beyond both LPs' support) the week's integer cover chooses from."""
+
 Progress = Callable[[float, str], None]
 
 
@@ -783,7 +786,9 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     say(0.4, "covering the week within the staff's hours and days")
     wlp = week_lp(needs, staff, shift_rules, labour, short_weight=SLACK_COST, paid_weight=1.0,
                   seed_columns=[c.columns for c in covers])
-    union = [list(dict.fromkeys(list(c.columns) + list(w))) for c, w in zip(covers, wlp.columns)]
+    # the MIP's shapes: both LPs' support and the covering LP's least reduced costs (all the
+    # generated shapes make HiGHS's root node too slow to finish within a node limit)
+    union = [_best_shapes(c, w, x, size=MIP_SHAPES) for c, w, x in zip(covers, wlp.columns, wlp.values)]
     chosen, mip_wall = week_integer_cover(needs, union, lk_cols, staff, labour, wall=wall,
                                           node_limit=max(int(50 * time_limit_s), 50))
     say(0.55, "naming staff on the shifts")

@@ -183,12 +183,16 @@ def test_gap_is_none_without_bound_or_with_shortage_and_never_negative() -> None
 
 
 def test_same_inputs_give_the_same_roster() -> None:
-    hall, staff = _hall(), _staff(5, hi=40)
-    prof = [1] * 8 + [2] * 8 + [3] * 8 + [2] * 8
-    runs = [plan_week(hall, staff, _req(prof, DAYS3), KINDS3, RULES, LABOUR, time_limit_s=1, seed=3)
-            for _ in range(2)]
+    """A week where many rosters tie on shortage and hours, so only the soft goals and the
+    solvers' search pick one: planned twice, the same roster (a random seed fails this)."""
+    hall, staff = _hall(counters=5, close_h=20), _staff(9, lo=20, hi=40)
+    prof = [1] * 6 + [2] * 8 + [4] * 10 + [3] * 10 + [2] * 10 + [1] * 4
+    days = WEEK[:4]
+    kinds = {d: KINDS[d] for d in days}
+    runs = [plan_week(hall, staff, _req(prof, days, 9, 20), kinds, RULES, LABOUR, time_limit_s=1,
+                      seed=3) for _ in range(2)]
     assert runs[0].shifts == runs[1].shifts
-    assert runs[0].shifts
+    assert runs[0].shifts and runs[0].status.value != "wall_limit"
 
 
 def test_locks_with_the_same_times_are_kept_and_a_broken_lock_is_named() -> None:
