@@ -55,7 +55,7 @@ DEFAULT_TIME_LIMIT_S = 20.0
 COUNTER_SKILL = ROLE_SKILL["counter"]
 """Skill a person needs to be rostered on a counter."""
 
-MIP_SHAPES = 80
+MIP_SHAPES = 250
 """Shapes per day (beyond both LPs' support) the week's integer cover chooses from."""
 
 Progress = Callable[[float, str], None]
