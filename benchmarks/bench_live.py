@@ -188,7 +188,8 @@ def _row(name: str, acc: pd.DataFrame) -> dict[str, object]:
             "QL_rmse": acc.loc["QL", "rmse"], "ratio_to_QL": a["ratio_to_QL"],
             "best_LES_HOL_rmse": best_les_hol,
             "no_worse_than_LES_HOL": bool(a["rmse"] <= best_les_hol),
-            "coverage_80": a["coverage_80"],
+            "coverage_80": a["coverage_80"], "QL-S_ratio": acc.loc["QL-S", "ratio_to_QL"],
+            "mean_wait": a["mean_wait"],
             **{f"{n}_rmse": acc.loc[n, "rmse"] for n in acc.index if n not in ("announced",)}}
 
 
@@ -196,8 +197,9 @@ def _line(acc: pd.DataFrame) -> str:
     a = acc.loc["announced"]
     return (f"announced RMSE {a['rmse']:.3f} min, QL {acc.loc['QL', 'rmse']:.3f} "
             f"(ratio {a['ratio_to_QL']:.3f}), LES {acc.loc['LES', 'rmse']:.3f}, "
-            f"HOL {acc.loc['HOL', 'rmse']:.3f}, coverage {a['coverage_80']:.1%} "
-            f"({int(a['customers'])} customers)")
+            f"HOL {acc.loc['HOL', 'rmse']:.3f}, QL-S alone {acc.loc['QL-S', 'ratio_to_QL']:.3f}x "
+            f"QL, coverage {a['coverage_80']:.1%} ({int(a['customers'])} customers, mean wait "
+            f"{a['mean_wait']:.2f} min)")
 
 
 # ----------------------------------------------------------------- the bank log
@@ -448,8 +450,8 @@ def main(argv: list[str] | None = None) -> int:
     print("4. Speed")
     speed(ds)
     table = pd.concat([sim, bank], ignore_index=True)
-    cols = ["case", "customers", "announced_rmse", "QL_rmse", "ratio_to_QL", "best_LES_HOL_rmse",
-            "no_worse_than_LES_HOL", "coverage_80"]
+    cols = ["case", "customers", "mean_wait", "announced_rmse", "QL_rmse", "ratio_to_QL",
+            "QL-S_ratio", "best_LES_HOL_rmse", "no_worse_than_LES_HOL", "coverage_80"]
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     for r in table.itertuples(index=False):

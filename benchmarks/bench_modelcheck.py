@@ -72,7 +72,9 @@ def bank(skip_plan: bool) -> None:
                             holdout_days=7, interval_minutes=60)
         print(f"correction: {check.correction.describe()}; patience "
               f"{check.correction.patience:.2f} min; on-duty staff idle while callers wait: "
-              f"{100 * check.idle_while_waiting_share:.1f}% of on-duty time")
+              f"{100 * check.idle_while_waiting_share:.1f}% of on-duty time, "
+              f"{check.idle_agents_while_waiting:.2f} agents on average while someone waits "
+              f"(held-out week, 15-minute idle gap)")
         for level, sc in (("hour", check.scores), ("day", check.daily_scores)):
             print(f"\n  per {level} of the held-out week   mean-wait bias  corr   "
                   "SL MAE  abandonment MAE  (n)")

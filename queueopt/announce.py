@@ -389,7 +389,8 @@ def accuracy(features: DayFeatures | Sequence[DayFeatures],
     One row per predictor (:data:`FEATURES` that are waits) and ``announced``;
     columns ``rmse`` (minutes), ``customers`` (served customers compared),
     ``coverage_80`` (share of their waits inside the announced 80% range; the
-    announcement only) and ``ratio_to_QL`` (rmse / QL's rmse).
+    announcement only), ``ratio_to_QL`` (rmse / QL's rmse) and ``mean_wait``
+    (their mean actual wait, minutes).
     """
     fs = [features] if isinstance(features, DayFeatures) else list(features)
     ts = [told] if isinstance(told, Announced) else list(told)
@@ -411,4 +412,5 @@ def accuracy(features: DayFeatures | Sequence[DayFeatures],
     table.index.name = "predictor"
     table["customers"] = len(a)
     table["ratio_to_QL"] = table["rmse"] / table.loc["QL", "rmse"]
+    table["mean_wait"] = float(a.mean()) if len(a) else float("nan")
     return table

@@ -347,13 +347,6 @@ def _master(need: DayNeed, cols: Sequence[Column], rows: Sequence[IntArray]
     return (float(res.fun), res.x[:m], res.x[m:], -duals[:n], float(duals[n]))
 
 
-def pool(lp: CoverLP, size: int = 60) -> list[Column]:
-    """Columns to name staff on: the LP's support, then the least reduced costs, ``size`` at most."""
-    order = sorted(range(len(lp.columns)),
-                   key=lambda j: (not lp.values[j] > 1e-7, float(lp.reduced_costs[j]), j))
-    return [lp.columns[j] for j in order[:max(size, int((lp.values > 1e-7).sum()))]]
-
-
 def ceil_to(value: float, step: int) -> float:
     """``value`` rounded up to a multiple of ``step`` (a small tolerance absorbs LP round-off)."""
     return math.ceil(value / step - 1e-6) * step

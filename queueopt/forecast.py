@@ -76,6 +76,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 
+from queueopt import ensemble
 from queueopt.calendar import MONTH_END_FIRST_DAY, HallCalendar
 from queueopt.io import ARRIVALS, HALL_ID, INTERVAL_START, infer_interval_minutes
 from queueopt.model import Hall
@@ -395,63 +396,73 @@ def _shrink(mean: FloatArray, lo: FloatArray, hi: FloatArray, shrink: FloatArray
     return np.maximum(lo_s, 0.0), hi_s
 
 
-@dataclass(frozen=True, slots=True)
-class _Choice:
-    """Per-hall choices from the inner validation."""
+MIN_INNER_DAYS = 14
+"""An inner validation origin needs two weeks of history before it."""
+GLOBAL_MIN_DAYS = 35
+"""A hall joins the global model with five weeks of history (four weeks of lags and one more)."""
+GLOBAL_INNER_FOLDS = 2
+"""Inner folds the global model forecasts (the latest ones; its fit on the history up to the
+earlier of them)."""
+RECENT_MEAN = RECENT_VARIANTS.index((1.0, True))
+"""The recent component used as candidate ``R``: four weeks' mean with the calendar ratio."""
 
-    weight: float       # a: weight of the structural component
-    variant: int        # index into RECENT_VARIANTS
+
+@dataclass(frozen=True, slots=True)
+class _Calibration:
+    """Interval width of one hall, chosen on its inner folds' out-of-sample counts."""
+
     scale: float        # c: calibration factor of the excess dispersion
     shrink: float       # s: factor of the interval's half-widths (1 unless under-dispersed)
-    folds: int          # inner folds used
+    day_lo: float       # 10% quantile of actual / forecast daily totals (NaN: not calibrated)
+    day_hi: float       # 90% quantile of the same
 
 
-def _validate(data: _HallData, typical: FloatArray, weeks: int, alpha: float,
-              coverage: float) -> _Choice:
-    """Choose (a, variant) by inner rolling-origin WAPE, then (c, s) by inner coverage.
+def _candidates(data: _HallData, fit: _Fit, origin: int, target: IntArray,
+                global_pred: FloatArray | None) -> tuple[FloatArray, FloatArray]:
+    """Candidate stack (``ensemble.CANDIDATES`` x days x slots) and the structural ``phi``."""
+    structural, phi = _structural(data, fit, target)
+    recent = _recent(data, fit, target, structural)[RECENT_MEAN]
+    usable = np.zeros(data.counts.shape[0], dtype=bool)
+    usable[:origin + 1] = fit.robust > 0
+    group = data.group
+    if fit.holiday_unseen:  # no holiday in the history: a holiday follows its weekday's days
+        weekday = (data.first_day.weekday() + np.arange(len(group))) % 7
+        group = np.where(group == DAY_GROUPS.index("holiday"), weekday, group)
+    args = (data.counts, data.seen, usable, group)
+    four = ensemble.four_week_mean(*args, origin, target)
+    four = four * ensemble.recent_level(*args, origin)
+    ses = ensemble.slot_smoothing(*args, origin, target)
+    glob = np.full_like(structural, np.nan)
+    if global_pred is not None:
+        glob[:len(global_pred)] = global_pred
+    stack = np.stack([structural, recent, four, ses, glob])
+    # where the structural model does not forecast (closed), no candidate does
+    stack = np.where(np.isfinite(structural)[None], stack, np.nan)
+    return stack, phi
 
-    ``typical`` (per history day, 0..1) weighs each inner target day in the
-    WAPE: a day the full history shows to be an outlier (a one-off closure,
-    the day after a holiday) does not decide the model. The coverage counts
-    every day.
-    """
+
+def _inner_origins(data: _HallData, weeks: int) -> list[int]:
+    """Inner validation origins, one week apart back from the end of the history."""
     n_days = data.counts.shape[0]
     open_day = data.counts.sum(axis=1) > 0
-    ys: list[FloatArray] = []
-    ws: list[FloatArray] = []
-    ss: list[FloatArray] = []
-    rs: list[FloatArray] = []
-    phis: list[FloatArray] = []
+    out = []
     for j in range(1, weeks + 1):
         origin = n_days - 1 - 7 * j
-        if origin + 1 < MIN_HISTORY_DAYS or open_day[:origin + 1].sum() < 7:
+        if origin + 1 < MIN_INNER_DAYS or open_day[:origin + 1].sum() < 7:
             break
-        fit = _fit(data, origin)
-        target = np.arange(origin + 1, origin + 8)
-        mean, phi = _structural(data, fit, target)
-        recent = _recent(data, fit, target, mean)
-        rows = data.seen[target] & np.isfinite(mean)
-        ys.append(data.counts[target][rows])
-        ws.append(np.broadcast_to(typical[target][:, None], mean.shape)[rows])
-        ss.append(mean[rows])
-        rs.append(recent[:, rows])
-        phis.append(np.broadcast_to(phi[:, None], mean.shape)[rows])
-    if not ys or sum(len(y) for y in ys) == 0:
-        return _Choice(weight=1.0, variant=0, scale=1.0, shrink=1.0, folds=0)
-    y = np.concatenate(ys)
-    w = np.concatenate(ws)
-    s = np.concatenate(ss)
-    r = np.concatenate(rs, axis=1)
-    phi = np.concatenate(phis)
-    a = COMBINATION_WEIGHTS[::-1]  # ties go to the structural model
-    err = (w * np.abs(y - (a[None, :, None] * s + (1 - a)[None, :, None] * r[:, None, :]))
-           ).sum(axis=2)
-    i_v, i_a = np.unravel_index(int(np.argmin(err)), err.shape)
-    mean = a[i_a] * s + (1 - a[i_a]) * r[i_v]
-    # interval widths, narrowest first: shrunk Poisson, Poisson, then ever wider NB;
-    # the coverage grows along the list, so bisect for the narrowest one that covers at
-    # least the requested share (split-conformal style: the inner days are few and alike,
-    # so err on the wide side), else take the widest
+        out.append(origin)
+    return out
+
+
+def _calibrate(y: FloatArray, mean: FloatArray, phi: FloatArray, alpha: float,
+               coverage: float) -> tuple[float, float]:
+    """Interval width ``(c, s)``: the narrowest candidate whose inner coverage reaches ``coverage``.
+
+    Candidates, narrowest first: ``s`` times the Poisson half-widths (``s`` =
+    0.1 ... 0.9, for counts that vary less than Poisson), Poisson, then the
+    negative binomial with ``c`` = 1/64 ... 4 (split-conformal style: the
+    inner days are out of sample for the model that forecast them).
+    """
     n_s = len(WIDTH_SHRINKS)
     poisson: list[tuple[FloatArray, FloatArray]] = []
 
@@ -472,9 +483,63 @@ def _validate(data: _HallData, typical: FloatArray, weeks: int, alpha: float,
         else:
             lo_i = mid + 1
     best = lo_i
-    return _Choice(weight=float(a[i_a]), variant=int(i_v),
-                   scale=float(DISPERSION_SCALES[best - n_s]) if best >= n_s else 0.0,
-                   shrink=float(WIDTH_SHRINKS[best]) if best < n_s else 1.0, folds=len(ys))
+    return (float(DISPERSION_SCALES[best - n_s]) if best >= n_s else 0.0,
+            float(WIDTH_SHRINKS[best]) if best < n_s else 1.0)
+
+
+def _day_quantiles(ratios: FloatArray, alpha: float) -> tuple[float, float]:
+    """Split-conformal quantiles of actual / forecast daily totals (finite-sample corrected)."""
+    n = len(ratios)
+    if n < 5:
+        return float("nan"), float("nan")
+    r = np.sort(ratios)
+    k_lo = int(np.floor(alpha * (n + 1))) - 1
+    k_hi = int(np.ceil((1 - alpha) * (n + 1))) - 1
+    return float(r[max(k_lo, 0)]), float(r[min(k_hi, n - 1)])
+
+
+def _choose_and_calibrate(data: _HallData, typical: FloatArray, origins: list[int],
+                          global_inner: list[FloatArray] | None, alpha: float,
+                          coverage: float, structural_only: bool
+                          ) -> tuple[ensemble.Combination, _Calibration]:
+    """Combination weights and interval widths of one hall from its inner folds."""
+    folds = []
+    phis = []
+    for j, origin in enumerate(origins):
+        fit = _fit(data, origin)
+        target = np.arange(origin + 1, origin + 8)
+        g = global_inner[j] if global_inner is not None else None
+        stack, phi = _candidates(data, fit, origin, target, g)
+        rows = data.seen[target] & np.isfinite(stack[0])
+        folds.append((stack, data.counts[target], rows, typical[target]))
+        phis.append(np.broadcast_to(phi[:, None], rows.shape))
+    if structural_only:
+        comb = ensemble.Combination(weights=(1.0, 0.0, 0.0, 0.0, 0.0), median=False,
+                                    smooth=False, folds=0, inner_wape=float("nan"))
+    else:
+        smooth = (not folds) and ensemble.smoothing_helps(
+            data.counts, data.seen, typical > 0, data.group, len(typical) - 1)
+        comb = ensemble.choose(folds, smooth_default=smooth)
+    if not folds or structural_only:
+        return comb, _Calibration(scale=1.0, shrink=1.0, day_lo=float("nan"),
+                                  day_hi=float("nan"))
+    ys, means, ps, ratios = [], [], [], []
+    for (stack, y, rows, _), phi in zip(folds, phis):
+        mean = np.nan_to_num(ensemble.combine(stack, comb), nan=0.0)
+        ys.append(y[rows])
+        means.append(mean[rows])
+        ps.append(phi[rows])
+        for d in range(len(y)):
+            f = float(mean[d][rows[d]].sum())
+            if rows[d].any() and f > 0:
+                ratios.append(float(y[d][rows[d]].sum()) / f)
+    y_all = np.concatenate(ys)
+    if len(y_all) == 0:
+        return comb, _Calibration(1.0, 1.0, float("nan"), float("nan"))
+    scale, shrink = _calibrate(y_all, np.concatenate(means), np.concatenate(ps), alpha, coverage)
+    day_lo, day_hi = _day_quantiles(np.array(ratios), alpha)
+    return comb, _Calibration(scale=scale, shrink=shrink, day_lo=day_lo, day_hi=day_hi)
+
 
 def _hours_mask(hall: Hall, minutes: IntArray) -> BoolArray:
     """Slots (of ``minutes``) inside the hall's published hours, per day group."""
@@ -578,7 +643,8 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
     >>> f["interval_start"].dt.date.nunique(), bool((f["lo80"] <= f["hi80"]).all())
     (7, True)
     """
-    columns = [HALL_ID, INTERVAL_START, ARRIVALS, "lo80", "hi80", "day_kind", "warning"]
+    columns = [HALL_ID, INTERVAL_START, ARRIVALS, "lo80", "hi80", "day_lo80", "day_hi80",
+               "day_kind", "warning"]
     missing = {HALL_ID, INTERVAL_START, ARRIVALS} - set(history.columns)
     if missing:
         raise ValueError(f"history is missing column(s) {sorted(missing)}")
@@ -624,8 +690,8 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
     cal_x = _design(cal_days, cal_kinds, cal_days[-1], cal_acts)
     cal_group = np.array([DAY_GROUPS.index(_day_group(k, w)) for k, w in zip(cal_kinds, cal_acts)])
     parent = _parent_index(cal)
-    parts: dict[str, list[npt.NDArray[np.generic]]] = {
-        k: [] for k in ("hall", "minute", "mean", "phi", "shrink", "kind", "warning")}
+    datas: list[_HallData] = []
+    warnings: list[str] = []
     for i, name in enumerate(names):
         rows = order[bounds[i]:bounds[i + 1]]
         minute = minute_all[rows]
@@ -639,32 +705,51 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
             raise ValueError(
                 f"hall {name}: only {open_days} open days of history; "
                 "at least 7 are needed to forecast")
-        warning = ""
-        if n_days < MIN_HISTORY_DAYS:
-            warning = (f"only {n_days} days of history (< {MIN_HISTORY_DAYS}):"
-                       " day-of-week and month-end effects are shrunk towards zero")
+        datas.append(data)
+        warnings.append("" if n_days >= MIN_HISTORY_DAYS else (
+            f"only {n_days} days of history (< {MIN_HISTORY_DAYS}):"
+            " day-of-week and month-end effects are shrunk towards zero"))
+    origins = [_inner_origins(d, validation_weeks) for d in datas]
+    global_inner, global_final = _global(datas, origins, horizon_days, validation_weeks > 0)
+    parts: dict[str, list[npt.NDArray[np.generic]]] = {
+        k: [] for k in ("hall", "minute", "mean", "phi", "shrink", "kind", "warning",
+                        "day_lo", "day_hi")}
+    for i, data in enumerate(datas):
+        n_days = data.counts.shape[0]
         fit = _fit(data, n_days - 1)
-        choice = _validate(data, fit.robust, validation_weeks, alpha, coverage)
+        comb, calib = _choose_and_calibrate(data, fit.robust, origins[i], global_inner[i],
+                                            alpha, coverage, validation_weeks == 0)
         target = np.arange(n_days, n_days + horizon_days)
-        mean, phi = _structural(data, fit, target)
-        if choice.weight < 1.0:
-            recent = _recent(data, fit, target, mean)[choice.variant]
-            mean = choice.weight * mean + (1.0 - choice.weight) * recent
+        stack, phi = _candidates(data, fit, n_days - 1, target, global_final[i])
+        mean = ensemble.combine(stack, comb)
         keep = np.isfinite(mean)
         day_i, slot_i = np.nonzero(keep)
         first = (data.first_day - epoch).days
         parts["hall"].append(np.full(len(day_i), i))
         parts["minute"].append((first + target[day_i]) * 1440 + data.minutes[slot_i])
         parts["mean"].append(mean[keep])
-        parts["phi"].append(choice.scale * phi[day_i])
-        parts["shrink"].append(np.full(len(day_i), choice.shrink))
+        parts["phi"].append(calib.scale * phi[day_i])
+        parts["shrink"].append(np.full(len(day_i), calib.shrink))
         parts["kind"].append(np.asarray(data.kinds, dtype=object)[target[day_i]])
-        row_warning = np.full(len(day_i), warning, dtype=object)
+        # the daily total's interval: conformal on the inner days, else the structural model's
+        # lognormal daily-total error (sigma_day growing with the horizon)
+        day_total = np.where(keep, mean, 0.0).sum(axis=1)
+        if np.isfinite(calib.day_lo):
+            lo_f = np.full(len(target), calib.day_lo)
+            hi_f = np.full(len(target), calib.day_hi)
+        else:
+            sig = fit.sigma_day * np.sqrt(1.0 + 0.05 * np.arange(len(target)))
+            z = float(stats.norm.ppf(1 - alpha))
+            lo_f, hi_f = np.exp(-z * sig), np.exp(z * sig)
+        parts["day_lo"].append((day_total * lo_f)[day_i])
+        parts["day_hi"].append((day_total * hi_f)[day_i])
+        row_warning = np.full(len(day_i), warnings[i], dtype=object)
         if fit.holiday_unseen:
             hol = data.group[target[day_i]] == DAY_GROUPS.index("holiday")
             row_warning[hol] = "; ".join(filter(None, [
-                warning, ("no holiday in the history: forecast as the same weekday with a typical "
-                "holiday effect (give the hall's holiday hours in halls.csv to be sure)")]))
+                warnings[i], ("no holiday in the history: forecast as the same weekday with a "
+                              "typical holiday effect (give the hall's holiday hours in "
+                              "halls.csv to be sure)")]))
         parts["warning"].append(row_warning)
     if not any(len(p) for p in parts["mean"]):
         return pd.DataFrame(columns=columns)
@@ -679,7 +764,49 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
         HALL_ID: np.asarray([str(n) for n in names], dtype=object)[np.concatenate(parts["hall"])],
         INTERVAL_START: pd.to_datetime(when).astype(starts.dtype),
         ARRIVALS: mean, "lo80": lo, "hi80": hi,
+        "day_lo80": np.concatenate(parts["day_lo"]), "day_hi80": np.concatenate(parts["day_hi"]),
         "day_kind": np.concatenate(parts["kind"]), "warning": np.concatenate(parts["warning"])})
+
+
+def _global(datas: list[_HallData], origins: list[list[int]], horizon_days: int, use: bool
+            ) -> tuple[list[list[FloatArray] | None], list[FloatArray | None]]:
+    """The global model's inner-fold and final forecasts per hall (None where it has none).
+
+    Two fits over the region: one on each hall's history up to its earliest
+    inner origin (forecasting every inner fold from that fold's own origin),
+    one on the whole history (the forecast). Halls with less than
+    :data:`GLOBAL_MIN_DAYS` of history take no part.
+    """
+    n = len(datas)
+    inner: list[list[FloatArray] | None] = [None] * n
+    final: list[FloatArray | None] = [None] * n
+    members = [i for i, d in enumerate(datas) if use and d.counts.shape[0] >= GLOBAL_MIN_DAYS]
+    if not members:
+        return inner, final
+    from queueopt.regional_forecast import (
+        global_forecasts,  # lightgbm loads only when needed
+    )
+
+    days = [datas[i].counts.shape[0] for i in members]
+    ahead = min(horizon_days, 7)  # lags of the same weekday reach a week ahead
+    res = global_forecasts(
+        [datas[i] for i in members], [n_d - 1 for n_d in days],
+        [[(n_d - 1, np.arange(n_d, n_d + ahead))] for n_d in days])
+    if res is None:
+        return inner, final
+    for i, r in zip(members, res):
+        final[i] = r[0]
+    with_folds = [i for i in members if origins[i]]
+    recent = [origins[i][:GLOBAL_INNER_FOLDS] for i in with_folds]
+    res_in = global_forecasts(
+        [datas[i] for i in with_folds], [min(o) for o in recent],
+        [[(o, np.arange(o + 1, o + 8)) for o in os_] for os_ in recent]) \
+        if with_folds else None
+    if res_in is not None:
+        for i, os_, r in zip(with_folds, recent, res_in):
+            nan = np.full_like(r[0], np.nan)
+            inner[i] = r + [nan] * (len(origins[i]) - len(os_))
+    return inner, final
 
 
 def _nb_interval(mean: FloatArray, phi: FloatArray, alpha: float) -> tuple[FloatArray, FloatArray]:

@@ -6,18 +6,24 @@ forecast, the afternoon usually does too: the day's *level* is uncertain
 the forecast's shape and moves the day's level towards what has been seen,
 by a shrinkage weight that grows as the day goes on:
 
-``m = 1 + w(c) (S / E - 1)``,  ``w(c) = w_max E(c) / (E(c) + a)``,
+``m = 1 + w(c) (S / E - 1) + v c_r (S_r / E_r - 1)``,
+``w(c) = w_max E(c) / (E(c) + a)``,  ``c_r = E_r / (E_r + 20)``,
 
 where ``S`` are the arrivals seen before the cut time ``c``, ``E`` the
 forecast arrivals of the same intervals and ``E(c) / (E(c) + a)`` the
 credibility weight of a gamma-Poisson day level (Bühlmann; a gamma prior of
 the day's multiplier with ``a`` pseudo-arrivals): early in the day, with few
-arrivals seen, the forecast stands; late, the day's own level decides.
-``a`` and ``w_max`` are fitted per hall on its own history, time of day by
-time of day: every past day is cut at every hour, forecast from the same
-weekday of the previous (up to) four weeks, and the pair that minimises the
-absolute error of the rest of those days is used (the fit thus weighs each
-time of day by the arrivals still to come then).
+arrivals seen, the forecast stands; late, the day's own level decides. The
+second term is the deviation of the last hour or hours (``S_r``, ``E_r``
+over a recent window): on the bank log the deviation of the last two hours
+says more about the rest of the day (correlation 0.59 with the rest-of-day
+ratio) than the whole morning's (0.24), so both enter, each shrunk.
+``a``, ``w_max``, ``v`` and the window (60, 120 or 180 minutes) are fitted
+per hall on its own history, time of day by time of day: every past day is
+cut at every hour, forecast from the same weekday of the previous (up to)
+four weeks, and the set that minimises the absolute error of the rest of
+those days is used (the fit thus weighs each time of day by the arrivals
+still to come then).
 
 Each remaining interval's mean is ``m`` times the forecast's. The 80%
 interval is negative binomial around it, ``Var = mu + phi mu^2``, with
@@ -57,6 +63,12 @@ LOOKBACK_WEEKS = 4
 """Same weekdays back that make the pseudo-forecast of a past day."""
 DEFAULT_PRIOR = 0.2
 """``a`` (share of the day's total) when a hall has too few past days to fit."""
+RECENT_WINDOWS: tuple[int, ...] = (60, 120, 180)
+"""Candidate lengths (minutes) of the recent window before ``now``."""
+RECENT_WEIGHTS: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.45, 0.6)
+"""Candidate weights ``v`` of the recent window's deviation."""
+RECENT_PSEUDO = 20.0
+"""Pseudo-arrivals of the recent window's credibility ``E_r / (E_r + 20)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +89,10 @@ class IntradayFit:
         at or before ``now`` applies).
     days:
         Past days the fit used (0 = defaults).
+    recent_weight:
+        ``v``, the weight of the recent window's deviation.
+    recent_minutes:
+        Length of the recent window before ``now`` (minutes).
     """
 
     prior_share: float
@@ -84,6 +100,8 @@ class IntradayFit:
     cut_minutes: IntArray
     phi: FloatArray
     days: int
+    recent_weight: float = 0.0
+    recent_minutes: int = 60
 
     def weight(self, seen_forecast: float, day_forecast: float) -> float:
         """Shrinkage weight ``w`` after ``seen_forecast`` of ``day_forecast`` arrivals passed."""
@@ -154,19 +172,33 @@ def _fit_hall(days: list[dt.date], slots: IntArray, grid: FloatArray, kinds: lis
     e_seen = f @ before.T.astype(float)       # (day, cut) forecast of those intervals
     ratio = np.where(e_seen > 0, s_seen / np.where(e_seen > 0, e_seen, 1.0), 1.0)
     after = ~before
-    best = (np.inf, DEFAULT_PRIOR, 1.0)
+    mask = (after[None] & seen[:, None, :]).astype(float)  # (day, cut, slot) scored
+    recent_terms = {}
+    for window in RECENT_WINDOWS:
+        inside = before & (slots[None, :] >= cuts[:, None] - window)
+        s_rec = y0 @ inside.T.astype(float)
+        e_rec = f @ inside.T.astype(float)
+        r_rec = np.where(e_rec > 0, s_rec / np.where(e_rec > 0, e_rec, 1.0), 1.0)
+        recent_terms[window] = (e_rec / (e_rec + RECENT_PSEUDO)) * (r_rec - 1.0)
+    best = (np.inf, DEFAULT_PRIOR, 1.0, 0.0, RECENT_WINDOWS[0])
     for a_share in PRIOR_GRID:
         a = a_share * np.maximum(total_f, 1e-9)[:, None]
         cred = e_seen / (e_seen + a)
         for wmax in WMAX_GRID:
-            m = 1.0 + wmax * cred * (ratio - 1.0)  # (day, cut)
-            pred = m[:, :, None] * f[:, None, :]  # (day, cut, slot)
-            err = float((np.abs(y0[:, None, :] - pred) * after[None] * seen[:, None, :]).sum())
-            if err < best[0]:
-                best = (err, float(a_share), float(wmax))
-    _, a_share, wmax = best
+            day_term = wmax * cred * (ratio - 1.0)  # (day, cut)
+            for window, term in recent_terms.items():
+                for w_rec in RECENT_WEIGHTS:
+                    if (w_rec == 0.0 and window != RECENT_WINDOWS[0]) or wmax + w_rec > 1.0:
+                        continue  # (the weights on what was seen add up to at most 1)
+                    m = np.maximum(1.0 + day_term + w_rec * term, 0.0)
+                    pred = m[:, :, None] * f[:, None, :]  # (day, cut, slot)
+                    err = float((np.abs(y0[:, None, :] - pred) * mask).sum())
+                    if err < best[0]:
+                        best = (err, float(a_share), float(wmax), float(w_rec), int(window))
+    _, a_share, wmax, w_rec, window = best
     a = a_share * np.maximum(total_f, 1e-9)[:, None]
-    m = 1.0 + wmax * (e_seen / (e_seen + a)) * (ratio - 1.0)
+    m = np.maximum(1.0 + wmax * (e_seen / (e_seen + a)) * (ratio - 1.0)
+                   + w_rec * recent_terms[window], 0.0)
     alpha = (1 - coverage) / 2
     phis = np.empty(len(cuts))
     for j in range(len(cuts)):
@@ -181,7 +213,7 @@ def _fit_hall(days: list[dt.date], slots: IntArray, grid: FloatArray, kinds: lis
                 phis[j] = phi
                 break
     return IntradayFit(prior_share=a_share, max_weight=wmax, cut_minutes=cuts.astype(np.int64),
-                       phi=phis, days=len(usable))
+                       phi=phis, days=len(usable), recent_weight=w_rec, recent_minutes=window)
 
 
 def fit_intraday(history: pd.DataFrame, *, calendar: HallCalendar | None = None,
@@ -303,7 +335,12 @@ def update_forecast(forecast: pd.DataFrame, observed_today: pd.DataFrame, now: d
         fit = (fits or {}).get(str(hall)) or _default_fit()
         w = fit.weight(e_seen, float(fc_mean.sum()))
         ratio = s_seen / e_seen if e_seen > 0 else 1.0
-        m = max(1.0 + w * (ratio - 1.0), 0.0)
+        window = (past & was_seen
+                  & (day_st >= now_ts - pd.Timedelta(minutes=fit.recent_minutes)).to_numpy())
+        e_rec = float(fc_mean[window].sum())
+        s_rec = float(seen_map.reindex(day_st[window]).sum())
+        recent = (e_rec / (e_rec + RECENT_PSEUDO)) * (s_rec / e_rec - 1.0) if e_rec > 0 else 0.0
+        m = max(1.0 + w * (ratio - 1.0) + fit.recent_weight * recent, 0.0)
         rest = day_rows[(day_st >= now_ts).to_numpy()]
         if len(rest) == 0:
             continue

@@ -264,6 +264,7 @@ class ModelCheck:
     intervals_left_out: int
     noise_floor: dict[str, float]
     idle_while_waiting_share: float
+    idle_agents_while_waiting: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         """``modelcheck.json``: every figure with its definition."""
@@ -287,6 +288,7 @@ class ModelCheck:
             "correction": asdict(self.correction),
             "intervals_left_out": self.intervals_left_out,
             "idle_while_waiting_share": self.idle_while_waiting_share,
+            "idle_agents_while_waiting": self.idle_agents_while_waiting,
         }
 
 
@@ -356,7 +358,8 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
         interval_minutes=interval_minutes)
     left_out = int((~ok & (table["interval_start"] >= cut)).sum())
     return ModelCheck(hall_id, frame, scores(frame), scores(daily), correction,
-                      (cut.date(), last.date()), left_out, floor, obs.idle_while_waiting_share)
+                      (cut.date(), last.date()), left_out, floor, obs.idle_while_waiting_share,
+                      obs.idle_agents_while_waiting)
 
 
 def write_modelcheck(check: ModelCheck, out: str | Path) -> list[Path]:

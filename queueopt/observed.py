@@ -48,11 +48,14 @@ class ObservedStaffing:
         The gap (minutes) that ended a run.
     idle_while_waiting_share:
         Agent-minutes idle while customers waited / agent-minutes on duty (0-1).
+    idle_agents_while_waiting:
+        Mean number of on-duty agents idle over the moments someone waits.
     """
 
     frame: pd.DataFrame
     idle_gap: float
     idle_while_waiting_share: float
+    idle_agents_while_waiting: float = 0.0
 
 
 def _spans(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64], n: int
@@ -139,5 +142,7 @@ def observed_staffing(tickets: pd.DataFrame, interval_minutes: int = 30,
         "idle_while_waiting": idle_waiting[: k * per].reshape(shape).mean(axis=1),
         "waiting_share": (queue[: k * per] > 0).reshape(shape).mean(axis=1)})
     share = float(idle_waiting.sum() / on.sum()) if on.sum() else 0.0
+    waiting = int((queue > 0).sum())
+    idle_agents = float(idle_waiting.sum() / waiting) if waiting else 0.0
     return ObservedStaffing(frame[frame["staff_on_duty"] > 0].reset_index(drop=True),
-                            idle_gap, share)
+                            idle_gap, share, idle_agents)

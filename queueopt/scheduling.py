@@ -44,15 +44,15 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from queueopt.calendar import HallCalendar
-from queueopt.covering import SLACK_COST, Column, CoverLP, DayNeed, ceil_to, column_key, cover_lp, pool
+from queueopt.covering import SLACK_COST, Column, CoverLP, DayNeed, ceil_to, column_key, cover_lp
 from queueopt.model import Hall, LabourRules, ShiftRules, StaffMember
 from queueopt.plan_summary import SolverStatus, gap
-from queueopt.rules import Shift, Violation, clock, time_grid, validate_roster, working_window
+from queueopt.rules import ROLE_SKILL, Shift, Violation, clock, time_grid, validate_roster, working_window
 from queueopt.shortage import unavoidable_shortfall, week_lp
 
 DEFAULT_TIME_LIMIT_S = 20.0
 """Default work budget of the roster solves, in CP-SAT deterministic seconds."""
-SHORT_SKILL = "counter"
+COUNTER_SKILL = ROLE_SKILL["counter"]
 """Skill a person needs to be rostered on a counter."""
 
 Progress = Callable[[float, str], None]
@@ -61,7 +61,7 @@ Progress = Callable[[float, str], None]
 # ------------------------------------------------------------------ need
 def eligible(person: StaffMember) -> bool:
     """Whether ``person`` can take a counter shift (has the ``counter`` skill)."""
-    return SHORT_SKILL in person.skills
+    return COUNTER_SKILL in person.skills
 
 
 def day_needs(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,

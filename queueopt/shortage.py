@@ -34,7 +34,9 @@ from queueopt.model import LabourRules, ShiftRules, StaffMember
 
 
 def _eligible(p: StaffMember) -> bool:
-    return "counter" in p.skills
+    from queueopt.rules import ROLE_SKILL
+
+    return ROLE_SKILL["counter"] in p.skills
 
 
 def available_per_cell(need: DayNeed, staff: Sequence[StaffMember]) -> npt.NDArray[np.int64]:

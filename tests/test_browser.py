@@ -17,6 +17,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,6 +127,7 @@ def test_every_page_and_a_roster_download(server: str, tmp_path: Path) -> None:
         rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
         assert rows and set(rows[0]) >= {"staff_id", "date", "start", "end", "breaks", "role"}
         assert all(r["staff_id"].startswith("S") for r in rows)
+        _switch_to_chinese_and_read_the_roster_by_day(page, rows)
         browser.close()
     assert first_render < 30  # generous for CI; the README's figure comes from the benchmark
     assert shutil.which("chromium") or Path(CHROMIUM).exists()
@@ -150,51 +152,38 @@ def _main_text(page: object) -> str:
                    return out.join(' '); }"""))
 
 
-def test_language_switch_and_the_roster_by_day(server: str, tmp_path: Path) -> None:
-    """Switch to 中文: the page speaks Chinese (data apart); the roster shows one day at a
-    time, staff x that day's hours, the staff who work that day (from the CSV download)."""
+def _switch_to_chinese_and_read_the_roster_by_day(page: object, rows: list[dict[str, str]]
+                                                  ) -> None:
+    """On the Roster page with a generated roster (``rows``: its CSV download): switch to 中文;
+    the page speaks Chinese (data apart); the roster shows one day at a time, staff x that
+    day's hours, exactly the staff who work that day; the forecast page too."""
     import re
-
-    from playwright.sync_api import sync_playwright
 
     from test_app import ALLOWED, _data_words  # the same words the AppTest check allows
 
     allowed = ALLOWED | _data_words()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        page.goto(server)
-        page.get_by_text("Next week's footfall").first.wait_for(timeout=60_000)
-        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
-        page.get_by_role("option", name="中文").click()
-        page.get_by_text("下周客流预测").first.wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)
-        english = {w for w in re.findall(r"[A-Za-z]+", _main_text(page)) if w.lower() not in allowed}
-        assert english == set()
-        assert re.search(r"周[一二三四五六日] \d\d:\d\d", _main_text(page))  # the time axis
-        page.screenshot(path=str(ARTIFACTS / "forecast_zh.png"), full_page=True)
+    p: Any = page
+    p.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    p.get_by_role("option", name="中文").click()
+    p.get_by_role("button", name="发布排班").wait_for(timeout=60_000)  # the page's last widget
+    day = sorted({r["date"] for r in rows})[2]
+    month, dom = int(day[5:7]), int(day[8:10])
+    p.get_by_text(re.compile(rf"^{month}月{dom}日 周")).first.click()
+    p.wait_for_timeout(2500)
+    chart = p.locator("[data-testid='stVegaLiteChart']").first
+    labels = set(chart.locator("svg text").all_text_contents())
+    working = {r["staff_id"] for r in rows if r["date"] == day}
+    assert working <= labels
+    assert not ({r["staff_id"] for r in rows} - working) & labels  # nobody off that day
+    assert all(not re.search(r"周|\d+月", s) for s in labels)  # one day: clock times only
+    english = {w for w in re.findall(r"[A-Za-z]+", _main_text(p)) if w.lower() not in allowed}
+    assert english == set()
+    p.screenshot(path=str(ARTIFACTS / "roster_by_day_zh.png"), full_page=True)
 
-        page.get_by_role("link", name="排班").click()
-        page.get_by_role("button", name="生成排班").click()
-        page.get_by_text("按日查看班次").first.wait_for(timeout=120_000)
-        with page.expect_download(timeout=60_000) as info:
-            page.get_by_role("button", name="下载排班 (CSV)").click()
-        target = tmp_path / "roster.csv"
-        info.value.save_as(target)
-        rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
-        days = sorted({r["date"] for r in rows})
-        day = days[2]
-        month, dom = int(day[5:7]), int(day[8:10])
-        page.get_by_text(re.compile(rf"^{month}月{dom}日 周")).first.click()
-        page.wait_for_timeout(2000)
-        chart = page.locator("[data-testid='stVegaLiteChart']").first
-        labels = set(chart.locator("svg text").all_text_contents())
-        working = {r["staff_id"] for r in rows if r["date"] == day}
-        assert working <= labels
-        assert not ({r["staff_id"] for r in rows} - working) & labels  # nobody off that day
-        assert all(not re.search(r"周|\d+月", s) for s in labels)  # one day: clock times only
-        english = {w for w in re.findall(r"[A-Za-z]+", _main_text(page)) if w.lower() not in allowed}
-        assert english == set()
-        page.screenshot(path=str(ARTIFACTS / "roster_by_day_zh.png"), full_page=True)
-        browser.close()
+    p.get_by_role("link", name="客流预测").click()
+    p.get_by_text("下周客流预测").first.wait_for(timeout=60_000)
+    p.wait_for_timeout(1500)
+    english = {w for w in re.findall(r"[A-Za-z]+", _main_text(p)) if w.lower() not in allowed}
+    assert english == set()
+    assert re.search(r"周[一二三四五六日] \d\d ?:\d\d", _main_text(p))  # the busiest interval
+    p.screenshot(path=str(ARTIFACTS / "forecast_zh.png"), full_page=True)

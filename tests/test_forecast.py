@@ -97,9 +97,14 @@ def test_backtest_beats_seasonal_naive_on_synthetic_region() -> None:
     assert 0.72 <= s.loc["queueopt", "coverage"] <= 0.92
 
 
-def test_backtest_refuses_a_too_short_history() -> None:
-    with pytest.raises(ValueError, match="need at least"):
-        backtest(_series(30, dt.date(2026, 11, 15)), 7, 4)
+def test_backtest_adapts_its_folds_to_a_short_history() -> None:
+    """Four weeks of history: two folds of a week (two weeks before the first origin), not a
+    refusal; below three weeks even one fold cannot run."""
+    res = backtest(_series(28, dt.date(2026, 11, 15)), 7, 4)
+    assert (res.folds, res.requested_folds) == (2, 4)
+    assert set(res.scores["fold"]) == {"1", "2", "all"}
+    with pytest.raises(ValueError, match="needs at least 21"):
+        backtest(_series(20, dt.date(2026, 11, 15)), 7, 4)
 
 
 def test_mix_forecast_sums_to_one(sample_dir: Path) -> None:
@@ -259,7 +264,7 @@ def test_nan_arrivals_are_gaps_not_zeros() -> None:
     flat = np.ones(24)
     hist = _shaped(70, dt.date(2026, 3, 1), {w: flat for w in range(7)},
                    {w: 600.0 for w in range(7)}, seed=4)
-    gap = (hist["interval_start"].dt.date.between(dt.date(2026, 2, 10), dt.date(2026, 2, 23))
+    gap = (hist["interval_start"].dt.date.between(dt.date(2026, 2, 16), dt.date(2026, 3, 1))
            & (hist["interval_start"].dt.hour >= 14))
     with_nan = hist.assign(arrivals=hist["arrivals"].where(~gap))
     fc_nan = forecast_arrivals(with_nan, 7)

@@ -42,6 +42,8 @@ def test_on_duty_busy_and_idle_while_waiting_by_hand() -> None:
     assert first["staff_busy"] == pytest.approx(40 / 30)
     assert first["idle_while_waiting"] == pytest.approx(8 / 30)
     assert first["waiting_share"] == pytest.approx(8 / 30)
+    # someone waits 8 minutes in the whole log, and A idles through all of them: 1 agent
+    assert observed_staffing(_log(), 30, idle_gap=15).idle_agents_while_waiting == pytest.approx(1.0)
     assert f.loc[pd.Timestamp("2026-11-16 10:30"), "staff_on_duty"] == pytest.approx(10 / 30)
     # a 5-minute gap sends A off duty between calls: nobody idles while the customer waits
     g = observed_staffing(_log(), 30, idle_gap=5).frame.set_index("interval_start")

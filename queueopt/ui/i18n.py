@@ -65,8 +65,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "bound_no_gap": ("lower bound {lb:.1f} h (no gap while staff-minutes are uncovered)",
                      "下界{lb:.1f}小时（有未覆盖时段，不计差距）"),
     "bound_none": ("no lower bound (some day cannot be covered)", "无下界（某天无法完全覆盖）"),
-    "status_optimal": ("proved optimal", "已证明最优"),
-    "status_feasible": ("best found within the time limit", "时限内找到的最优解"),
+    "status_optimal": ("proved optimal", "已证明最优：人时等于下界"),
+    "status_feasible": ("best found within the work limit", "求解时限内找到的最好排班，未证明最优"),
+    "status_wall_limit": ("stopped by the wall-clock limit", "因运行时间上限停止，未证明最优；重新运行可能得到不同排班"),
+    "status_no_roster": ("no roster found", "未找到排班"),
     "status_other": ("solver status {s}", "求解状态 {s}"),
     "service_target": ("{sl:.0%} within {th:g} min", "{th:g}分钟内办理{sl:.0%}"),
     "progress_start": ("Planning…", "正在排班…"),
@@ -459,11 +461,17 @@ def time_axis_expr(with_clock: bool = True) -> str:
 
 
 def status_label(status: object) -> str:
-    """The roster solver's status in words (an enum value or its string)."""
-    code = str(getattr(status, "value", status)).split(" ")[0].lower()
-    if code in ("optimal", "feasible"):
-        return t(f"status_{code}")
-    return t("status_other", s=word(code))
+    """The roster solver's status in words: :func:`queueopt.plan_summary.status_words` in
+    English (the CLI's words), their translation in Chinese."""
+    from queueopt.plan_summary import SolverStatus, status_words
+
+    code = str(getattr(status, "value", status))
+    if lang() == "zh":
+        return t(f"status_{code}") if f"status_{code}" in _TEXT else t("status_other", s=code)
+    try:
+        return status_words(SolverStatus(code))
+    except ValueError:
+        return t("status_other", s=code)
 
 
 # ---- sentences the package writes in English, in the selected language ---------------------
@@ -478,34 +486,20 @@ def _zh_days(text: str) -> str:
     return re.sub(_DAY, lambda m: _zh_day(m.group(1), m.group(2)), text).replace(", ", "、")
 
 
-_REASONS: dict[str, str] = {
-    "contracted maximum hours": "合同最长工时",
-    "availability, rest and days-per-week rules": "可上班时间、休息与每周工作天数规定",
-}
-
-
-def _zh_reason(reason: str) -> str:
-    m = re.fullmatch(r"days per week \((\d+) shifts need more than (\d+) people x (\d+) days = "
-                     r"(\d+)\)", reason)
-    if m:
-        return f"每周工作天数（{m[1]}个班次，超过{m[2]}人×{m[3]}天={m[4]}）"
-    return _REASONS.get(reason, reason)
-
-
 _SENTENCES: list[tuple[re.Pattern[str], Any]] = [
-    (re.compile(r"too few counters: (\d+) interval\(s\) need more than the hall's (\d+) counters "
+    (re.compile(r"too few counters: (\d+) staff-minutes of need above the hall's (\d+) counters "
                 r"\(worst (Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d\d:\d\d) needs (\d+)\); "
                 r"the plan opens all (\d+)"),
-     lambda m: (f"柜台不足：{m[1]}个时段需要超过本厅{m[2]}个柜台（最紧张的"
+     lambda m: (f"柜台不足：超出本厅{m[2]}个柜台的需求共{m[1]}人分钟（最紧张的"
                 f"{_WEEKDAYS['zh'][_WEEKDAYS['en'].index(m[3])]} {m[4]}需要{m[5]}个）；"
                 f"计划开放全部{m[6]}个柜台")),
-    (re.compile(r"too few staff: (\d+) shift\(s\), ([\d.]+) paid hours on (.+?) could not be "
-                r"staffed; binding: (.+) \(staff can give (\d+) h, the cover needs (\d+) h\)"),
-     lambda m: (f"人手不足：{_zh_days(m[3])}有{m[1]}个班次、{m[2]}计薪小时无人可排；"
-                f"制约因素：{_zh_reason(m[4])}（员工最多可提供{m[5]}小时，覆盖需要{m[6]}小时）")),
-    (re.compile(_DAY + r": (\d+) staff-minutes uncovered even before naming staff "
-                       r"\(too few people available that day\)"),
-     lambda m: f"{_zh_day(m[1], m[2])}：排人之前已有{m[3]}人分钟无法覆盖（当天可上班的人太少）"),
+    (re.compile(r"not rostered on counters \(no counter skill\): (.+)"),
+     lambda m: f"未排到柜台（不具备柜台技能）：{m[1].replace(', ', '、')}"),
+    (re.compile(r"too few staff: (\d+) staff-minutes short on (.+?); at least (\d+) of them no "
+                r"roster of these staff can avoid \(availability, contract hours (\d+) h, days "
+                r"per week\); the rest is left by the work limit"),
+     lambda m: (f"人手不足：{_zh_days(m[2])}共缺{m[1]}人分钟；其中至少{m[3]}人分钟任何排班都无法避免"
+                f"（可上班时间、合同工时{m[4]}小时、每周工作天数）；其余是求解时限所致")),
     (re.compile(r"the current kiosks meet the target(?:; one more would save ([\d.]+) counter "
                 r"staff-hours a week \(< ([\d.]+)\))?"),
      lambda m: "现有自助终端已达标" + (f"；再加一台每周可节省{m[1]}柜台人时（低于{m[2]}）"
