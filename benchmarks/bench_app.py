@@ -12,8 +12,8 @@ simulated peak policies) and the Region page (and its kiosk ranking).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 import tempfile
+from collections.abc import Callable
 import time
 from pathlib import Path
 
@@ -24,6 +24,8 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 def main() -> None:
     os.environ.setdefault("QUEUEOPT_DB", str(Path(tempfile.mkdtemp()) / "bench.sqlite"))
+    # an empty disk cache: every figure below is computed, none read back
+    os.environ["QUEUEOPT_CACHE"] = tempfile.mkdtemp(prefix="bench_app_cache_")
     t0 = time.perf_counter()
     at = AppTest.from_file(APP, default_timeout=300).run()
     first = time.perf_counter() - t0

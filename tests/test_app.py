@@ -365,6 +365,22 @@ def test_sentences_from_the_package_are_translated() -> None:
     assert "周一 10:30" in sentence(written[0], "zh") and "18" in sentence(written[0], "zh")
 
 
+def test_holiday_names_of_the_calendar_are_translated() -> None:
+    """Every name the calendar gives China's days off in 2026-2027, in Chinese."""
+    import datetime as dt
+
+    from queueopt.calendar import HallCalendar
+    from queueopt.ui.i18n import holiday_name
+
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=k) for k in range(730)]
+    names = {n for n in HallCalendar("CN").holiday_names(days) if n}
+    assert len(names) >= 8
+    for name in names:
+        assert _WORD.findall(holiday_name(name, "zh")) == [], name
+        assert holiday_name(name, "en") == name
+    assert holiday_name("Day off (substituted from 09/20/2026)", "zh") == "调休（9月20日上班）"
+
+
 def test_forecast_page_switch_hall_and_language() -> None:
     at = _app("H01")
     assert "H01" in at.title[0].value

@@ -128,10 +128,6 @@ def test_no_avoidable_shortage(hall: str, hall_report: Callable[[str], PlanRepor
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="counters.csv counts a counter open for a whole 30-minute interval "
-                          "while its person takes a 15-minute break inside it (i13-roster, "
-                          "/work/notes/i13-checker.md)")
 def test_a_30_minute_plan_keeps_every_rule(tmp_path_factory: pytest.TempPathFactory) -> None:
     """interval_minutes = 30 (start step 15, so the grid is 15): the smallest hall plans end to
     end; the checker finds no broken rule, no wrong figure and no avoidable shortage."""

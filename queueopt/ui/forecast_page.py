@@ -7,7 +7,15 @@ import streamlit as st
 
 from queueopt.export import escape_markdown
 from queueopt.ui import cache, state
-from queueopt.ui.i18n import day_label, header, slot_label, t, time_axis_expr, word
+from queueopt.ui.i18n import (
+    day_label,
+    header,
+    holiday_name,
+    slot_label,
+    t,
+    time_axis_expr,
+    word,
+)
 
 path = state.data_dir()
 sig = cache.signature(path)
@@ -43,7 +51,7 @@ days = fc.groupby(fc["interval_start"].dt.date).agg(
     start=("interval_start", "min"), end=("interval_start", "max"),
     month_end=("month_end", "first"), holiday=("holiday", "first")).reset_index(drop=True)
 marks = days[days["month_end"] | (days["holiday"] != "")].copy()
-marks["label"] = marks["holiday"].where(marks["holiday"] != "", word("month-end"))
+marks["label"] = [holiday_name(h) if h else word("month-end") for h in marks["holiday"]]
 rules = alt.Chart(marks).mark_rect(opacity=0.08, color="orange").encode(
     x=alt.X("start:T", title=None, axis=x_axis), x2="end:T")
 text = alt.Chart(marks).mark_text(align="left", dy=-120, color="darkorange").encode(

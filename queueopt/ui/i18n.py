@@ -525,6 +525,28 @@ def sentence(text: str, code: str | None = None) -> str:
     return text
 
 
+_HOLIDAYS_ZH: dict[str, str] = {
+    "New Year's Day": "元旦", "Chinese New Year's Eve": "除夕",
+    "Chinese New Year (Spring Festival)": "春节", "Tomb-Sweeping Day": "清明节",
+    "Labor Day": "劳动节", "Dragon Boat Festival": "端午节", "Mid-Autumn Festival": "中秋节",
+    "National Day": "国庆节", "Holiday": "节假日",
+}
+"""China's public holidays as the ``holidays`` package names them (the calendar's names)."""
+
+
+def holiday_name(name: str, code: str | None = None) -> str:
+    """A holiday's name from the calendar in the selected language (or ``code``): observed
+    days and days off moved from a weekend are said as such."""
+    if (code or lang()) != "zh" or not name:
+        return name
+    moved = re.fullmatch(r"Day off \(substituted from (\d\d)/(\d\d)/\d{4}\)", name)
+    if moved:
+        return f"调休（{int(moved[1])}月{int(moved[2])}日上班）"
+    base = name.removesuffix(" (observed)")
+    zh = _HOLIDAYS_ZH.get(base, base)
+    return zh + ("（补休）" if base != name else "")
+
+
 def words_table(keys: Mapping[str, str]) -> dict[str, str]:
     """``{code: word}`` for a set of codes (for legends with a fixed order)."""
     return {k: word(k) for k in keys}

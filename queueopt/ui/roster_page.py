@@ -157,7 +157,7 @@ with st.expander(t("week_view")):
         + roster["role"].map(lambda r: "" if r == "counter" else f" ({word(r)})"))
     days = [day_label(d) for d in week]
     table = grid.pivot_table(index="staff_id", columns="day", values="cell", aggfunc="first")
-    table = table.reindex(columns=days).fillna("")
+    table = table.reindex(columns=days).astype(object).fillna("")
     table.index.name = header("staff_id")
     st.table(table.reset_index())
 
