@@ -202,8 +202,9 @@ def test_interval_membership_matches_the_quantiles() -> None:
 
 def test_holiday_never_in_the_history_is_forecast_with_a_warning() -> None:
     """Counts only (no halls.csv): with no row on any holiday the history cannot say whether the
-    hall opens then, so a holiday is forecast like its weekday with a typical holiday effect and
-    a warning; a history that shows holidays closed (rows of zeros) keeps them closed."""
+    hall opens then nor how busy it is, so a holiday is forecast like an ordinary day of its
+    weekday, with a warning; a history that shows holidays closed (rows of zeros) keeps them
+    closed."""
     hist = _series(70, dt.date(2026, 9, 30), seed=4)
     cal = HallCalendar("CN")
     days = sorted(set(hist["interval_start"].dt.date))
@@ -214,9 +215,10 @@ def test_holiday_never_in_the_history_is_forecast_with_a_warning() -> None:
     hol = fc["day_kind"] == "holiday"
     assert hol.sum() and fc.loc[hol, "warning"].str.contains("no holiday in the history").all()
     assert not fc.loc[~hol, "warning"].str.contains("holiday").any()
-    normal = unseen.groupby(unseen["interval_start"].dt.date)["arrivals"].sum().tail(28).mean()
+    totals = unseen.groupby(unseen["interval_start"].dt.date)["arrivals"].sum().tail(28)
+    normal = totals[[d.day < 21 for d in totals.index]].mean()  # no month-end days
     daily = fc[hol].groupby(fc.loc[hol, "interval_start"].dt.date)["arrivals"].sum()
-    assert (daily < normal).all() and (daily > 0.5 * normal).all()
+    assert (abs(daily / normal - 1) < 0.15).all()  # (the first days of a month run higher)
     closed = hist.copy()
     closed.loc[closed["interval_start"].dt.date.isin(holidays), "arrivals"] = 0
     shown_closed = forecast_arrivals(closed, 7)
