@@ -155,7 +155,8 @@ def plan_hall(dataset: Dataset, hall_id: str, week_start: dt.date | None = None,
                       slot_minutes=ds.policy.interval_minutes,
                       time_limit_s=time_limit_s, seed=seed, progress=roster_progress,
                       calendar=ds.calendar)
-    counters = counters_plan(sched.shifts, hall, req[["interval_start", "required"]])
+    counters = counters_plan(sched.shifts, hall, req[["interval_start", "required"]],
+                             ds.policy.interval_minutes)
     say(0.88, "checking the plan by simulation")
     check = simulated_check(inputs, req, counters, policy=policy, replications=replications,
                             seed=seed + 7)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -61,9 +61,15 @@ class Shift:
         return self.end - self.start
 
     def paid_minutes(self, rules: ShiftRules) -> int:
-        """Length less the unpaid meal break, minutes."""
-        meal = sum(b - a for a, b in self.breaks if b - a >= rules.meal_break)
-        return self.length - meal
+        """Length less the unpaid meal break, minutes.
+
+        The meal is unpaid only on a shift long enough to need one (and taking a
+        break of the meal's length); short breaks are paid, even when they are as
+        long as the meal.
+        """
+        needs_meal = required_breaks(self.length, rules)[0]
+        has_meal = any(b - a == rules.meal_break for a, b in self.breaks)
+        return self.length - (rules.meal_break if needs_meal and has_meal else 0)
 
     def on_duty(self, minute: int) -> bool:
         """Present and not on a break at ``minute``."""
@@ -272,9 +278,10 @@ def _check_shift(sh: Shift, person: StaffMember, hall: Hall, day_kinds: Mapping[
         out.append(Violation("start_step", sid, d, f"starts at {clock(sh.start)}, off the "
                                                    f"{rules.start_step}-minute grid"))
     meal, short = required_breaks(sh.length, rules)
-    meals = [b for b in sh.breaks if b[1] - b[0] == rules.meal_break and meal]
-    shorts = [b for b in sh.breaks if b not in meals]
-    if len(meals) != meal or len(shorts) != short or any(b - a != rules.short_break for a, b in shorts):
+    # the breaks' lengths must be exactly `meal` meals and `short` short breaks (a short break
+    # may be as long as the meal: then only the count of that length is checked)
+    want = Counter({rules.meal_break: meal}) + Counter({rules.short_break: short})
+    if Counter(b - a for a, b in sh.breaks) != want:
         out.append(Violation("breaks", sid, d,
                              f"has breaks {_fmt_breaks(sh.breaks)}; needs {meal} meal break(s) of "
                              f"{rules.meal_break} min and {short} short break(s) of {rules.short_break} min"))

@@ -598,12 +598,14 @@ def solve(model: cp_model.CpModel, variables: RosterVars, needs: Sequence[DayNee
 
 def name_staff_mip(variables: RosterVars, needs: Sequence[DayNeed], people: Sequence[StaffMember],
                    days: Sequence[dt.date], labour: LabourRules,
-                   history: Mapping[str, int] | None, *, node_limit: int, wall: float
+                   history: Mapping[str, int] | None, *, node_limit: int, wall: float,
+                   instances: bool = True
                    ) -> tuple[dict[tuple[int, int, int], int] | None, bool]:
     """Name staff on the day's shifts by MIP (HiGHS): staff-minutes short first, then paid minutes.
 
     The same hard rules as :func:`build_model` (its ``assign`` keys are the
-    variables): each shift at most one person, one shift a person a day,
+    variables): each shift at most one person (``instances``: the pools list
+    shifts; else shapes any number of people may take), one shift a person a day,
     cover per cell with shortage, days per week and in a row, contract
     maximum, rest (for each shift end ``t`` on a day, the shifts ending at
     ``t`` or later and the next day's shifts starting before ``t + min_rest``
@@ -635,7 +637,7 @@ def name_staff_mip(variables: RosterVars, needs: Sequence[DayNeed], people: Sequ
     for i, (e, k, j) in enumerate(keys):
         by_inst[(k, j)].append(i)
         by_pd[(e, k)].append(i)
-    for ids in by_inst.values():
+    for ids in by_inst.values() if instances else ():
         row([(i, 1.0) for i in ids], -np.inf, 1.0)
     for ids in by_pd.values():
         row([(i, 1.0) for i in ids], -np.inf, 1.0)
@@ -689,6 +691,15 @@ def name_staff_mip(variables: RosterVars, needs: Sequence[DayNeed], people: Sequ
     if res.x is None:
         return None, wall_hit
     return {key: int(round(res.x[i])) for i, key in enumerate(keys)}, wall_hit
+
+
+def _best_shapes(cover: CoverLP, week_columns: Sequence[Column], week_values: np.ndarray,
+                 size: int = 30) -> list[Column]:
+    """Shapes worth naming staff on: both LPs' support and the covering LP's least reduced costs."""
+    support = [c for c, v in zip(week_columns, week_values) if v > 1e-7]
+    support += [c for c, v in zip(cover.columns, cover.values) if v > 1e-7]
+    order = np.argsort(cover.reduced_costs, kind="stable")[:size]
+    return list(dict.fromkeys(support + [cover.columns[j] for j in order]))
 
 
 def _complete(model: cp_model.CpModel, variables: RosterVars,
@@ -795,6 +806,26 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     values, found, wall_hit = solve(model, variables, needs, det_time=left,
                                     wall=wall,
                                     seed=seed, bound_by_day=bounds, hint=hint, rounds=rounds)
+    unavoidable: float | None = None
+    short_now = variables.evaluate(needs, values)[0] if found else math.inf
+    if short_now > 0:
+        unavoidable = unavoidable_shortfall(needs, staff, shift_rules, labour,
+                                            seed_columns=[c.columns for c in covers])
+    if short_now > (unavoidable or 0.0):
+        # the week's shifts could not all be named: name staff on a wider choice of shapes
+        say(0.8, "naming staff on more shift shapes")
+        wide = [list(dict.fromkeys(chosen[k] + _best_shapes(covers[k], wlp.columns[k],
+                                                             wlp.values[k])))
+                for k in range(len(needs))]
+        _, wide_vars = build_model(needs, wide, staff, day_kinds, shift_rules, labour,
+                                   locked=locks, history=history, vip_counters=hall.vip_counters)
+        named, named_wall = name_staff_mip(wide_vars, needs, people, sorted(day_kinds), labour,
+                                           history, node_limit=max(int(50 * time_limit_s), 50),
+                                           wall=wall, instances=False)
+        mip_wall = mip_wall or named_wall
+        if named is not None and (wide_vars.evaluate(needs, named)
+                                  < variables.evaluate(needs, values)):
+            values, variables, found = named, wide_vars, True
     shifts: list[Shift] = []
     for (e, k, j), v in sorted(values.items()):
         if v:
@@ -805,11 +836,10 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     bound = None if any(b is None for b in bounds) else float(sum(b for b in bounds if b is not None))
     short = shortfall_frame(shifts, needs)
     short_min = float((short["short"] * short["minutes"]).sum()) if len(short) else 0.0
-    unavoidable = 0.0
-    if short_min > 0:
-        unavoidable = min(unavoidable_shortfall(needs, staff, shift_rules, labour,
-                                                seed_columns=[c.columns for c in covers]),
-                          short_min)
+    if short_min > 0 and unavoidable is None:
+        unavoidable = unavoidable_shortfall(needs, staff, shift_rules, labour,
+                                            seed_columns=[c.columns for c in covers])
+    unavoidable = min(unavoidable or 0.0, short_min)
     if not found:
         status = SolverStatus.NO_ROSTER
     elif wall_hit or mip_wall:
@@ -942,21 +972,42 @@ def _binding(needs: Sequence[DayNeed], short: pd.DataFrame, short_min: float, un
     return out
 
 
-def counters_plan(shifts: Sequence[Shift], hall: Hall, required: pd.DataFrame) -> pd.DataFrame:
-    """Counters open per interval: on-duty staff, at most the physical counters.
+def counters_plan(shifts: Sequence[Shift], hall: Hall, required: pd.DataFrame,
+                  interval_minutes: int | None = None) -> pd.DataFrame:
+    """Counters open per interval: staff on duty through the whole interval, at most the counters.
 
-    Staff on duty beyond the open counters are on floor duty (guiding,
-    pre-checking documents, the emergency counter when the queue grows).
-    Returns ``interval_start, required, on_duty, counters_open, floor``
-    (on duty at the interval's start).
+    A counter counts as open for an interval only if its person is on duty
+    (present, not on a break) for the whole interval, so ``on_duty`` is the
+    fewest staff on duty at any minute of the interval. Staff beyond the
+    open counters are on floor duty (guiding, pre-checking documents, the
+    emergency counter when the queue grows). Returns ``interval_start,
+    required, on_duty, counters_open, floor``.
+
+    Parameters
+    ----------
+    shifts, hall, required:
+        The roster, the hall (counters) and ``interval_start, required``.
+    interval_minutes:
+        Interval length, minutes; by default the smallest spacing of ``interval_start``
+        within a day (15 when there is one interval a day).
     """
     req = required.copy()
     req["interval_start"] = pd.to_datetime(req["interval_start"])
+    if interval_minutes is None:
+        steps = req.sort_values("interval_start").groupby(req["interval_start"].dt.date)[
+            "interval_start"].diff().dropna()
+        interval_minutes = int(steps.min().total_seconds() // 60) if len(steps) else 15
     rows = []
     for day, part in req.groupby(req["interval_start"].dt.date):
-        minutes = (part["interval_start"].dt.hour * 60 + part["interval_start"].dt.minute).to_numpy()
-        today = [s for s in shifts if s.day == day]
-        on = np.array([sum(1 for s in today if s.on_duty(int(m))) for m in minutes], dtype=np.int64)
+        # staff on duty at every minute of the day
+        per_minute = np.zeros(24 * 60 + interval_minutes, dtype=np.int64)
+        for s in shifts:
+            if s.day == day:
+                per_minute[s.start:s.end] += 1
+                for a, b in s.breaks:
+                    per_minute[max(a, s.start):min(b, s.end)] -= 1
+        starts = (part["interval_start"].dt.hour * 60 + part["interval_start"].dt.minute).to_numpy()
+        on = np.array([per_minute[m:m + interval_minutes].min() for m in starts], dtype=np.int64)
         need = part["required"].to_numpy()
         open_c = np.minimum(on, hall.counters)
         rows.append(pd.DataFrame({"interval_start": part["interval_start"].to_numpy(),

@@ -312,9 +312,6 @@ def test_solver_bound_is_true() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="seed 13: the solver leaves P0 idle, 240 staff-minutes short where 120 "
-                          "is the optimum (i13-roster, /work/notes/i13-checker.md)")
 def test_solver_roster_is_optimal() -> None:
     """The solver's roster keeps every rule and equals the brute-force optimum: fewest
     staff-minutes short, then fewest paid minutes (both recomputed from its shifts)."""
@@ -330,10 +327,6 @@ def test_solver_roster_is_optimal() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="staff_hours counts a short break as long as the meal break as the "
-                          "unpaid meal, even on shifts too short for a meal (seeds 0, 1, 5, 12, "
-                          "15, 16, 18, 19; i13-roster, /work/notes/i13-checker.md)")
 def test_solver_figures_match_its_roster() -> None:
     """The solver's staff-minutes short and paid hours are those of the roster it returns."""
     wrong = []
