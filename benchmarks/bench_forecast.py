@@ -155,7 +155,8 @@ def intraday(hist: pd.DataFrame, cal: HallCalendar, days: int = 14) -> None:
           f"(target <= 0.85x); a look-ahead knowing each rest-of-day total exactly: "
           f"{err_oracle / total:.3f} = {err_oracle / err_morning:.3f}x")
     cov = " ".join(f"{h:02d}h {100 * np.mean(v):.0f}%" for h, v in sorted(by_hour.items()))
-    print(f"updated 80% interval coverage by hour of day: {cov}")
+    overall = np.mean([ok for v in by_hour.values() for ok in v])
+    print(f"updated 80% interval coverage: {100 * overall:.1f}% overall; by hour of day: {cov}")
 
 
 def speed() -> None:

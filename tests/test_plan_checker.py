@@ -322,6 +322,22 @@ def test_command_line_prints_and_fails_on_a_broken_plan(tmp_path: Path,
     assert "[skill] S7" in capsys.readouterr().out
 
 
+def test_locked_shifts_are_kept(tmp_path: Path) -> None:
+    data, plan = _write_plan(tmp_path, BASE_ROSTER)
+    locks = tmp_path / "locks.csv"
+    locks.write_text("staff_id,date,start,end,breaks,role\n"
+                     f"S1,{MON},08:45,17:15,11:00-11:30;14:00-14:15,counter\n"
+                     f"S3,{MON},10:00,16:00,,counter\n", encoding="utf-8")
+    assert not check_plan(plan, data, locked=locks).hard_findings
+    # a lock the roster moved (S3 starts 10:00, not 09:30), and a lock repeated: both named
+    locks.write_text("staff_id,date,start,end,breaks,role\n"
+                     f"S3,{MON},09:30,16:00,,counter\n"
+                     f"S1,{MON},08:45,17:15,,counter\nS1,{MON},08:45,17:15,,counter\n",
+                     encoding="utf-8")
+    found = [f for f in check_plan(plan, data, locked=locks).rule_findings if f.rule == "locked"]
+    assert [f.staff_id for f in found] == ["S3", "S1"]
+
+
 def test_role_needs_its_skill(tmp_path: Path) -> None:
     # S2 has only the counter skill: as lead (needs manager) or VIP (needs vip) it breaks a rule
     assert "skill" in _rules_broken(tmp_path, BASE_ROSTER, roles={1: "lead"})
