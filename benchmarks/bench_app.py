@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest

@@ -125,7 +125,7 @@ def _features(log: TicketLog, times: FloatArray, kiosk: BoolArray, vip: BoolArra
                   servers_open=_servers_given(times, kiosk, kiosks, schedule))
     vip_first = not np.isfinite(rules.vip_head_start)
     pt = None
-    if places_then is not None:
+    if places_then is not None and len(places_then):
         pt = np.where(st.les_index >= 0, places_then[np.maximum(st.les_index, 0)], np.nan)
     pr = predict(st, kiosk, vip, priors, places_then=pt, vip_first=vip_first)
     if arules.simulate:

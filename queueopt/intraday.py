@@ -136,10 +136,13 @@ def _dense(part: pd.DataFrame) -> tuple[list[dt.date], IntArray, FloatArray, int
     return [t.date() for t in days_idx], slots, grid, interval
 
 
-def _pseudo_forecasts(days: list[dt.date], grid: FloatArray, kinds: list[str]) -> FloatArray:
-    """For each past day, the mean of the same weekday (same day kind) up to four weeks back."""
+def _pseudo_forecasts(days: list[dt.date], grid: FloatArray, kinds: list[str]
+                      ) -> tuple[FloatArray, FloatArray]:
+    """For each past day, the mean of the same weekday (same day kind) up to four weeks back,
+    and how many days each interval's mean averages."""
     n = len(days)
     out = np.full_like(grid, np.nan)
+    count = np.zeros_like(grid)
     open_day = np.nansum(grid, axis=1) > 0
     for i in range(n):
         rows = [i - 7 * k for k in range(1, LOOKBACK_WEEKS + 1)
@@ -148,17 +151,19 @@ def _pseudo_forecasts(days: list[dt.date], grid: FloatArray, kinds: list[str]) -
             g = grid[rows]
             n_seen = np.isfinite(g).sum(axis=0)
             out[i] = np.where(n_seen > 0, np.nansum(g, axis=0) / np.maximum(n_seen, 1), np.nan)
-    return out
+            count[i] = n_seen
+    return out, count
 
 
 def _fit_hall(days: list[dt.date], slots: IntArray, grid: FloatArray, kinds: list[str],
               coverage: float) -> IntradayFit:
-    pseudo = _pseudo_forecasts(days, grid, kinds)
+    pseudo, n_avg = _pseudo_forecasts(days, grid, kinds)
     usable = np.flatnonzero(np.isfinite(pseudo).any(axis=1) & (np.nansum(grid, axis=1) > 0))
     if len(usable) < 3:
         return _default_fit()
     y = grid[usable]
     f = np.nan_to_num(pseudo[usable], nan=0.0)
+    n_f = np.maximum(n_avg[usable], 1.0)
     seen = np.isfinite(y)
     y0 = np.nan_to_num(y, nan=0.0)
     f = np.where(seen, f, 0.0)  # a missing interval is neither seen nor forecast
@@ -203,8 +208,10 @@ def _fit_hall(days: list[dt.date], slots: IntArray, grid: FloatArray, kinds: lis
     phis = np.empty(len(cuts))
     for j in range(len(cuts)):
         rows = after[j][None, :] & seen & (f > 0)
-        yy = y0[rows]
         mu = (m[:, j][:, None] * f)[rows]
+        # the pseudo-forecast is a mean of only n days, so its own noise (variance about
+        # mu / n) widens these residuals beyond a real forecast's: deflate it away
+        yy = mu + (y0[rows] - mu) / np.sqrt(1.0 + 1.0 / n_f[rows])
         phis[j] = PHI_GRID[-1]
         if len(yy) == 0:
             continue

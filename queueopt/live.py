@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -486,3 +486,53 @@ def _rest_of_day(history: HallHistory, seen: pd.DataFrame, now: pd.Timestamp, st
     return pd.DataFrame({"interval_start": fc["interval_start"].to_numpy(),
                          "forecast": fc["arrivals"].to_numpy(float).round(1),
                          "updated": up["arrivals"].to_numpy(float).round(1)})
+
+
+_HHMM = r"^([01]?\d|2[0-4]):[0-5]\d$"
+
+
+def _not_a_time(cells: pd.Series) -> Callable[[int], str]:
+    def message(r: int) -> str:
+        return f"{cells.iloc[r][:40]!r} is not a time HH:MM"
+    return message
+
+
+def read_roster(path: str | Path) -> pd.DataFrame:
+    """A published roster (``roster.csv`` of ``queueopt plan``), checked.
+
+    Columns ``staff_id, date, start, end, breaks, role``: ``date``
+    ``YYYY-MM-DD``, ``start``/``end`` ``HH:MM`` with the end after the start,
+    ``breaks`` ``HH:MM-HH:MM`` separated by ``;`` (may be empty). Raises
+    :class:`queueopt.errors.DataError` naming file, row and column of every problem.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"{p}: no such file")
+    problems = Problems()
+    df = read_csv_text(p, "staff", problems, ("staff_id", "date", "start", "end", "breaks", "role"))
+    if df is None:
+        raise DataError(problems.items)
+    name = p.name
+    dates = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
+    problems.rows(name, np.flatnonzero(dates.isna().to_numpy()), "date",
+                  lambda r: f"{df['date'].iloc[r][:40]!r} is not a date YYYY-MM-DD")
+    for col in ("start", "end"):
+        bad = ~df[col].str.match(_HHMM)
+        problems.rows(name, np.flatnonzero(bad.to_numpy()), col, _not_a_time(df[col]))
+    ok = df["start"].str.match(_HHMM) & df["end"].str.match(_HHMM)
+
+    def minutes(x: pd.Series) -> pd.Series:
+        parts = x.str.split(":", expand=True)
+        return parts[0].astype(int) * 60 + parts[1].astype(int)
+    if ok.any():
+        order = ok.copy()
+        order[ok] = minutes(df.loc[ok, "end"]) <= minutes(df.loc[ok, "start"])
+        problems.rows(name, np.flatnonzero(order.to_numpy(bool)), "end",
+                      lambda r: "the shift ends before it starts")
+    brk = r"^(([01]?\d|2[0-4]):[0-5]\d-([01]?\d|2[0-4]):[0-5]\d)(;([01]?\d|2[0-4]):[0-5]\d-([01]?\d|2[0-4]):[0-5]\d)*$"
+    bad_b = ~(df["breaks"].eq("") | df["breaks"].str.match(brk))
+    problems.rows(name, np.flatnonzero(bad_b.to_numpy()), "breaks",
+                  lambda r: f"{df['breaks'].iloc[r][:60]!r} is not HH:MM-HH:MM;...")
+    if problems.items:
+        raise DataError(problems.items)
+    return df

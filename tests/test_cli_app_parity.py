@@ -90,7 +90,8 @@ def _page_plan_figures(text: str) -> dict[str, float]:
 def test_same_plan_same_figures(tmp_path: Path) -> None:
     """The Roster page's plan of H03 and ``queueopt plan``'s summary.json agree on the
     staff-hours, the lower bound and the simulated service level (same week, seed and
-    solver budget), to the digits the page shows."""
+    solver budget), to the digits the page shows (a wrong figure is off by far more: showing
+    the share of intervals meeting the target instead fails, tried)."""
     out = tmp_path / "plan"
     assert main(["plan", "--data", str(SAMPLE), "--hall", "H03", "--out", str(out),
                  "--time-limit", "3"]) == 0
@@ -101,7 +102,9 @@ def test_same_plan_same_figures(tmp_path: Path) -> None:
     at.button[0].click().run()
     assert not at.exception
     page = _page_plan_figures(" ".join(s.value for s in at.success))
-    assert page["staff_hours"] == round(summary["staff_hours"], 1)
-    assert page["lower_bound_hours"] == round(summary["lower_bound_hours"], 1)
-    assert page["predicted_service_level"] == pytest.approx(
-        round(summary["predicted_service_level"], 3), abs=1e-9)
+    # the page shows 0.1 h and 0.1%; summary.json keeps 2 and 4 decimals of the same values,
+    # so the two may round a half differently: half a shown digit apart at most
+    assert page["staff_hours"] == pytest.approx(summary["staff_hours"], abs=0.05 + 1e-6)
+    assert page["lower_bound_hours"] == pytest.approx(summary["lower_bound_hours"], abs=0.05 + 1e-6)
+    assert page["predicted_service_level"] == pytest.approx(summary["predicted_service_level"],
+                                                            abs=0.0005 + 1e-6)

@@ -355,6 +355,10 @@ def test_live_cli_prints_state_waits_and_advice(small_dir: Path, capsys) -> None
     assert ("Nobody is waiting." in out) == (waiting == 0)
     assert "Wait to announce" in out and "A            regular" in out
     assert "The next two hours" in out and "Recommendation:" in out
+    # before the first ticket of the day: an empty hall, not a traceback
+    assert main(["live", "--data", str(small_dir), "--hall", "H", "--today",
+                 str(small_dir / "today.csv"), "--fast", "--now", "05:00"]) == 0
+    assert "Today so far: 0 tickets issued" in capsys.readouterr().out
 
 
 def test_live_cli_bad_today_file(small_dir: Path, tmp_path: Path, capsys) -> None:
@@ -371,3 +375,25 @@ def test_live_cli_bad_today_file(small_dir: Path, tmp_path: Path, capsys) -> Non
     err = capsys.readouterr().err
     assert code == 2
     assert "today.csv, row 4, column 'issued_at'" in err
+
+
+def test_live_cli_with_a_roster(small_dir: Path, tmp_path: Path, capsys) -> None:
+    """--roster: who can take a counter at 11:00; a bad time is file, row and column, exit 2."""
+    from queueopt.cli import main
+
+    roster = tmp_path / "roster.csv"
+    rows = ["staff_id,date,start,end,breaks,role",
+            "S1,2026-11-11,08:00,16:00,10:30-11:15,counter",
+            "S2,2026-11-11,09:00,17:00,,floor",
+            "S3,2026-11-11,08:00,16:00,,counter"]
+    roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    args = ["live", "--data", str(small_dir), "--hall", "H", "--today",
+            str(small_dir / "today.csv"), "--fast", "--roster", str(roster)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Who can take a counter now: S2 (on the floor until 17:00)" in out
+    assert "Counters open 1 " in out          # S3 only: S1 is on a break, S2 on the floor
+    rows[2] = "S2,2026-11-11,9am,17:00,,floor"
+    roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(args) == 2
+    assert "roster.csv, row 3, column 'start': '9am' is not a time HH:MM" in capsys.readouterr().err

@@ -189,8 +189,8 @@ def _write_plan(tmp: Path, roster: list[tuple], *, staff: list[tuple] = STAFF,
     """Data and plan directories of hall T1 with ``roster`` (rows ``staff_id, day, start, end,
     breaks``); ``required`` overrides counters needed at ``(day, minute)``."""
     data, plan = tmp / "data", tmp / "plan"
-    data.mkdir(exist_ok=True)
-    plan.mkdir(exist_ok=True)
+    data.mkdir(parents=True, exist_ok=True)
+    plan.mkdir(parents=True, exist_ok=True)
     (data / "policy.toml").write_text(POLICY, encoding="utf-8")
     hours = ["09:00-17:00"] * 3 + ["closed"] * 4
     (data / "halls.csv").write_text(
@@ -308,6 +308,34 @@ def test_paid_hours_column(tmp_path: Path) -> None:
         return (_minutes(b) - _minutes(a)) / 60
 
     assert "paid_hours" in _rules_broken(tmp_path, BASE_ROSTER, paid=meal_paid)
+
+
+def test_command_line_prints_and_fails_on_a_broken_plan(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from plan_checker.__main__ import main
+
+    data, plan = _write_plan(tmp_path / "good", BASE_ROSTER)
+    assert main([str(data), str(plan)]) == 0
+    assert "T1: 9 shifts, 66.00 paid h" in capsys.readouterr().out
+    data, plan = _write_plan(tmp_path / "bad", _replace(2, sid="S7"))
+    assert main([str(data), str(plan)]) == 1
+    assert "[skill] S7" in capsys.readouterr().out
+
+
+def test_locked_shifts_are_kept(tmp_path: Path) -> None:
+    data, plan = _write_plan(tmp_path, BASE_ROSTER)
+    locks = tmp_path / "locks.csv"
+    locks.write_text("staff_id,date,start,end,breaks,role\n"
+                     f"S1,{MON},08:45,17:15,11:00-11:30;14:00-14:15,counter\n"
+                     f"S3,{MON},10:00,16:00,,counter\n", encoding="utf-8")
+    assert not check_plan(plan, data, locked=locks).hard_findings
+    # a lock the roster moved (S3 starts 10:00, not 09:30), and a lock repeated: both named
+    locks.write_text("staff_id,date,start,end,breaks,role\n"
+                     f"S3,{MON},09:30,16:00,,counter\n"
+                     f"S1,{MON},08:45,17:15,,counter\nS1,{MON},08:45,17:15,,counter\n",
+                     encoding="utf-8")
+    found = [f for f in check_plan(plan, data, locked=locks).rule_findings if f.rule == "locked"]
+    assert [f.staff_id for f in found] == ["S3", "S1"]
 
 
 def test_role_needs_its_skill(tmp_path: Path) -> None:

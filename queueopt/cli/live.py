@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -12,7 +11,7 @@ import pandas as pd
 from queueopt.announce import AnnounceRules
 from queueopt.cli.replay import queue_rule_options, queue_rules
 from queueopt.io import load_dataset
-from queueopt.live import history_for, last_event, live_view, read_today
+from queueopt.live import history_for, last_event, live_view, read_roster, read_today
 
 
 def _hhmm(text: str) -> dt.time:
@@ -52,15 +51,7 @@ def run(args: argparse.Namespace) -> int:
     day = today["issued_at"].dt.date.iloc[0]
     now = (pd.Timestamp(dt.datetime.combine(day, args.now)) if args.now is not None
            else last_event(today))
-    roster = None
-    if args.roster:
-        path = Path(args.roster)
-        if not path.is_file():
-            raise FileNotFoundError(f"{path}: no such file")
-        roster = pd.read_csv(path, dtype=str, keep_default_na=False)
-        missing = {"staff_id", "date", "start", "end", "breaks", "role"} - set(roster.columns)
-        if missing:
-            raise ValueError(f"{path.name} is missing column(s) {sorted(missing)}")
+    roster = read_roster(args.roster) if args.roster else None
     hist = history_for(ds, args.hall, day, rules=queue_rules(args),
                        arules=AnnounceRules(simulate=not args.fast))
     names = {s.staff_id: s.name for s in ds.staff_of(args.hall)}

@@ -38,11 +38,11 @@ go = c1.button(t("generate"), type="primary")
 again = c2.button(t("reoptimise"), disabled=locked_json == "[]")
 if go or again:
     bar = st.progress(0.0, text=t("progress_start"))
-    plan = cache.plan(path, sig, hall_id, locked_json if again else "[]", limit,
+    made = cache.plan(path, sig, hall_id, locked_json if again else "[]", limit,
                       progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0),
                                                          text=t("progress_start")))
     bar.empty()
-    st.session_state[f"plan_{hall_id}"] = plan
+    st.session_state[f"plan_{hall_id}"] = made
 
 plan = st.session_state.get(f"plan_{hall_id}")
 if plan is None:

@@ -6,7 +6,7 @@
 then:
 
 1. checks every labour and shift rule on ``roster.csv``
-   (:mod:`plan_checker.labour`);
+   (:mod:`plan_checker.labour`), and that locked shifts are kept (:func:`check_locks`);
 2. recomputes cover minute by minute from the roster and the staff-minutes
    short against the requirement capped at the counters and the presence
    rule (:mod:`plan_checker.need`);
@@ -292,9 +292,29 @@ def check_counters(report: PlanReport, rows: list[dict[str, str]]) -> list[Findi
     return out
 
 
+def check_locks(shifts: list[RosterShift], locked: list[RosterShift]) -> list[Finding]:
+    """Every locked shift is in the roster unchanged (person, date, start, end; its breaks too
+    when the lock gives breaks). Locks repeated in time need as many roster rows."""
+    out = []
+    pool = list(shifts)
+    for lk in locked:
+        match = next((s for s in pool if (s.staff_id, s.day, s.start, s.end)
+                      == (lk.staff_id, lk.day, lk.start, lk.end)
+                      and (not lk.breaks or s.breaks == lk.breaks)), None)
+        if match is None:
+            out.append(Finding("locked", lk.staff_id, lk.day,
+                               f"locked shift (line {lk.row} of the locks) is missing or changed"))
+        else:
+            pool.remove(match)
+    return out
+
+
 def check_plan(plan_dir: Path, data_dir: Path, *, requirement_column: str = "required",
-               bound_method: str = "colgen") -> PlanReport:
-    """Check the plan written in ``plan_dir`` against the data in ``data_dir``."""
+               bound_method: str = "colgen", locked: Path | None = None) -> PlanReport:
+    """Check the plan written in ``plan_dir`` against the data in ``data_dir``.
+
+    ``locked`` is the ``roster.csv``-shaped file of shifts a manager locked (``--locked``).
+    """
     plan_dir, data_dir = Path(plan_dir), Path(data_dir)
     summary = json.loads((plan_dir / "summary.json").read_text(encoding="utf-8"))
     hall_id = summary["hall_id"]
@@ -313,7 +333,8 @@ def check_plan(plan_dir: Path, data_dir: Path, *, requirement_column: str = "req
     ctx = Context(rules, hall, staff, needs)
     report = PlanReport(
         hall_id=hall_id, rules=rules, hall=hall, needs=needs, shifts=shifts, summary=summary,
-        rule_findings=check_rules(shifts, ctx),
+        rule_findings=check_rules(shifts, ctx) + (
+            check_locks(shifts, read_roster(locked)) if locked else []),
         cover=recompute_cover(shifts, needs, hall.counters),
         staff_hours=total_paid_hours(shifts, rules),
         day_bounds={d: day_lp_bound(rules, n.window, n.need, method=bound_method,
