@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from queueopt.ensemble import smooth_slots
+
 if TYPE_CHECKING:  # forecast imports this module lazily; the import is for the type only
     from queueopt.forecast import _HallData
 
@@ -58,19 +60,6 @@ PARAMS: Mapping[str, object] = {
 """LightGBM parameters (one thread: the same model on any machine)."""
 ROUNDS = 120
 """Boosting rounds."""
-
-
-def _smooth_slots(v: FloatArray) -> FloatArray:
-    """Weights 1-2-1 over neighbouring intervals (NaN and zeros left out)."""
-    ok = np.isfinite(v) & (v > 0)
-    val = np.where(ok, v, 0.0)
-    num = 2 * val
-    den = 2 * ok.astype(float)
-    num[..., 1:] += val[..., :-1]
-    den[..., 1:] += ok[..., :-1]
-    num[..., :-1] += val[..., 1:]
-    den[..., :-1] += ok[..., 1:]
-    return np.where(ok, num / np.maximum(den, 1e-12), v)
 
 
 def _features(data: _HallData, days: IntArray, origins: IntArray, scale: float
@@ -118,7 +107,7 @@ def _features(data: _HallData, days: IntArray, origins: IntArray, scale: float
     cols = [np.broadcast_to(data.minutes[None, :].astype(float), (n_d, n_s)),
             per_day(follows[days]), per_day(x[:, 9] * 10 + 21 * x[:, 8]),
             per_day(x[:, 8]), per_day(x[:, 10]), per_day(x[:, 7]), per_day(days - origins),
-            *(lags[m] / scale for m in range(4)), m4 / scale, _smooth_slots(m4) / scale,
+            *(lags[m] / scale for m in range(4)), m4 / scale, smooth_slots(m4) / scale,
             per_day(m4t / (scale * n_s)), per_day(wow), per_day(w4r),
             np.full((n_d, n_s), np.log(scale))]
     return np.stack([np.asarray(c, dtype=float).reshape(-1) for c in cols], axis=1)
