@@ -507,3 +507,34 @@ def test_unreachable_shared_database_is_a_message_not_a_traceback(
     assert not at.exception
     assert any("Saved work is unavailable" in e.value and "secret" not in e.value for e in at.error)
 
+
+
+def test_region_page_checks_the_wait_model_with_the_clis_figures(tmp_path: Path) -> None:
+    """The Region page's model check shows the figures ``queueopt modelcheck`` writes for the
+    same hall (run here as a separate process, ``--no-save``): one owner, two views."""
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "mc"
+    done = subprocess.run([sys.executable, "-m", "queueopt", "modelcheck", "--data",
+                           str(Path(__file__).resolve().parents[1] / "data" / "sample"),
+                           "--hall", "H12", "--out", str(out), "--no-save"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    cli = json.loads((out / "modelcheck.json").read_text(encoding="utf-8"))["scores"]
+
+    at = _app("H01")
+    at.switch_page("queueopt/ui/region_page.py").run()
+    at.selectbox(key="modelcheck_hall").set_value("H12").run()
+    at.toggle(key="modelcheck").set_value(True).run()
+    assert not at.exception
+    hourly = next(d.value for d in at.dataframe if "Mean-wait bias (share)" in d.value.columns)
+    assert hourly["Model"].tolist() == ["Erlang C", "Erlang A",
+                                        "Erlang A, corrected (staffing uses it)"]
+    for model, (_, row) in zip(("erlang_c", "erlang_a", "erlang_a_corrected"), hourly.iterrows()):
+        assert row["Mean-wait bias (share)"] == pytest.approx(cli[model]["mean_wait"]["bias"], abs=5e-4)
+        assert row["Service-level MAE (share)"] == pytest.approx(
+            cli[model]["service_level"]["mae"], abs=5e-4)
+        assert row["Abandonment MAE (share)"] == pytest.approx(cli[model]["abandonment"]["mae"], abs=5e-4)
+    assert any("handling time x" in c.value for c in at.caption)

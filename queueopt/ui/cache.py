@@ -308,6 +308,25 @@ def region_plan_waits(path: str, sig: str) -> pd.DataFrame:
     return next_week_mean_wait(dataset(path, sig))[["hall_id", "predicted_mean_wait"]]
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def model_check(path: str, sig: str, hall_id: str) -> dict[str, Any]:
+    """:func:`queueopt.modelcheck.hall_model_check` of one hall as the page shows it (the
+    figures ``queueopt modelcheck`` writes): ``hour`` and ``day`` score frames, the fitted
+    correction, the noise floor and the held-out days; ``error`` when the log cannot be
+    checked (no agent or counter named, too little history)."""
+    from queueopt.modelcheck import hall_model_check, summary_frame
+
+    try:
+        check = hall_model_check(dataset(path, sig), hall_id)
+    except ValueError as err:
+        return {"error": str(err)}
+    return {"hour": summary_frame(check), "day": summary_frame(check, "day"),
+            "handle_factor": check.correction.handle_factor,
+            "patience": check.correction.patience,
+            "fitted": (check.correction.fitted_from, check.correction.fitted_to),
+            "holdout": check.holdout, "noise_floor": dict(check.noise_floor)}
+
+
 def plan(path: str, sig: str, hall_id: str, locked_json: str, time_limit_s: float,
          progress: Any = None) -> HallPlan:
     """A hall-week plan (cached per hall and set of locked shifts)."""

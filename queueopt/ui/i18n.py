@@ -25,6 +25,26 @@ _TEXT: dict[str, tuple[str, str]] = {
     "page_nudges": ("Nudges & kiosks", "错峰与自助分流"),
     "page_region": ("Region", "区域对比"),
     "page_data": ("Data", "数据"),
+    "modelcheck_title": ("Wait model against what happened", "等候模型与实际对比"),
+    "modelcheck_caption": (("The hall's own log: the last 7 days, which no fitting saw, against "
+                            "the waits each model predicts at the staffing observed in the log "
+                            "(same figures as `queueopt modelcheck`)."),
+                           "本厅自己的取号记录：用未参与拟合的最后7天，对比各模型在记录所示在岗人数下预测的等候"
+                           "（与命令行模型检查的结果相同）。"),
+    "modelcheck_hall": ("Hall to check", "要检查的营业厅"),
+    "modelcheck_toggle": ("Check the wait model against this hall's log (a few seconds)",
+                          "用本厅记录检查等候模型（需几秒）"),
+    "modelcheck_spinner": ("Checking the wait model...", "正在检查等候模型……"),
+    "modelcheck_fit": (("Correction staffing uses: handling time x{factor:.2f}, patience "
+                        "{patience:.1f} min, fitted on {fit_from} to {fit_to}; judged on "
+                        "{first} to {last}. Noise floor of one hour's shares: service level "
+                        "{sl:.1f} points, abandonment {ab:.1f} points."),
+                       ("排班所用的校正：办理时长 x{factor:.2f}，耐心 {patience:.1f} 分钟，"
+                        "拟合期 {fit_from} 至 {fit_to}；检验期 {first} 至 {last}。"
+                        "单小时比例的噪声下限：服务水平 {sl:.1f} 个百分点，放弃率 {ab:.1f} 个百分点。")),
+    "modelcheck_hour": ("**By hour** of the held-out days", "**按小时**（检验期）"),
+    "modelcheck_day": ("**By day** of the held-out days", "**按天**（检验期）"),
+    "modelcheck_csv": ("Download the check (CSV)", "下载检查结果（CSV）"),
     # -- formats and units
     "per_interval": ("{n:.0f} per {m} min", "每{m}分钟{n:.0f}人"),
     "minutes_value": ("{v:.1f} min", "{v:.1f} 分钟"),
@@ -340,9 +360,18 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "file": ("File", "文件"), "row": ("Row", "行"), "column": ("Column", "列"),
     "problem": ("Problem", "问题"),
     "text": ("Message", "短信内容"), "language": ("Language", "语言"),
+    "model": ("Model", "模型"),
+    "mean_wait_bias": ("Mean-wait bias (share)", "平均等候偏差（比例）"),
+    "mean_wait_corr": ("Correlation with observed waits", "与实际等候的相关系数"),
+    "service_level_mae": ("Service-level MAE (share)", "服务水平平均绝对误差（比例）"),
+    "abandonment_mae": ("Abandonment MAE (share)", "放弃率平均绝对误差（比例）"),
+    "intervals": ("Intervals", "时段数"),
 }
 
 _WORDS: dict[str, tuple[str, str]] = {
+    # wait models checked against the log (queueopt.modelcheck)
+    "erlang_c": ("Erlang C", "Erlang C 模型"), "erlang_a": ("Erlang A", "Erlang A 模型"),
+    "erlang_a_corrected": ("Erlang A, corrected (staffing uses it)", "Erlang A 校正后（排班所用）"),
     # busy classes, hall kinds, levers
     "super-busy": ("super-busy", "超忙"), "busy": ("busy", "较忙"), "normal": ("normal", "正常"),
     "main": ("main", "自营厅"), "cooperative": ("cooperative", "合作厅"),

@@ -8,7 +8,7 @@ import streamlit as st
 from queueopt.export import csv_bytes, excel_bytes
 from queueopt.region import BUSY_THRESHOLDS, CLASSES
 from queueopt.ui import cache, state
-from queueopt.ui.i18n import header, headers, t, word
+from queueopt.ui.i18n import day_label, header, headers, t, word
 
 path = state.data_dir()
 sig = cache.signature(path)
@@ -70,3 +70,26 @@ if st.toggle(t("kiosk_rank_toggle"), key="rank_kiosks"):
                  width="stretch")
     st.download_button(t("kiosk_rank_csv"), csv_bytes(kiosks),
                        "region_kiosks.csv", "text/csv", on_click="ignore")
+
+st.subheader(t("modelcheck_title"))
+st.caption(t("modelcheck_caption"))
+check_hall = st.selectbox(t("modelcheck_hall"), list(table["hall_id"]), key="modelcheck_hall")
+if st.toggle(t("modelcheck_toggle"), key="modelcheck"):
+    with st.spinner(t("modelcheck_spinner")):
+        checked = cache.model_check(path, sig, check_hall)
+    if "error" in checked:
+        st.warning(checked["error"])
+    else:
+        first, last = checked["holdout"]
+        fit_from, fit_to = checked["fitted"]
+        st.caption(t("modelcheck_fit", factor=checked["handle_factor"],
+                     patience=checked["patience"], fit_from=day_label(fit_from),
+                     fit_to=day_label(fit_to), first=day_label(first), last=day_label(last),
+                     sl=100 * checked["noise_floor"]["service_level"],
+                     ab=100 * checked["noise_floor"]["abandonment"]))
+        for level in ("hour", "day"):
+            st.markdown(t(f"modelcheck_{level}"))
+            scores = checked[level].round(3)
+            st.dataframe(headers(scores, words=["model"]), hide_index=True, width="stretch")
+        st.download_button(t("modelcheck_csv"), csv_bytes(checked["hour"]),
+                           f"modelcheck_{check_hall}.csv", "text/csv", on_click="ignore")
