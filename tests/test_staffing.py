@@ -363,3 +363,15 @@ def test_default_repairs_a_short_peak_fast() -> None:
     assert sl_sipp[8:].min() < 0.78 and sl_auto.min() >= 0.79, (sl_sipp, sl_auto)
     assert auto.checked and sipp.staff_hours < auto.staff_hours <= 1.15 * sipp.staff_hours
     assert (auto.service_level >= 0.8 - 1e-9).all()  # the repair's own pooled check
+
+
+def test_edges_of_the_arguments() -> None:
+    """An empty day needs no counter by any method; a one-minute interval is a valid slot;
+    a kiosk adoption above 1 is refused (survivors of the mutation run, killed here)."""
+    for method in ("sipp", "mol"):
+        assert staff_requirements(np.zeros(4), 4.0, 10.0, 0.8, method=method).counters.tolist() == [0] * 4
+    one_minute = staff_requirements(np.full(3, 0.1), 4.0, 10.0, 0.8, interval_minutes=1,
+                                    method="sipp")
+    assert one_minute.counters.tolist() == [1, 1, 1]
+    with pytest.raises(ValueError, match="adoption"):
+        split_kiosk([1.0], [0.5, 0.5], [True, False], 1.5)
