@@ -8,7 +8,7 @@ was idle longer than ``idle_gap`` minutes (default :data:`IDLE_GAP_MINUTES`,
 **on duty** from the start of a run's first service to the end of its last,
 and **busy** while serving. A longer gap is a break or the end of a shift.
 On the bank log the gap moves the answer (5, 15 and 30 minutes give 4.3, 5.2
-and 6.8 agents on average, ``shared/DOMAIN.md``): the model check reports the
+and 6.8 agents on average, the README's Domain notes): the model check reports the
 gap it used.
 
 Per interval the figures are time averages (staff-equivalents): an agent on

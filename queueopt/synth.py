@@ -1,7 +1,7 @@
 """A seeded generator of realistic hall data: the bundled sample region.
 
 The generator draws halls, transaction types, staff and a queue-ticket log
-whose rhythm matches the operators' own figures (``shared/DOMAIN.md``):
+whose rhythm matches the operators' own figures (the README's Domain notes):
 
 * **month-end**: days 21-31 carry about 50% of the month's visits (a factor
   of 1.73 on those days against 1 on days 1-20: ``11 f / (19 + 11 f) = 0.5``);

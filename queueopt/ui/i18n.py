@@ -381,7 +381,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     # roles
     "counter": ("counter", "柜台"), "vip": ("VIP counter", "VIP柜台"),
     "floor": ("floor guide", "大堂引导"), "lead": ("duty manager", "值班经理"),
-    "__free__": ("counter", "柜台"),
     # chart series
     "required": ("required", "需求人数"), "on_duty": ("on duty", "在岗人数"),
     "counters_open": ("counters open", "开放柜台"),
