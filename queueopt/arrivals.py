@@ -116,7 +116,7 @@ def arrival_counts(issued_at: pd.Series, hall: Hall, calendar: HallCalendar,
     calendar:
         Day kinds and hours (:class:`HallCalendar`).
     interval_minutes:
-        Interval length, minutes (5, 15, 30 or 60).
+        Interval length, minutes (5, 10, 15, 30 or 60).
 
     Examples
     --------

@@ -25,7 +25,7 @@ import pandas as pd
 
 from queueopt.arrivals import ArrivalCounts, arrival_counts, open_intervals  # noqa: F401  (re-exported)
 from queueopt.calendar import HallCalendar
-from queueopt.model import Hall, HallCorrection, Policy, StaffMember, TransactionType
+from queueopt.model import INTERVAL_CHOICES, Hall, HallCorrection, Policy, StaffMember, TransactionType
 from queueopt.quarantine import Quarantine
 from queueopt.schema import (
     ARRIVALS,
@@ -199,7 +199,7 @@ class Dataset:
 
 
 def infer_interval_minutes(times: pd.Series) -> int:
-    """The regular interval (5, 15, 30 or 60 minutes) of sorted timestamps.
+    """The regular interval (one of :data:`~queueopt.model.INTERVAL_CHOICES`, minutes) of sorted timestamps.
 
     The largest allowed interval that divides every gap and every clock time.
 
@@ -212,7 +212,7 @@ def infer_interval_minutes(times: pd.Series) -> int:
     seconds = t.dt.second.to_numpy()
     if (seconds != 0).any():
         raise ValueError("interval starts must fall on whole minutes")
-    for step in (60, 30, 15, 5):
+    for step in sorted(INTERVAL_CHOICES, reverse=True):
         if (minute_of_day % step == 0).all():
             minutes = np.sort(t.to_numpy()).astype("datetime64[m]").astype(np.int64)
             diffs: np.ndarray = np.diff(minutes).astype(np.int64)
@@ -223,4 +223,4 @@ def infer_interval_minutes(times: pd.Series) -> int:
                 if (diffs == step).any():
                     return step
                 continue
-    raise ValueError("interval starts are not on a regular 5, 15, 30 or 60 minute grid")
+    raise ValueError("interval starts are not on a regular 5, 10, 15, 30 or 60 minute grid")

@@ -61,7 +61,7 @@ holds no holiday at all is forecast like the same weekday (no holiday
 effect: nothing in the history says how busy it is), with a warning;
 published hours in ``halls.csv`` decide where given.
 
-Everything is in the history's own interval length (5, 15, 30 or 60 minutes,
+Everything is in the history's own interval length (5, 10, 15, 30 or 60 minutes,
 inferred from the timestamps); means are arrivals per interval.
 """
 
@@ -597,7 +597,7 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
     ----------
     history:
         Columns ``hall_id, interval_start, arrivals``: counts per regular
-        interval (5, 15, 30 or 60 minutes, inferred per hall); gaps (missing
+        interval (5, 10, 15, 30 or 60 minutes, inferred per hall); gaps (missing
         rows or NaN arrivals: not zeros) and closed hours allowed; one or
         many halls.
     horizon_days:

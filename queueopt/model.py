@@ -292,6 +292,10 @@ class LabourRules:
         check_nonnegative("min_staff_on_duty", self.min_staff_on_duty)
 
 
+INTERVAL_CHOICES = (5, 10, 15, 30, 60)
+"""Planning slots (minutes) a policy may choose: each divides an hour."""
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """Everything in ``policy.toml``."""
@@ -310,7 +314,7 @@ class Policy:
     rows set aside in ``quarantine.csv``; above it the data is refused."""
 
     def __post_init__(self) -> None:
-        if self.interval_minutes not in (5, 10, 15, 30, 60):
+        if self.interval_minutes not in INTERVAL_CHOICES:
             raise ValueError(
                 f"interval_minutes={self.interval_minutes} must be 5, 10, 15, 30 or 60"
             )

@@ -19,7 +19,7 @@ from typing import Any
 
 from queueopt._reading import Problems, read_bytes
 from queueopt.calendar import country_weekend
-from queueopt.model import WEEKDAYS, LabourRules, Policy, ServiceTarget, ShiftRules
+from queueopt.model import INTERVAL_CHOICES, WEEKDAYS, LabourRules, Policy, ServiceTarget, ShiftRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +147,8 @@ def _top(doc: dict[str, Any], file: str, problems: Problems) -> dict[str, Any]:
     ``max_bad_share`` (0-1) and ``patience`` (minutes or ``None``)."""
     out: dict[str, Any] = {}
     interval = doc.get("interval_minutes", 15)
-    if isinstance(interval, bool) or interval not in (5, 15, 30, 60):
-        problems.add(file, None, "interval_minutes", f"{interval!r} must be 5, 15, 30 or 60")
+    if isinstance(interval, bool) or interval not in INTERVAL_CHOICES:
+        problems.add(file, None, "interval_minutes", f"{interval!r} must be 5, 10, 15, 30 or 60")
     else:
         out["interval_minutes"] = int(interval)
     country = doc.get("holiday_country", "CN")

@@ -238,7 +238,7 @@ CASES: dict[str, Callable[[Path], tuple[str, int | None, str | None, str]]] = {
     "meal break -30": policy("meal_break_minutes = 30", "meal_break_minutes = -30",
                              "shifts.meal_break_minutes"),
     "interval 15min as text": policy("interval_minutes = 15", 'interval_minutes = "15min"',
-                                     "interval_minutes", "5, 15, 30 or 60"),
+                                     "interval_minutes", "5, 10, 15, 30 or 60"),
     "interval 7": policy("interval_minutes = 15", "interval_minutes = 7", "interval_minutes"),
     "threshold inf": policy("threshold_minutes = 10", "threshold_minutes = inf",
                             "target.threshold_minutes", "finite"),

@@ -117,3 +117,18 @@ def dataclasses_replace_tickets(ds: Dataset, last: str) -> Dataset:
     assert ds.tickets is not None
     return dataclasses.replace(ds, tickets=ds.tickets[ds.tickets["issued_at"] < pd.Timestamp(last)
                                                       + pd.Timedelta(days=1)])
+
+
+def test_a_ten_minute_policy_and_ticket_grid_are_read(tmp_path: Path) -> None:
+    """Every slot :class:`queueopt.model.Policy` allows is allowed in ``policy.toml`` too
+    (10 minutes was refused there while the planner accepted it)."""
+    times = pd.Series(pd.to_datetime(["2026-11-02 09:00", "2026-11-02 09:10",
+                                      "2026-11-02 09:20", "2026-11-02 10:00"]))
+    assert infer_interval_minutes(times) == 10
+    assert infer_interval_minutes(times.iloc[[0, 3]].reset_index(drop=True)) == 60
+    data = tmp_path / "d"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "sample", data)
+    policy = data / "policy.toml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace(
+        "interval_minutes = 15", "interval_minutes = 10"), encoding="utf-8")
+    assert load_dataset(data).policy.interval_minutes == 10
