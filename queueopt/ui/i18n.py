@@ -239,8 +239,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "today_next": ("The next two hours", "未来两小时"),
     "today_advice": ("Recommendation", "建议"),
     "today_keep": ("Keep the counters as they are.", "保持现有柜台开放。"),
-    "today_act_open": ("Open {n} more counter(s) from {a} until {b}",
-                       "{a}至{b}加开{n}个柜台"),
+    "today_act_open": ("Open {n} more counter(s) from {a}, closing when nobody waits "
+                       "(needed until {b})",
+                       "{a}起加开{n}个柜台，无人排队即关闭（{b}前需要）"),
     "today_act_close": ("Close {n} counter(s) from {a} (quiet until {b})",
                         "{a}起可关闭{n}个柜台（{b}前客流较少）"),
     "today_act_emergency": ("Open the emergency counter now ({a}): the duty manager serves",
