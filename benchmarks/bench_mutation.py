@@ -50,7 +50,8 @@ SWAP_BOOL = {ast.And: ast.Or, ast.Or: ast.And}
 
 
 UNIT_TESTS: dict[str, tuple[str, ...]] = {
-    "rules": ("tests/test_scheduling.py",),  # the roster rules are tested with the roster
+    # the roster rules: their limits (test_rules), and the roster that must keep them
+    "rules": ("tests/test_rules.py", "tests/test_scheduling.py"),
 }
 """Unit tests of a module when they are not ``tests/test_<module>.py``."""
 
