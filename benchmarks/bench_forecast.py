@@ -121,6 +121,15 @@ def accuracy(series: list[tuple[str, pd.DataFrame, HallCalendar, int]]) -> pd.Da
     return pd.DataFrame(rows)
 
 
+def _poisson_mad(lam: np.ndarray) -> np.ndarray:
+    """E|Y - lam| for Y ~ Poisson(lam): 2 e^-lam lam^(k+1) / k!, k = floor(lam)."""
+    from scipy import special
+
+    lam = np.maximum(lam, 1e-12)
+    k = np.floor(lam)
+    return 2.0 * np.exp(-lam + (k + 1) * np.log(lam) - special.gammaln(k + 1))
+
+
 def _log_ratio_sums(y: np.ndarray, f: np.ndarray) -> float:
     return float(np.log((y.sum() + 1.0) / (f.sum() + 1.0)))
 
@@ -136,12 +145,13 @@ def intraday(hist: pd.DataFrame, cal: HallCalendar, days: int = 14) -> None:
     own morning forecasts (log rest-of-day ratio on log seen ratio, per cut
     hour, rolling origin). Two look-ahead references (not forecasts; they
     know each rest-of-day total): the morning's shape scaled to that total,
-    and the update's shape scaled to it.
+    and the update's shape scaled to it; and the error Poisson noise alone
+    would leave if the first's means were the true rates.
     """
     hist = hist.dropna(subset=["arrivals"])
     all_days = sorted(hist["interval_start"].dt.normalize().unique())
     day_list = all_days[-days:]
-    keys = ("upd", "morning", "regression", "oracle", "oracle_ar")
+    keys = ("upd", "morning", "regression", "oracle", "oracle_ar", "noise")
     err: dict[str, dict[int, float]] = {k: {} for k in keys}
     arrivals: dict[int, float] = {}
     by_hour: dict[int, list[bool]] = {}
@@ -185,6 +195,9 @@ def intraday(hist: pd.DataFrame, cal: HallCalendar, days: int = 14) -> None:
             for key, pred in (("upd", u), ("morning", m), ("regression", reg * m),
                               ("oracle", scale_m * m), ("oracle_ar", scale_u * u)):
                 err[key][hour] = err[key].get(hour, 0.0) + float(np.abs(y - pred).sum())
+            # Poisson noise alone: the expected error if the look-ahead's means were the rates
+            err["noise"][hour] = (err["noise"].get(hour, 0.0)
+                                  + float(_poisson_mad(scale_m * m).sum()))
             arrivals[hour] = arrivals.get(hour, 0.0) + float(y.sum())
             inside = (y >= rest["lo80"].fillna(0.0)) & (y <= rest["hi80"].fillna(0.0))
             by_cut.setdefault(hour, []).extend(bool(ok) for ok in inside)
@@ -202,7 +215,8 @@ def intraday(hist: pd.DataFrame, cal: HallCalendar, days: int = 14) -> None:
           f"{tot['regression'] / tot['morning']:.3f}x")
     print("look-ahead references (each rest-of-day total known exactly; not forecasts): "
           f"the morning's shape scaled to it {tot['oracle'] / tot['morning']:.3f}x, "
-          f"the update's shape scaled to it {tot['oracle_ar'] / tot['morning']:.3f}x")
+          f"the update's shape scaled to it {tot['oracle_ar'] / tot['morning']:.3f}x; "
+          f"Poisson noise alone around the first: {tot['noise'] / tot['morning']:.3f}x")
     cov = " ".join(f"{h:02d}h {100 * np.mean(v):.0f}%" for h, v in sorted(by_hour.items()))
     overall = np.mean([ok for v in by_hour.values() for ok in v])
     print(f"updated 80% interval coverage: {100 * overall:.1f}% overall; by hour of day: {cov}")
