@@ -155,6 +155,7 @@ def intraday(hist: pd.DataFrame, cal: HallCalendar, days: int = 14) -> None:
     err: dict[str, dict[int, float]] = {k: {} for k in keys}
     arrivals: dict[int, float] = {}
     by_hour: dict[int, list[bool]] = {}
+    by_hour_day: dict[int, dict[pd.Timestamp, list[bool]]] = {}  # for a day-clustered error
     by_cut: dict[int, list[bool]] = {}
     ratios: dict[tuple[pd.Timestamp, int], tuple[float, float]] = {}  # (seen, rest) log ratios
     for day in all_days:
@@ -203,6 +204,7 @@ def intraday(hist: pd.DataFrame, cal: HallCalendar, days: int = 14) -> None:
             by_cut.setdefault(hour, []).extend(bool(ok) for ok in inside)
             for h, ok in zip(rest["interval_start"].dt.hour, inside):
                 by_hour.setdefault(int(h), []).append(bool(ok))
+                by_hour_day.setdefault(int(h), {}).setdefault(day, []).append(bool(ok))
     tot = {k: sum(v.values()) for k, v in err.items()}
     total = sum(arrivals.values())
     up, mo = tot["upd"] / total, tot["morning"] / total
@@ -219,7 +221,13 @@ def intraday(hist: pd.DataFrame, cal: HallCalendar, days: int = 14) -> None:
           f"Poisson noise alone around the first: {tot['noise'] / tot['morning']:.3f}x")
     cov = " ".join(f"{h:02d}h {100 * np.mean(v):.0f}%" for h, v in sorted(by_hour.items()))
     overall = np.mean([ok for v in by_hour.values() for ok in v])
+    # days share their level error, so an hour's coverage is as noisy as its few days are:
+    # the standard error of the mean of per-day coverages
+    se = [np.std([np.mean(d) for d in v.values()], ddof=1) / np.sqrt(len(v))
+          for v in by_hour_day.values() if len(v) > 1]
     print(f"updated 80% interval coverage: {100 * overall:.1f}% overall; by hour of day: {cov}")
+    print(f"  each hour of day's coverage has a day-clustered standard error of "
+          f"{100 * min(se):.0f}-{100 * max(se):.0f} points ({days} days)")
     print("  by update hour: " + " ".join(
         f"{h:02d}h {100 * np.mean(v):.0f}%" for h, v in sorted(by_cut.items())))
 

@@ -137,3 +137,12 @@ def test_filter_equals_batch_gaussian_conditioning() -> None:
     cross = sd2 + su2 * rho ** np.abs(t_rest[:, None] - t_seen[None, :])
     expected = np.exp(cross @ np.linalg.solve(cov, z))
     np.testing.assert_allclose(out.loc[out["updated"], "level_factor"], expected, rtol=1e-9)
+
+
+def test_an_outage_counts_as_three_times_off_at_most() -> None:
+    """Two hours logged as zeros against a forecast of 40 each: z = log(0.5 / 40.5) = -4.39 is
+    held at -log 3, so D = -log 3 * 2 * 40.5 / (1 / s_D^2 + 2 * 40.5)."""
+    fc, obs, now = _frames([40.0, 40.0, 40.0], [0.0, 0.0])
+    out = update_forecast(fc, obs, now, _fit(level_var=0.05))
+    d = -np.log(3.0) * 81.0 / (20.0 + 81.0)
+    assert out.loc[out["updated"], "level_factor"].iloc[0] == pytest.approx(np.exp(d), rel=1e-9)
