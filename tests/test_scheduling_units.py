@@ -520,3 +520,65 @@ def test_plan_week_on_a_tiny_day() -> None:
     assert none.shifts == [] and none.shortfall_staff_minutes == 240
     assert none.unavoidable_shortfall_staff_minutes == 240
     assert none.binding and none.binding[0].startswith("too few staff: 240 staff-minutes short")
+
+
+# ---------------------------------------------------------------- the rounds of the CP-SAT solve
+def _one_day() -> tuple[list[DayNeed], list[list[Column]], list[StaffMember], dict[dt.date, str]]:
+    """One person needed 08-12; shapes 08-16 (480) and 08-12 (240): the optimum is 08-12."""
+    return [_need(MON, [1] * 4 + [0] * 4, 8)], [[_col(8, 16), _col(8, 12)]], [_person("A")], {
+        MON: "workday"}
+
+
+def _solve(hint: dict[tuple[int, int, int], int] | None, staff: list[StaffMember] | None = None,
+           **kw: object) -> tuple[list[Shift], bool]:
+    needs, pools, people, kinds = _one_day()
+    staff = staff or people
+    model, var = build_model(needs, pools, staff, kinds, RULES, LAB, instances=True)
+    values, found, _ = solve(model, var, needs, det_time=2.0, wall=20.0, hint=hint,
+                             **kw)  # type: ignore[arg-type]
+    return _shifts(values, var.pools, needs, staff), found
+
+
+def test_solve_improves_a_start_without_shortage_to_the_optimum() -> None:
+    shifts, found = _solve({(0, 0, 0): 1})  # start: A on 08-16
+    assert found and shifts == [_col(8, 12).shift("A", MON)]
+
+
+def test_solve_keeps_the_starts_paid_minutes_when_that_round_is_not_run() -> None:
+    """rounds=(2,): shortage and paid minutes are the start's (e.g. the MIP's); only the soft
+    goals are optimised. A wishes to work late (end after 17:00): from a start on 08-18 (600
+    paid minutes) A keeps 08-18; with every round run, paid minutes come first: 08-12."""
+    needs, _, _, kinds = _one_day()
+    pools = [[_col(8, 18), _col(8, 12)]]
+    a = [_person("A", prefs=("late",))]
+    for rounds, want in (((2,), _col(8, 18)), ((0, 1, 2), _col(8, 12))):
+        model, var = build_model(needs, pools, a, kinds, RULES, LAB, instances=True)
+        values, found, _ = solve(model, var, needs, det_time=2.0, wall=20.0, hint={(0, 0, 0): 1},
+                                 rounds=rounds)
+        assert found and _shifts(values, var.pools, needs, a) == [want.shift("A", MON)]
+
+
+def test_solve_with_a_start_that_breaks_a_rule_searches_afresh() -> None:
+    """A start giving A 08-16 with a 6-hour contract is refused; the search finds 08-12."""
+    shifts, found = _solve({(0, 0, 0): 1}, staff=[_person("A", hi=6)])
+    assert found and shifts == [_col(8, 12).shift("A", MON)]
+
+
+def test_solve_takes_the_days_bounds_as_cuts_with_round_off() -> None:
+    """A proven bound of 240 paid minutes (the LP's 240.0000001 after round-off) is a valid cut:
+    the optimum of 240 is still found; a bound above it (300) leaves the start's 480."""
+    assert _solve({(0, 0, 0): 1}, bound_by_day=[240 + 1e-7])[0] == [_col(8, 12).shift("A", MON)]
+    assert _solve({(0, 0, 0): 1}, bound_by_day=[300.0])[0] == [_col(8, 16).shift("A", MON)]
+    assert _solve({(0, 0, 0): 1}, bound_by_day=[None])[0] == [_col(8, 12).shift("A", MON)]
+
+
+def test_solve_without_a_start_and_without_a_roster() -> None:
+    """A lock the contract cannot hold makes the model infeasible: no roster is reported."""
+    needs, pools, _, kinds = _one_day()
+    staff = [_person("A", hi=4)]
+    lock = _col(8, 16).shift("A", MON)
+    model, var = build_model(needs, pools, staff, kinds, RULES, LAB, locked=[lock], instances=True)
+    values, found, wall = solve(model, var, needs, det_time=1.0, wall=20.0)
+    assert (found, wall) == (False, False)
+    shifts, found = _solve(None)
+    assert found and shifts == [_col(8, 12).shift("A", MON)]
