@@ -179,10 +179,18 @@ def _case(name: str) -> tuple[list[DayNeed], list[list[Column]], list[StaffMembe
         pools = [[_col(8, 16)], [_col(8, 12)], [_col(8, 12)]]
         return needs, pools, [_person("A")], three, lab, {"A": 2}
     if name == "contract_hours":
-        # at most 10 paid hours over two 8-hour days: one 8-hour shape and one 2-hour one
+        # at most 10 paid hours over two 8-hour days: one 8-hour shape and one 2-hour one (the
+        # 2 h 10 min shape would be 10 minutes over)
         needs = [_need(d, [1] * 8 + [0], 8) for d in WEEK[:2]]
-        pools = [[_col(8, 16), _col(8, 10)], [_col(8, 16), _col(8, 10)]]
+        pools = [[_col(8, 16), _col(8, 10), Column(480, 610, (), 130)]] * 2
         return needs, pools, [_person("A", hi=10)], two, LAB, None
+    if name == "in_a_row_without_history":
+        # at most 2 days in a row, nothing worked before: Mon and Tue (8 h each) rather than Wed
+        lab = LabourRules(min_staff_on_duty=0, opening_cover=0, closing_cover=0,
+                          max_consecutive_days=2)
+        needs = [_need(d, [1] * n + [0] * (9 - n), 8) for d, n in zip(WEEK[:3], (8, 8, 4))]
+        pools = [[_col(8, 16)], [_col(8, 16)], [_col(8, 12)]]
+        return needs, pools, [_person("A")], three, lab, None
     if name == "leave_edges":
         # A is away Mon until 12:00 and Tue from 12:00: shapes touching the leave are fine
         away = (Unavailability(MON, 0, 12 * 60), Unavailability(WEEK[1], 12 * 60, 1440))
@@ -198,9 +206,10 @@ def _case(name: str) -> tuple[list[DayNeed], list[list[Column]], list[StaffMembe
 
 
 CASES = ["rest", "rest_over_a_closed_day", "days_per_week", "in_a_row_with_history",
+         "in_a_row_without_history",
          "contract_hours", "leave_edges", "one_person_per_shift"]
 EXPECTED = {"rest": (60, 720), "rest_over_a_closed_day": (0, 720), "days_per_week": (240, 960),
-            "in_a_row_with_history": (480, 480), "contract_hours": (360, 600),
+            "in_a_row_with_history": (480, 480), "in_a_row_without_history": (240, 960), "contract_hours": (360, 600),
             "leave_edges": (0, 480), "one_person_per_shift": (240, 720)}
 """(staff-minutes short, paid minutes) of each case, by hand (see :func:`_case`)."""
 
@@ -306,18 +315,24 @@ def test_weekend_days_and_late_shifts_are_shared() -> None:
     for staff in ([_person("A"), _person("B")], [_person("B"), _person("A")]):
         shifts = _soft(needs, [[_col(13, 21)]] * 2, staff, {sat: "weekend", sun: "weekend"})
         assert sorted(s.staff_id for s in shifts) == ["A", "B"]
-    # on two workdays only the late-shift fairness applies: still one each
-    shifts = _soft([_need(d, [1] * 8, 13) for d in WEEK[:2]], [[_col(13, 21)]] * 2,
-                   [_person("A"), _person("B")], {d: "workday" for d in WEEK[:2]})
+    # two workdays, 11:00-19:00 (ends at 19:00: a late shift). B wishes early shifts (starting
+    # before 11:00: each of these costs 6), so giving A both would save 12, but A's two late
+    # shifts cost 20 against 10 for one each: one each
+    shifts = _soft([_need(d, [1] * 8, 11) for d in WEEK[:2]], [[_col(11, 19)]] * 2,
+                   [_person("A"), _person("B", prefs=("early",))], {d: "workday" for d in WEEK[:2]})
     assert sorted(s.staff_id for s in shifts) == ["A", "B"]
 
 
 def test_a_vip_skilled_person_works_each_day_of_a_hall_with_a_vip_counter() -> None:
-    needs = [_need(d, [1] * 4, 8) for d in WEEK[:2]]
-    staff = [_person("A", hi=4), _person("V", hi=8, skills=("counter", "vip")), _person("B", hi=4)]
-    kinds = {d: "workday" for d in WEEK[:2]}
-    shifts = _soft(needs, [[_col(8, 12)]] * 2, staff, kinds, vip_counters=1)
-    assert [s.staff_id for s in shifts] == ["V", "V"]
+    """One shift a day; V (VIP skill) takes it on both days; on a third day V is away: the
+    roster still exists, with someone else."""
+    needs = [_need(d, [1] * 4, 8) for d in WEEK[:3]]
+    staff = [_person("A", hi=4), _person("V", hi=8, skills=("counter", "vip"),
+                                         unavailable=(Unavailability(WEEK[2]),)), _person("B", hi=4)]
+    kinds = {d: "workday" for d in WEEK[:3]}
+    shifts = _soft(needs, [[_col(8, 12)]] * 3, staff, kinds, vip_counters=1)
+    assert [s.staff_id for s in shifts[:2]] == ["V", "V"]
+    assert len(shifts) == 3 and shifts[2].staff_id in ("A", "B")
 
 
 # ---------------------------------------------------------------- the greedy start
@@ -351,6 +366,21 @@ def test_greedy_hint_keeps_rest_and_days_in_a_row() -> None:
     hint = _greedy_hint(var, needs, staff, lab, {"A": 2})
     assert sorted((k, staff[e].staff_id) for (e, k, j), v in hint.items() if v) == [
         (0, "B"), (1, "A")]
+
+
+def test_greedy_hint_for_one_person_counts_the_run_and_the_rest() -> None:
+    """At most 2 days in a row: Mon and Tue, not Wed (the third). Resting 10 h after Thursday's
+    late shift rules out Friday 07:00."""
+    lab = LabourRules(min_staff_on_duty=0, opening_cover=0, closing_cover=0,
+                      max_consecutive_days=2)
+    needs = [_need(d, [1] * 4, 8) for d in WEEK[:3]] + [_need(WEEK[3], [1] * 8, 13),
+                                                         _need(WEEK[4], [1] * 4, 7)]
+    pools = [[_col(8, 12)]] * 3 + [[_col(13, 21)], [_col(7, 11)]]
+    a = [_person("A")]
+    _, var = build_model(needs, pools, a, {d: "workday" for d in WEEK[:5]}, RULES, lab,
+                         instances=True)
+    hint = _greedy_hint(var, needs, a, lab, None)
+    assert sorted(k for (e, k, j), v in hint.items() if v) == [0, 1, 3]
 
 
 # ---------------------------------------------------------------- need per cell
@@ -485,6 +515,11 @@ def test_week_integer_cover_by_hand() -> None:
     (chosen,), _ = week_integer_cover([nd], [cols], [[_col(8, 16)]], staff, LAB, node_limit=100,
                                       wall=20)
     assert chosen == [_col(10, 12)]
+    # A locked 08-16, B away 09:00-13:00: nobody is left for the second place at 10-12
+    away = _person("B", unavailable=(Unavailability(MON, 9 * 60, 13 * 60),))
+    (chosen,), _ = week_integer_cover([nd], [cols], [[_col(8, 16)]], [_person("A"), away], LAB,
+                                      node_limit=100, wall=20)
+    assert chosen == []
     # two people whose contracts hold 9 hours in all: 480 + 120 > 540, so 08-16 alone
     (chosen,), _ = week_integer_cover([nd], [cols], [[]], [_person("A", hi=4.5), _person("B", hi=4.5)],
                                       LAB, node_limit=100, wall=20)
@@ -514,6 +549,12 @@ def test_plan_week_on_a_tiny_day() -> None:
     assert res.status == (SolverStatus.OPTIMAL if res.lower_bound_minutes >= 315
                           else SolverStatus.FEASIBLE)
     assert res.binding == [] and res.unavoidable_shortfall_staff_minutes == 0.0
+    # two days: the progress goes from 0 to 1 and never back
+    seen: list[float] = []
+    two = pd.concat([req, req.assign(interval_start=req["interval_start"] + pd.Timedelta(days=1))])
+    plan_week(hall, staff, two, {MON: "workday", WEEK[1]: "workday"}, RULES, LAB, time_limit_s=1,
+              progress=lambda f, m: seen.append(f))
+    assert seen == sorted(seen) and seen[0] >= 0.0 and seen[-1] == 1.0 and len(seen) >= 5
     # nobody can work: all of it short, and no roster of these staff can avoid it
     away = [_person("A", unavailable=(Unavailability(MON),))]
     none = plan_week(hall, away, req, {MON: "workday"}, RULES, LAB, time_limit_s=1)
@@ -546,10 +587,12 @@ def test_solve_improves_a_start_without_shortage_to_the_optimum() -> None:
 
 def test_solve_keeps_the_starts_paid_minutes_when_that_round_is_not_run() -> None:
     """rounds=(2,): shortage and paid minutes are the start's (e.g. the MIP's); only the soft
-    goals are optimised. A wishes to work late (end after 17:00): from a start on 08-18 (600
-    paid minutes) A keeps 08-18; with every round run, paid minutes come first: 08-12."""
-    needs, _, _, kinds = _one_day()
-    pools = [[_col(8, 18), _col(8, 12)]]
+    goals are optimised. A wishes to work late (end after 17:00): from a start on 07-17 (600
+    paid minutes) A moves to 08-18 (600, late); with every round run, paid minutes come first:
+    08-12."""
+    _, _, _, kinds = _one_day()
+    needs = [_need(MON, [0] + [1] * 4 + [0] * 6, 7)]  # 07:00-18:00, one person 08-12
+    pools = [[_col(7, 17), _col(8, 18), _col(8, 12)]]
     a = [_person("A", prefs=("late",))]
     for rounds, want in (((2,), _col(8, 18)), ((0, 1, 2), _col(8, 12))):
         model, var = build_model(needs, pools, a, kinds, RULES, LAB, instances=True)
@@ -569,6 +612,8 @@ def test_solve_takes_the_days_bounds_as_cuts_with_round_off() -> None:
     the optimum of 240 is still found; a bound above it (300) leaves the start's 480."""
     assert _solve({(0, 0, 0): 1}, bound_by_day=[240 + 1e-7])[0] == [_col(8, 12).shift("A", MON)]
     assert _solve({(0, 0, 0): 1}, bound_by_day=[300.0])[0] == [_col(8, 16).shift("A", MON)]
+    # a bound of 240.5 minutes means at least 241: 08-12 (240) contradicts it
+    assert _solve({(0, 0, 0): 1}, bound_by_day=[240.5])[0] == [_col(8, 16).shift("A", MON)]
     assert _solve({(0, 0, 0): 1}, bound_by_day=[None])[0] == [_col(8, 12).shift("A", MON)]
 
 

@@ -157,6 +157,22 @@ def test_take_back_narrows_to_the_removals_no_miss_can_be_blamed_on() -> None:
     assert res.counters.tolist() == two and res.iterations == 4
 
 
+def test_with_hour_long_intervals_a_miss_blames_one_interval_back() -> None:
+    """60-minute intervals: a queue carries over about an hour, one interval. The repair's random
+    numbers need 2 counters in intervals 1 and 3, fresh ones only in 3. Taking both back
+    misses in 3, which blames the removals in 2..3: interval 1's is tried alone next."""
+    lam = np.full(6, LOW)
+
+    def rule(c: np.ndarray, off: int) -> np.ndarray:
+        need = np.ones(6, np.int64)
+        need[[1, 3] if off == 0 else [3]] = 2
+        return c >= need
+
+    res, truth = _plan(lam, rule, interval_minutes=60)
+    assert truth.plans(1) == [[1] * 6, [1, 1, 1, 2, 1, 1]]
+    assert res.counters.tolist() == [1, 2, 1, 2, 1, 1] and res.iterations == 4
+
+
 def test_take_back_keeps_the_plan_when_no_removal_explains_a_miss() -> None:
     """The repair's random numbers need 2 counters in interval 7; fresh ones need 1 there but
     miss in interval 0 whatever the plan (noise no removal causes, since the only removal is
