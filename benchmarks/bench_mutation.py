@@ -52,6 +52,10 @@ SWAP_BOOL = {ast.And: ast.Or, ast.Or: ast.And}
 UNIT_TESTS: dict[str, tuple[str, ...]] = {
     # the roster rules: their limits (test_rules), and the roster that must keep them
     "rules": ("tests/test_rules.py", "tests/test_scheduling.py"),
+    # the search driven by a plan check with a known answer, then the simulated checks
+    "staffing": ("tests/test_staffing_units.py", "tests/test_staffing.py"),
+    # tiny instances against a brute force and hand values, then the fast end-to-end tests
+    "scheduling": ("tests/test_scheduling_units.py", "tests/test_scheduling.py"),
 }
 """Unit tests of a module when they are not ``tests/test_<module>.py``."""
 
