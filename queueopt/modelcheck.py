@@ -12,8 +12,14 @@ time and staff:
 * ``erlang_c``: M/M/c without abandonment (what ``region.py`` uses);
 * ``erlang_a``: M/M/c+M with one patience for everyone, measured on the
   training weeks;
-* ``erlang_a_corrected``: the same after the hall's **correction**, the model
-  staffing and the plan use once ``corrections.json`` exists.
+* ``erlang_a_corrected``: the same after the hall's **correction** (the
+  stationary formula staffing starts from);
+* ``simulation_corrected``: the simulation staffing checks and repairs every
+  plan with, after the same correction, replayed on the observed days
+  (:mod:`queueopt.modelcheck_sim`: the policy's interval, the queue carried
+  from interval to interval, lognormal handling, VIP customers first). Its
+  figures are those a plan shows, so it is the one the targets judge
+  (:data:`STAFFING_MODEL`).
 
 **The correction** has two parts, both fitted on the weeks before the hold-out:
 
@@ -69,7 +75,10 @@ from queueopt.observed import IDLE_GAP_MINUTES, observed_staffing
 
 FloatArray = npt.NDArray[np.float64]
 
-MODELS: tuple[str, ...] = ("erlang_c", "erlang_a", "erlang_a_corrected")
+MODELS: tuple[str, ...] = ("erlang_c", "erlang_a", "erlang_a_corrected", "simulation_corrected")
+STAFFING_MODEL = "simulation_corrected"
+"""The model whose figures a plan shows (staffing's check-and-repair simulation)."""
+FORMULA_MODELS: tuple[str, ...] = MODELS[:3]
 FIGURES: tuple[str, ...] = ("mean_wait", "service_level", "abandonment")
 CSV_COLUMNS: tuple[str, ...] = (
     "model", "interval_start", "arrivals", "staff_observed", "handle_minutes",
@@ -330,7 +339,7 @@ class ModelCheck:
             "holdout": [d.isoformat() for d in self.holdout],
             "interval_minutes": self.correction.interval_minutes,
             "models": list(MODELS),
-            "staffing_model": "erlang_a_corrected",
+            "staffing_model": STAFFING_MODEL,
             "definitions": {
                 "mean_wait.bias": "arrival-weighted predicted / observed - 1",
                 "service_level.bias": "mean of predicted - observed (share 0-1)",
@@ -352,7 +361,8 @@ class ModelCheck:
 def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
                 holdout_days: int = 7, interval_minutes: int = 60,
                 idle_gap: float = IDLE_GAP_MINUTES,
-                staff: pd.DataFrame | None = None) -> ModelCheck:
+                staff: pd.DataFrame | None = None, staffing_minutes: int | None = None,
+                replications: int = 100, seed: int = 20261204) -> ModelCheck:
     """Fit the correction on the weeks before the last ``holdout_days`` days and judge all models.
 
     Parameters
@@ -372,6 +382,13 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
     staff:
         Known staffing (``interval_start, open``) instead of the observed one
         (see :func:`interval_table`).
+    staffing_minutes:
+        The staffing interval of the simulation, minutes (the policy's; a
+        divisor of ``interval_minutes``; default ``interval_minutes``).
+    replications:
+        Simulated copies of each held-out day.
+    seed:
+        Seed of the simulation.
 
     Raises
     ------
@@ -404,13 +421,20 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
                                patience=fit_rows["patience_mix"].to_numpy(float),
                                interval_minutes=interval_minutes)
     hold = table[(table["interval_start"] >= cut) & ok].reset_index(drop=True)
+    correction = dataclasses.replace(unfitted, handle_factor=factor)
     parts = []
     for model in MODELS:
         corrected = model == "erlang_a_corrected"
-        pred = predict(hold, model, threshold=threshold,
-                       patience=hold["patience_mix"].to_numpy(float) if corrected else patience,
-                       handle_factor=factor if corrected else 1.0,
-                       interval_minutes=interval_minutes)
+        if model == STAFFING_MODEL:
+            pred = _simulated(tickets, hold, correction, cut, threshold=threshold,
+                              interval_minutes=interval_minutes, idle_gap=idle_gap, staff=staff,
+                              staffing_minutes=staffing_minutes or interval_minutes,
+                              replications=replications, seed=seed)
+        else:
+            pred = predict(hold, model, threshold=threshold,
+                           patience=hold["patience_mix"].to_numpy(float) if corrected else patience,
+                           handle_factor=factor if corrected else 1.0,
+                           interval_minutes=interval_minutes)
         part = pd.concat([hold, pred], axis=1)
         part.insert(0, "model", model)
         parts.append(part)
@@ -420,11 +444,34 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
              "abandonment": noise_floor_mae(hold["observed_abandonment"].to_numpy(float), n)}
     daily = by_day(frame)
     obs = observed_staffing(tickets[tickets["issued_at"] >= cut], interval_minutes, idle_gap)
-    correction = dataclasses.replace(unfitted, handle_factor=factor)
     left_out = int((~ok & (table["interval_start"] >= cut)).sum())
     return ModelCheck(hall_id, frame, scores(frame), scores(daily), correction,
                       (cut.date(), last.date()), left_out, floor, obs.idle_while_waiting_share,
                       obs.idle_agents_while_waiting)
+
+
+def _simulated(tickets: pd.DataFrame, hold: pd.DataFrame, correction: HallCorrection,
+               cut: pd.Timestamp, *, threshold: float, interval_minutes: int, idle_gap: float,
+               staff: pd.DataFrame | None, staffing_minutes: int,
+               replications: int, seed: int) -> pd.DataFrame:
+    """:data:`STAFFING_MODEL`'s figures on the held-out rows (:mod:`queueopt.modelcheck_sim`)."""
+    from queueopt.hall_inputs import measured_vip_share
+    from queueopt.modelcheck_sim import simulate_observed
+
+    before = _counter_waits(tickets[tickets["issued_at"] < cut], threshold, interval_minutes)
+    handle = before["handle"][~before["abandoned"].astype(bool)].dropna()
+    cv = float(handle.std() / handle.mean()) if len(handle) > 1 and handle.mean() > 0 else 1.0
+    mix = (before["transaction_type"].astype(str).value_counts(normalize=True)
+           if "transaction_type" in before else pd.Series(dtype=float))
+    fine = interval_table(tickets[tickets["issued_at"] >= cut], threshold, staffing_minutes,
+                          idle_gap, staff)
+    sim = simulate_observed(fine, sim_minutes=staffing_minutes, check_minutes=interval_minutes,
+                            handle_factor=correction.handle_factor, handle_cv=cv,
+                            patience=correction.patience_for(list(mix.index), mix.tolist()),
+                            vip_share=measured_vip_share(tickets[tickets["issued_at"] < cut]),
+                            threshold=threshold, replications=replications, seed=seed)
+    got = sim.reindex(pd.to_datetime(hold["interval_start"]))
+    return pd.DataFrame({c: got[c].to_numpy(float) for c in got.columns}, index=hold.index)
 
 
 def correction_doc(correction: HallCorrection) -> dict[str, Any]:
@@ -469,9 +516,12 @@ def hall_model_check(ds: Any, hall_id: str, *, holdout_days: int = 7, interval_m
     The threshold is the policy's; ``holdout_days``, ``interval_minutes`` and
     ``idle_gap`` as in :func:`model_check`.
     """
+    staffing = ds.policy.interval_minutes
     return model_check(ds.tickets_of(hall_id), hall_id, threshold=ds.policy.target.threshold,
                        holdout_days=holdout_days, interval_minutes=interval_minutes,
-                       idle_gap=idle_gap)
+                       idle_gap=idle_gap,
+                       staffing_minutes=staffing if interval_minutes % staffing == 0
+                       else interval_minutes)
 
 
 def summary_frame(check: ModelCheck, level: str = "hour") -> pd.DataFrame:
