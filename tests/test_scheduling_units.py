@@ -627,3 +627,18 @@ def test_solve_without_a_start_and_without_a_roster() -> None:
     assert (found, wall) == (False, False)
     shifts, found = _solve(None)
     assert found and shifts == [_col(8, 12).shift("A", MON)]
+
+
+def test_a_solve_stopped_by_the_wall_clock_says_so() -> None:
+    """Five days of ten people on 35 shapes a day with a huge work budget and the smallest wall
+    limit (0.5 s a round): from a start the search finds rosters but cannot prove the first
+    round, so the wall limit is reported (a plan's status then says 'wall limit')."""
+    prof = [2, 3, 4, 4, 3, 3, 4, 4, 3, 2, 2, 2]
+    days = WEEK[:5]
+    needs = [_need(d, prof, 8) for d in days]
+    pool = [_col(a, a + n) for n in range(4, 9) for a in range(8, 21 - n)]
+    staff = [_person(f"S{k}", hi=40) for k in range(10)]
+    model, var = build_model(needs, [pool] * 5, staff, {d: "workday" for d in days}, RULES, LAB)
+    values, found, wall = solve(model, var, needs, det_time=100.0, wall=0.5, hint={(0, 0, 0): 1})
+    assert found and wall
+    assert var.evaluate(needs, values)[0] <= var.evaluate(needs, {(0, 0, 0): 1})[0]
