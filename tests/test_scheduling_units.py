@@ -629,16 +629,27 @@ def test_solve_without_a_start_and_without_a_roster() -> None:
     assert found and shifts == [_col(8, 12).shift("A", MON)]
 
 
-def test_a_solve_stopped_by_the_wall_clock_says_so() -> None:
-    """Five days of ten people on 35 shapes a day with a huge work budget and the smallest wall
-    limit (0.5 s a round): from a start the search finds rosters but cannot prove the first
-    round, so the wall limit is reported (a plan's status then says 'wall limit')."""
-    prof = [2, 3, 4, 4, 3, 3, 4, 4, 3, 2, 2, 2]
-    days = WEEK[:5]
-    needs = [_need(d, prof, 8) for d in days]
-    pool = [_col(a, a + n) for n in range(4, 9) for a in range(8, 21 - n)]
-    staff = [_person(f"S{k}", hi=40) for k in range(10)]
-    model, var = build_model(needs, [pool] * 5, staff, {d: "workday" for d in days}, RULES, LAB)
-    values, found, wall = solve(model, var, needs, det_time=100.0, wall=0.5, hint={(0, 0, 0): 1})
-    assert found and wall
-    assert var.evaluate(needs, values)[0] <= var.evaluate(needs, {(0, 0, 0): 1})[0]
+def test_the_work_budget_is_split_between_the_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Of a budget of 10 deterministic seconds the soft goals get their own 10% (1 s); the
+    shortage round gets the other 90% and the paid-minutes round what the shortage round left
+    of it - so the three never exceed the budget."""
+    import queueopt.scheduling as sch
+
+    limits: list[float] = []
+    solvers: list[object] = []
+    real = sch._solver
+
+    def spy(det_time: float, wall: float, seed: int) -> object:
+        limits.append(det_time)
+        solvers.append(real(det_time, wall, seed))
+        return solvers[-1]
+
+    monkeypatch.setattr(sch, "_solver", spy)
+    needs, pools, staff, kinds = _one_day()
+    model, var = build_model(needs, pools, staff, kinds, RULES, LAB, instances=True)
+    solve(model, var, needs, det_time=10.0, wall=20.0)
+    assert len(limits) == 3
+    used = solvers[0].deterministic_time  # type: ignore[attr-defined]
+    assert limits[0] == pytest.approx(9.0)
+    assert limits[1] == pytest.approx(9.0 - used)
+    assert limits[2] == pytest.approx(1.0)
