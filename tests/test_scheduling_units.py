@@ -626,6 +626,8 @@ def test_solve_takes_the_days_bounds_as_cuts_with_round_off() -> None:
     # a bound of 240.5 minutes means at least 241: 08-12 (240) contradicts it
     assert _solve({(0, 0, 0): 1}, bound_by_day=[240.5])[0] == [_col(8, 16).shift("A", MON)]
     assert _solve({(0, 0, 0): 1}, bound_by_day=[None])[0] == [_col(8, 12).shift("A", MON)]
+    # a bound above every roster (wrong input) leaves no round feasible: the start is kept
+    assert _solve({(0, 0, 0): 1}, bound_by_day=[600.0])[0] == [_col(8, 16).shift("A", MON)]
 
 
 def test_solve_without_a_start_and_without_a_roster() -> None:
