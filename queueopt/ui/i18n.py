@@ -372,7 +372,10 @@ _COLUMNS: dict[str, tuple[str, str]] = {
 _WORDS: dict[str, tuple[str, str]] = {
     # wait models checked against the log (queueopt.modelcheck)
     "erlang_c": ("Erlang C", "Erlang C 模型"), "erlang_a": ("Erlang A", "Erlang A 模型"),
-    "erlang_a_corrected": ("Erlang A, corrected (staffing uses it)", "Erlang A 校正后（排班所用）"),
+    "erlang_a_corrected": ("Erlang A, corrected (staffing starts from it)",
+                           "Erlang A 校正后（排班的起点）"),
+    "simulation_corrected": ("Simulation, corrected (the plan's figures)",
+                             "仿真 校正后（排班方案所示）"),
     # busy classes, hall kinds, levers
     "super-busy": ("super-busy", "超忙"), "busy": ("busy", "较忙"), "normal": ("normal", "正常"),
     "main": ("main", "自营厅"), "cooperative": ("cooperative", "合作厅"),
