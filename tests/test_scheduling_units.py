@@ -627,3 +627,29 @@ def test_solve_without_a_start_and_without_a_roster() -> None:
     assert (found, wall) == (False, False)
     shifts, found = _solve(None)
     assert found and shifts == [_col(8, 12).shift("A", MON)]
+
+
+def test_the_work_budget_is_split_between_the_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Of a budget of 10 deterministic seconds the soft goals get their own 10% (1 s); the
+    shortage round gets the other 90% and the paid-minutes round what the shortage round left
+    of it - so the three never exceed the budget."""
+    import queueopt.scheduling as sch
+
+    limits: list[float] = []
+    solvers: list[object] = []
+    real = sch._solver
+
+    def spy(det_time: float, wall: float, seed: int) -> object:
+        limits.append(det_time)
+        solvers.append(real(det_time, wall, seed))
+        return solvers[-1]
+
+    monkeypatch.setattr(sch, "_solver", spy)
+    needs, pools, staff, kinds = _one_day()
+    model, var = build_model(needs, pools, staff, kinds, RULES, LAB, instances=True)
+    solve(model, var, needs, det_time=10.0, wall=20.0)
+    assert len(limits) == 3
+    used = solvers[0].deterministic_time  # type: ignore[attr-defined]
+    assert limits[0] == pytest.approx(9.0)
+    assert limits[1] == pytest.approx(9.0 - used)
+    assert limits[2] == pytest.approx(1.0)

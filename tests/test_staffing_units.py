@@ -12,7 +12,7 @@ closed forms and with a birth-death chain solved here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
@@ -32,15 +32,16 @@ class _Truth:
 
     In each replication every interval with customers has 100 arrivals. Where
     ``rule(counters, offset)`` holds, 100 - offset are called within the
-    threshold, the mean wait is 1 + offset minutes and ``offset`` customers
+    threshold, the mean wait is 0.5 + offset minutes and ``offset`` customers
     leave (so figures from the check's three sets of random numbers - offset 0
     for the repair, 1 for the take-back, 2 for the reported figures - differ);
-    elsewhere nobody is called in time and the mean wait is 30 minutes.
+    elsewhere nobody is called in time and the mean wait is 30 minutes. In the
+    intervals ``empty`` the simulated days see no customer at all.
     Replications are identical, so the standard errors are 0.
     """
 
-    def __init__(self, lam: np.ndarray, rule: Rule) -> None:
-        self.lam, self.rule = lam, rule
+    def __init__(self, lam: np.ndarray, rule: Rule, empty: Sequence[int] = ()) -> None:
+        self.lam, self.rule, self.empty = lam, rule, list(empty)
         self.calls: list[tuple[list[int], int, int]] = []
 
     def __call__(self, counters: np.ndarray, replications: int, seed: int) -> SimulationResult:
@@ -50,13 +51,14 @@ class _Truth:
         ok = np.asarray(self.rule(c, off), dtype=bool)
         n = len(c)
         arr = np.where(self.lam > 0, 100, 0)
+        arr[self.empty] = 0
         row = lambda x: np.tile(np.asarray(x), (replications, 1))  # noqa: E731
         zeros = row(np.zeros(n, np.int64))
         return SimulationResult(
             interval_minutes=15, threshold=10.0, arrivals=row(arr),
             within=row(np.where(ok, arr - off * (arr > 0), 0)),
             abandoned=row(np.where(ok, off * (arr > 0), 0)),
-            wait_sum=row(np.where(ok, (1.0 + off) * arr, 30.0 * arr)),
+            wait_sum=row(np.where(ok, (0.5 + off) * arr, 30.0 * arr)),
             queue_end=zeros, kiosk_arrivals=zeros, kiosk_within=zeros,
             kiosk_wait_sum=row(np.zeros(n)), vip_arrivals=zeros, vip_within=zeros)
 
@@ -101,7 +103,7 @@ def test_repair_adds_where_the_check_misses_and_an_interval_earlier_for_carry_ov
     assert res.counters.tolist() == [1, 1, 1, 2, 3, 1, 1, 1]
     assert (res.method, res.iterations, res.checked, res.notes) == ("simulation", 3, True, ())
     assert res.service_level.tolist() == [0.98] * 8
-    assert res.mean_wait.tolist() == [3.0] * 8
+    assert res.mean_wait.tolist() == [2.5] * 8
     assert res.abandonment.tolist() == [0.02] * 8
     assert {r for _, r, _ in truth.calls} == {2}
 
@@ -171,6 +173,37 @@ def test_with_hour_long_intervals_a_miss_blames_one_interval_back() -> None:
     res, truth = _plan(lam, rule, interval_minutes=60)
     assert truth.plans(1) == [[1] * 6, [1, 1, 1, 2, 1, 1]]
     assert res.counters.tolist() == [1, 2, 1, 2, 1, 1] and res.iterations == 4
+
+
+def test_take_back_tries_the_counters_furthest_above_sipp_first() -> None:
+    """0.1, 0.16, 0.16, 0.1 customers a minute: SIPP needs [1, 2, 2, 1] (one counter at
+    rho = 0.64 gives 0.740 < 0.8: test_auto_skips_sipp_when_the_repaired_plan_is_cheaper), and
+    so does the modified offered load (0.16 x 3.49 + 0.1 x 0.49 = 0.61 > 0.575, the most one
+    counter serves at 80% in 10 minutes; after the rise, 0.43). The check needs [1, 3, 2, 3]:
+    round 1 gives [1, 3, 2, 2], round 2 [1, 3, 3, 3] (interval 3 above SIPP + 1: a counter in 2).
+    Interval 3 is 2 above SIPP, intervals 1 and 2 one: with one removal allowed, interval 3's
+    is tried."""
+    lam = np.array([LOW, 0.16, 0.16, LOW])
+    assert staff_requirements(lam, 4.0, 10.0, 0.8, method="sipp").counters.tolist() == [1, 2, 2, 1]
+    assert staff_requirements(lam, 4.0, 10.0, 0.8, method="mol").counters.tolist() == [1, 2, 2, 1]
+    res, truth = _plan(lam, _needs([1, 3, 2, 3]), max_removals=1)
+    assert truth.plans(0) == [[1, 2, 2, 1], [1, 3, 2, 2], [1, 3, 3, 3]]
+    assert truth.plans(1) == [[1, 3, 3, 2]]
+    assert res.counters.tolist() == [1, 3, 3, 3]
+
+
+def test_an_interval_the_simulation_saw_no_customer_in_is_no_miss() -> None:
+    """At low rates a simulated interval may see nobody: no service level, wait or abandonment
+    to miss there (caps: mean wait 0.75 min, abandonment 50%); the plan passes at once. (The
+    wait cap makes it 2 counters: one at rho = 0.4 waits 0.4 x 4 / 0.6 = 2.67 min; two wait
+    C(2, 0.4) x 4 / 1.6 = 0.067 x 2.5 = 0.17 min.)"""
+    lam = np.full(4, LOW)
+    truth = _Truth(lam, lambda c, off: c >= 1, empty=[2])
+    res = staff_requirements(lam, 4.0, 10.0, 0.8, patience=10.0, max_mean_wait=0.75,
+                             max_abandonment=0.5, replications=2, simulator=truth)
+    assert truth.plans(0) == [[2, 2, 2, 2]]
+    assert res.counters.tolist() == [2, 2, 2, 2]
+    assert (res.service_level[2], res.mean_wait[2], res.abandonment[2]) == (1.0, 0.0, 0.0)
 
 
 def test_take_back_keeps_the_plan_when_no_removal_explains_a_miss() -> None:
@@ -249,7 +282,7 @@ def test_intervals_without_customers_report_no_wait() -> None:
     res, _ = _plan(np.array([0.0, LOW, 0.0]), lambda c, off: c >= 0)
     assert res.counters.tolist() == [0, 1, 0]
     assert res.service_level.tolist() == [1.0, 0.98, 1.0]
-    assert res.mean_wait.tolist() == [0.0, 3.0, 0.0]
+    assert res.mean_wait.tolist() == [0.0, 2.5, 0.0]
     assert res.abandonment.tolist() == [0.0, 0.02, 0.0]
 
 
