@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from queueopt.announce import AnnounceRules, accuracy, announce_day, day_features
+from queueopt.announce import AnnounceRules, accuracy, announce_day, day_features, model_floor
 from queueopt.delay import Schedule
 from queueopt.forecast import forecast_arrivals
 from queueopt.hall_inputs import KIOSK_CV, HallInputs, hall_inputs
@@ -175,15 +175,15 @@ def simulated_announcements(ds, halls: list[str], test_days: int, ar: AnnounceRu
             hall_f.append(f)
             hall_t.append(told)
         acc = accuracy(hall_f, hall_t)
-        rows.append(_row(hall, acc))
+        rows.append(_row(hall, acc, model_floor(hall_f)))
         all_feats += hall_f
         all_told += hall_t
-        print(f"  simulated {hall}: {_line(acc)}", flush=True)
-    rows.append(_row("all simulated", accuracy(all_feats, all_told)))
+        print(f"  simulated {hall}: {_line(acc, model_floor(hall_f))}", flush=True)
+    rows.append(_row("all simulated", accuracy(all_feats, all_told), model_floor(all_feats)))
     return pd.DataFrame(rows)
 
 
-def _row(name: str, acc: pd.DataFrame) -> dict[str, object]:
+def _row(name: str, acc: pd.DataFrame, floor: float) -> dict[str, object]:
     a = acc.loc["announced"]
     best_les_hol = float(min(acc.loc["LES", "rmse"], acc.loc["HOL", "rmse"]))
     return {"case": name, "customers": int(a["customers"]), "announced_rmse": a["rmse"],
@@ -191,17 +191,19 @@ def _row(name: str, acc: pd.DataFrame) -> dict[str, object]:
             "best_LES_HOL_rmse": best_les_hol,
             "no_worse_than_LES_HOL": bool(a["rmse"] <= best_les_hol),
             "coverage_80": a["coverage_80"], "QL-S_ratio": acc.loc["QL-S", "ratio_to_QL"],
+            "model_floor": floor, "floor_ratio": floor / acc.loc["QL", "rmse"],
             "mean_wait": a["mean_wait"],
             **{f"{n}_rmse": acc.loc[n, "rmse"] for n in acc.index if n not in ("announced",)}}
 
 
-def _line(acc: pd.DataFrame) -> str:
+def _line(acc: pd.DataFrame, floor: float) -> str:
     a = acc.loc["announced"]
     return (f"announced RMSE {a['rmse']:.3f} min, QL {acc.loc['QL', 'rmse']:.3f} "
             f"(ratio {a['ratio_to_QL']:.3f}), LES {acc.loc['LES', 'rmse']:.3f}, "
             f"HOL {acc.loc['HOL', 'rmse']:.3f}, QL-S alone {acc.loc['QL-S', 'ratio_to_QL']:.3f}x "
-            f"QL, coverage {a['coverage_80']:.1%} ({int(a['customers'])} customers, mean wait "
-            f"{a['mean_wait']:.2f} min)")
+            f"QL, the Monte Carlo's own spread {floor:.3f} "
+            f"({floor / acc.loc['QL', 'rmse']:.3f}x QL), coverage {a['coverage_80']:.1%} "
+            f"({int(a['customers'])} customers, mean wait {a['mean_wait']:.2f} min)")
 
 
 # ----------------------------------------------------------------- the bank log
@@ -263,10 +265,10 @@ def bank_replay(ar: AnnounceRules, quick: bool) -> pd.DataFrame:
         rep = replay_day(tickets, day, hist, hall_id="BANK", every=60.0)
         feats.append(rep.features)
         told.append(rep.told)
-        print(f"  bank {day}: {_line(rep.accuracy)}", flush=True)
+        print(f"  bank {day}: {_line(rep.accuracy, model_floor(rep.features))}", flush=True)
     acc = accuracy(feats, told)
-    print(f"  bank, {len(days)} weekdays: {_line(acc)}")
-    return pd.DataFrame([_row(f"bank log, {len(days)} weekdays", acc)])
+    print(f"  bank, {len(days)} weekdays: {_line(acc, model_floor(feats))}")
+    return pd.DataFrame([_row(f"bank log, {len(days)} weekdays", acc, model_floor(feats))])
 
 
 # ----------------------------------------------------------------- counter advice
@@ -506,7 +508,8 @@ def main(argv: list[str] | None = None) -> int:
     speed(ds)
     table = pd.concat([sim, bank], ignore_index=True)
     cols = ["case", "customers", "mean_wait", "announced_rmse", "QL_rmse", "ratio_to_QL",
-            "QL-S_ratio", "best_LES_HOL_rmse", "no_worse_than_LES_HOL", "coverage_80"]
+            "QL-S_ratio", "floor_ratio", "best_LES_HOL_rmse", "no_worse_than_LES_HOL",
+            "coverage_80"]
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     for r in table.itertuples(index=False):

@@ -88,6 +88,30 @@ def wait_given_position(m: npt.ArrayLike, rate: npt.ArrayLike, theta: npt.ArrayL
     return np.asarray(np.where(m_a <= 0, 0.0, np.where(small, m_a / r, exact)), dtype=float)
 
 
+def recent_waits(log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike, last: int
+                 ) -> FloatArray:
+    """Mean wait (minutes) of the ``last`` customers of the query's queue called by each moment.
+
+    Ibrahim and Whitt's delay-history predictors average the waits of the
+    most recent customers to enter service; ``last=1`` is LES. A customer
+    called at the query's moment counts; 0 before anyone is called.
+    """
+    t = np.atleast_1d(np.asarray(times, float))
+    k = np.broadcast_to(np.asarray(kiosk, bool), t.shape)
+    out = np.zeros(len(t))
+    for channel in (False, True):
+        q = np.flatnonzero(k == channel)
+        if not len(q):
+            continue
+        sel = np.flatnonzero(np.isfinite(log.called) & (log.kiosk == channel))
+        order = sel[np.argsort(log.called[sel], kind="stable")]
+        total = np.r_[0.0, np.cumsum(log.called[order] - log.issued[order])]
+        j = np.searchsorted(log.called[order], t[q], "right")
+        lo = np.maximum(j - last, 0)
+        out[q] = np.where(j > 0, (total[j] - total[lo]) / np.maximum(j - lo, 1), 0.0)
+    return out
+
+
 @dataclass(frozen=True)
 class DelayPriors:
     """What the hall knew before today (from its history or its policy).
@@ -291,7 +315,8 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
                    regular_behind_vips: npt.ArrayLike, handling: Handling,
                    theta: npt.ArrayLike, vip_rate: npt.ArrayLike, *, draws: int = 48,
                    seed: int = 0, keys: npt.ArrayLike | None = None,
-                   schedule: Schedule | None = None) -> FloatArray:
+                   schedule: Schedule | None = None,
+                   variance: FloatArray | None = None) -> FloatArray:
     """``QL-S``: the expected wait from the line as it is, by Monte Carlo (minutes).
 
     Each draw serves the customers ahead in calling order at the servers
@@ -326,6 +351,12 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
         servers then open and close as planned during the wait (a closing
         counter finishes its customer), the time-varying capacity of
         Ibrahim and Whitt (2011). Without it the servers open now stay open.
+    variance:
+        If given (one entry per query), filled with the variance of the wait
+        over the draws (minutes squared) for a newcomer who stays to be
+        called (draws weighted by ``exp(-theta w)``, the chance their own
+        patience outlasts the wait ``w``): the error even a perfect
+        prediction of the mean would have if the model were right.
     """
     t = np.atleast_1d(np.asarray(times, float))
     key = np.arange(len(t)) if keys is None else np.asarray(keys, np.int64)
@@ -344,7 +375,11 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
                                   sched)
         first = _serve_line(line, log, float(t[i]), bool(ks[i]), bool(behind[i]),
                             float(th[i]), float(lv[i]), handling, gen, free_t, sched)
-        out[i] = float(np.mean(np.where(np.isfinite(first), first, t[i] + 600.0) - t[i]))
+        w = np.where(np.isfinite(first), first, t[i] + 600.0) - t[i]
+        out[i] = float(np.mean(w))
+        if variance is not None:  # the newcomer stays with chance exp(-theta w)
+            stay = np.exp(-th[i] * (w - w.min()))
+            variance[i] = float(np.average((w - np.average(w, weights=stay)) ** 2, weights=stay))
     return out
 
 

@@ -17,9 +17,6 @@ LIMIT = 80
 
 KNOWN_LONG: dict[str, str] = {
     # function -> why it is still long (the test fails once it is short: then drop it here)
-    "queueopt.synth.generate_region": "split in progress (issue 14)",
-    "queueopt.forecast.forecast_arrivals": "split in progress (issue 14)",
-    "queueopt.ingest.convert": "split in progress (issue 14)",
     "queueopt.scheduling.build_model": "scheduling.py is being changed for issue 13; split after",
     "queueopt.scheduling.plan_week": "scheduling.py is being changed for issue 13; split after",
     "queueopt.scheduling.name_staff_mip": "scheduling.py is being changed for issue 13; split after",
