@@ -666,3 +666,42 @@ def test_the_work_budget_is_split_between_the_rounds(monkeypatch: pytest.MonkeyP
     assert limits[0] == pytest.approx(9.0)
     assert limits[1] == pytest.approx(9.0 - used)
     assert limits[2] == pytest.approx(1.0)
+
+
+class _StoppedSolver:
+    """A real CP-SAT solver that reports what a solver stopped by a limit reports: a roster
+    without proof (FEASIBLE) after ``wall_time`` seconds."""
+
+    def __init__(self, real: object, wall_time: float) -> None:
+        self._real, self.wall_time = real, wall_time
+
+    def solve(self, model: object) -> int:
+        from ortools.sat.python import cp_model
+
+        code = self._real.solve(model)  # type: ignore[attr-defined]
+        return int(cp_model.FEASIBLE) if code == cp_model.OPTIMAL else int(code)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+
+@pytest.mark.parametrize("at_wall", [True, False])
+def test_the_wall_limit_is_reported_only_when_it_stopped_a_round(
+        monkeypatch: pytest.MonkeyPatch, at_wall: bool) -> None:
+    """Rounds that end with a roster but no proof: stopped by the wall clock (its whole limit
+    used) the solve says so; stopped by the work budget (a tenth of the wall limit used), not."""
+    import queueopt.scheduling as sch
+
+    real = sch._solver
+
+    def stopped(det_time: float, wall: float, seed: int) -> object:
+        s = real(det_time, wall, seed)
+        limit = s.parameters.max_time_in_seconds
+        return _StoppedSolver(s, limit if at_wall else limit / 10)
+
+    needs, pools, staff, kinds = _one_day()
+    model, var = build_model(needs, pools, staff, kinds, RULES, LAB, instances=True)
+    monkeypatch.setattr(sch, "_solver", stopped)
+    values, found, wall = solve(model, var, needs, det_time=2.0, wall=20.0)
+    assert found and wall == at_wall
+    assert _shifts(values, var.pools, needs, staff) == [_col(8, 12).shift("A", MON)]
