@@ -181,7 +181,8 @@ def _case(name: str) -> tuple[list[DayNeed], list[list[Column]], list[StaffMembe
     if name == "contract_hours":
         # at most 10 paid hours over two 8-hour days: one 8-hour shape and one 2-hour one (the
         # 2 h 10 min shape would be 10 minutes over)
-        needs = [_need(d, [1] * 8 + [0], 8) for d in WEEK[:2]]
+        needs = [DayNeed(d, 480, 10, np.r_[np.ones(48, np.int64), np.zeros(6, np.int64)],
+                         np.ones(54, np.int64), 9, 10) for d in WEEK[:2]]  # one person 08-16
         pools = [[_col(8, 16), _col(8, 10), Column(480, 610, (), 130)]] * 2
         return needs, pools, [_person("A", hi=10)], two, LAB, None
     if name == "in_a_row_without_history":
@@ -350,11 +351,11 @@ def test_a_vip_skilled_person_works_each_day_of_a_hall_with_a_vip_counter() -> N
 def test_greedy_hint_hands_out_longest_first_to_the_least_loaded() -> None:
     """Day 1: 8 h and 4 h shapes: a tie (no days, no minutes) goes to the first, A takes the 8 h,
     B the 4 h. Day 2: the 8 h goes to the one with fewer paid minutes (B), the 4 h to A. Day 3:
-    A's contract (15 h) has room for neither (12 h done), so B takes the 8 h shape and nobody
-    the 4 h."""
+    A's contract (15 h 48 min) has room for neither (12 h done, 4 h more is 16 h), so B takes
+    the 8 h shape and nobody the 4 h."""
     needs = [_need(d, [1] * 8, 8) for d in WEEK[:3]]
     pools = [[_col(8, 12), _col(8, 16)]] * 3
-    staff = [_person("A", hi=15), _person("B", hi=48)]
+    staff = [_person("A", hi=15.8), _person("B", hi=48)]
     _, var = build_model(needs, pools, staff, {d: "workday" for d in WEEK[:3]}, RULES, LAB,
                          instances=True)
     hint = _greedy_hint(var, needs, staff, LAB, None)
