@@ -14,8 +14,10 @@
    history; priority callers get their 1.5-minute head start; agents
    inferred from activity): the same figures.
 3. **Counter advice** on simulated days 20% busier than forecast: live
-   mode's counter advice against the static plan and the emergency counter
-   at a fixed rule (paired seeds). (Added with the advice step.)
+   mode's advice (checked every 5 minutes: pause cross-selling first, then
+   the extra counters advised, closing when nobody waits) against the static
+   plan and the emergency counter at a fixed rule, on the same customers
+   (paired seeds); also the advice with counters only (no pause).
 4. **Speed**: a live update of one hall; the Today page refresh.
 
     python benchmarks/bench_live.py [--quick]
@@ -33,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from queueopt.announce import AnnounceRules, accuracy, announce_day, day_features
+from queueopt.announce import AnnounceRules, accuracy, announce_day, day_features, model_floor
 from queueopt.delay import Schedule
 from queueopt.forecast import forecast_arrivals
 from queueopt.hall_inputs import KIOSK_CV, HallInputs, hall_inputs
@@ -173,15 +175,15 @@ def simulated_announcements(ds, halls: list[str], test_days: int, ar: AnnounceRu
             hall_f.append(f)
             hall_t.append(told)
         acc = accuracy(hall_f, hall_t)
-        rows.append(_row(hall, acc))
+        rows.append(_row(hall, acc, model_floor(hall_f)))
         all_feats += hall_f
         all_told += hall_t
-        print(f"  simulated {hall}: {_line(acc)}", flush=True)
-    rows.append(_row("all simulated", accuracy(all_feats, all_told)))
+        print(f"  simulated {hall}: {_line(acc, model_floor(hall_f))}", flush=True)
+    rows.append(_row("all simulated", accuracy(all_feats, all_told), model_floor(all_feats)))
     return pd.DataFrame(rows)
 
 
-def _row(name: str, acc: pd.DataFrame) -> dict[str, object]:
+def _row(name: str, acc: pd.DataFrame, floor: float) -> dict[str, object]:
     a = acc.loc["announced"]
     best_les_hol = float(min(acc.loc["LES", "rmse"], acc.loc["HOL", "rmse"]))
     return {"case": name, "customers": int(a["customers"]), "announced_rmse": a["rmse"],
@@ -189,17 +191,19 @@ def _row(name: str, acc: pd.DataFrame) -> dict[str, object]:
             "best_LES_HOL_rmse": best_les_hol,
             "no_worse_than_LES_HOL": bool(a["rmse"] <= best_les_hol),
             "coverage_80": a["coverage_80"], "QL-S_ratio": acc.loc["QL-S", "ratio_to_QL"],
+            "model_floor": floor, "floor_ratio": floor / acc.loc["QL", "rmse"],
             "mean_wait": a["mean_wait"],
             **{f"{n}_rmse": acc.loc[n, "rmse"] for n in acc.index if n not in ("announced",)}}
 
 
-def _line(acc: pd.DataFrame) -> str:
+def _line(acc: pd.DataFrame, floor: float) -> str:
     a = acc.loc["announced"]
     return (f"announced RMSE {a['rmse']:.3f} min, QL {acc.loc['QL', 'rmse']:.3f} "
             f"(ratio {a['ratio_to_QL']:.3f}), LES {acc.loc['LES', 'rmse']:.3f}, "
             f"HOL {acc.loc['HOL', 'rmse']:.3f}, QL-S alone {acc.loc['QL-S', 'ratio_to_QL']:.3f}x "
-            f"QL, coverage {a['coverage_80']:.1%} ({int(a['customers'])} customers, mean wait "
-            f"{a['mean_wait']:.2f} min)")
+            f"QL, the Monte Carlo's own spread {floor:.3f} "
+            f"({floor / acc.loc['QL', 'rmse']:.3f}x QL), coverage {a['coverage_80']:.1%} "
+            f"({int(a['customers'])} customers, mean wait {a['mean_wait']:.2f} min)")
 
 
 # ----------------------------------------------------------------- the bank log
@@ -261,10 +265,10 @@ def bank_replay(ar: AnnounceRules, quick: bool) -> pd.DataFrame:
         rep = replay_day(tickets, day, hist, hall_id="BANK", every=60.0)
         feats.append(rep.features)
         told.append(rep.told)
-        print(f"  bank {day}: {_line(rep.accuracy)}", flush=True)
+        print(f"  bank {day}: {_line(rep.accuracy, model_floor(rep.features))}", flush=True)
     acc = accuracy(feats, told)
-    print(f"  bank, {len(days)} weekdays: {_line(acc)}")
-    return pd.DataFrame([_row(f"bank log, {len(days)} weekdays", acc)])
+    print(f"  bank, {len(days)} weekdays: {_line(acc, model_floor(feats))}")
+    return pd.DataFrame([_row(f"bank log, {len(days)} weekdays", acc, model_floor(feats))])
 
 
 # ----------------------------------------------------------------- counter advice
@@ -277,15 +281,29 @@ def _interval_service(arrive: np.ndarray, call: np.ndarray, patience: np.ndarray
             np.bincount(slot, weights=ok, minlength=n_int))
 
 
+def waiting_at(arrive: np.ndarray, call: np.ndarray, patience: np.ndarray,
+               at: np.ndarray) -> np.ndarray:
+    """Customers waiting at each time of ``at`` (minutes): arrived, not yet called, not yet left."""
+    end = np.sort(np.where(np.isfinite(call), call, arrive + patience))
+    return (np.searchsorted(arrive, at, "right") - np.searchsorted(end, at, "right")).astype(int)
+
+
 def advice_day(inputs: HallInputs, plan: pd.DataFrame, fc: pd.DataFrame, fits, seed: int,  # noqa: ANN001
-               factor: float) -> dict[str, float]:
-    """One day busier than forecast under three policies on the same random numbers.
+               factor: float, *, every: float = 5.0) -> dict[str, float]:
+    """One day busier than forecast under four policies on the same random numbers.
 
     ``static``: the plan's counters; ``emergency``: plus the duty manager's
-    counter when the first in line has waited the threshold (closed when
-    nobody waits); ``live``: every 15 minutes, live mode's advice for the next
-    interval (:func:`queueopt.advice.advise` on the intraday-updated forecast,
-    the queue and the head of the line at that moment), never below the plan.
+    counter when the first in line has waited the threshold, closed when
+    nobody waits (its staff-minutes: from opening to that moment);
+    ``live`` / ``live_counters``: every ``every`` minutes, live mode's advice
+    (:func:`queueopt.advice.advise` on the intraday-updated forecast, the queue
+    and the head of the line at that moment) is followed: ``live`` pauses
+    cross-selling where advised (customers called while it is paused are
+    served without it) and opens the extra counters advised for the current
+    interval (``advised`` above the roster, plus the emergency counter when
+    advised); ``live_counters`` only opens counters. Extra counters close at
+    the first minute the queue is empty, as the emergency counter does;
+    their staff-minutes are the counters times the minutes open.
     """
     from queueopt.advice import advise
     from queueopt.intraday import update_forecast
@@ -303,53 +321,85 @@ def advice_day(inputs: HallInputs, plan: pd.DataFrame, fc: pd.DataFrame, fits, s
     p = inputs.shares * np.where(inputs.kiosk_eligible & (inputs.kiosks > 0),
                                  1 - inputs.kiosk_adoption, 1.0)
     ttype = rng.choice(len(p), n, p=p / p.sum())
-    service = lognormal(rng, inputs.handle_minutes(True)[ttype], inputs.cv[ttype])
+    on = inputs.handle_minutes(True)
+    service = lognormal(rng, on[ttype], inputs.cv[ttype])
+    # the same draw without cross-selling: a lognormal of the same cv scales with its mean
+    service_off = service * (inputs.handle_minutes(False) / on)[ttype]
     patience = rng.exponential(inputs.patience or 1e9, n)
     vip = rng.random(n) < inputs.vip_share
     thr, target = inputs.target.threshold, inputs.target.service_level
 
-    def run(counters: np.ndarray, **em: float) -> np.ndarray:
-        call, _ = serve_queue(arrive, service, patience, vip, counters, step, start, **em)
-        return call
-
     out: dict[str, float] = {}
-    # static plan and the emergency rule
-    for name, counters, em in (("static", planned, {}),
-                               ("emergency", planned, {"emergency_after": thr,
-                                                       "emergency_counters": 1})):
-        log: list[tuple[float, float]] = []
-        call = run(counters, **em, **({"emergency_log": log} if em else {}))
+
+    def score(name: str, call: np.ndarray, extra: float) -> None:
         a, ok = _interval_service(arrive, call, patience, start, step, n_int, thr)
         seen = a > 0
         out[f"{name}_meet"] = float(np.sum(ok[seen] / a[seen] >= target))
-        out[f"{name}_extra"] = float(sum(b - a_ for a_, b in log))
+        out[f"{name}_extra"] = float(extra)
         out[f"{name}_wait"] = float(np.mean(np.where(np.isfinite(call), call, arrive + patience)
                                             - arrive))
-    # live advice, decided at each interval's start from what is known then
-    live = planned.copy()
+        out["intervals"] = float(seen.sum())
+
+    call, _ = serve_queue(arrive, service, patience, vip, planned, step, start)
+    score("static", call, 0.0)
+    log: list[tuple[float, float]] = []
+    call, _ = serve_queue(arrive, service, patience, vip, planned, step, start,
+                          emergency_after=thr, emergency_counters=1, emergency_log=log)
+    score("emergency", call, sum(b - a_ for a_, b in log))
     day = starts.iloc[0].normalize()
     hall_arr = counts + k_counts
-    for k in range(n_int):
-        b = start + k * step
-        call = run(live)
-        known = arrive < b
-        waiting = known & ~(call <= b) & ~(arrive + patience <= b)
-        head = float(b - arrive[waiting].min()) if waiting.any() else 0.0
-        now = day + pd.Timedelta(minutes=b)
-        observed = pd.DataFrame({"hall_id": inputs.hall_id, "interval_start": fc["interval_start"],
-                                 "arrivals": np.r_[hall_arr[:k], np.zeros(len(fc) - k)]})[:k]
-        upd = update_forecast(fc, observed, now.to_pydatetime(), fits)
-        adv = advise(inputs, b, upd[["interval_start", "arrivals"]], waiting=int(waiting.sum()),
-                     head_wait=head, counters_open=int(live[k]),
-                     planned=Schedule(start, step, planned))
-        live[k] = min(max(planned[k], int(adv.table["advised"].iloc[0])), inputs.counters)
-    call = run(live)
-    a, ok = _interval_service(arrive, call, patience, start, step, n_int, thr)
-    seen = a > 0
-    out["live_meet"] = float(np.sum(ok[seen] / a[seen] >= target))
-    out["live_extra"] = float(np.sum((live - planned) * step))
-    out["live_wait"] = float(np.mean(np.where(np.isfinite(call), call, arrive + patience) - arrive))
-    out["intervals"] = float(seen.sum())
+    sched = Schedule(start, step, planned)
+    base = np.repeat(planned, step)  # counters per minute
+    upd_by_k = {}
+    for name, may_pause in (("live", True), ("live_counters", False)):
+        extra = np.zeros(len(base), np.int64)
+        paused = np.zeros(n, bool)
+        paused_minutes = 0.0
+
+        def run() -> np.ndarray:
+            c, _ = serve_queue(arrive, np.where(paused, service_off, service), patience, vip,
+                               base + extra, 1.0, start)
+            return c
+        call = run()
+        for t in np.arange(start, start + len(base), every):
+            k = int((t - start) // step)
+            if k not in upd_by_k:  # the forecast updated with the intervals seen so far
+                now = day + pd.Timedelta(minutes=float(start + k * step))
+                observed = pd.DataFrame({
+                    "hall_id": inputs.hall_id, "interval_start": fc["interval_start"],
+                    "arrivals": np.r_[hall_arr[:k], np.zeros(len(fc) - k)]})[:k]
+                upd_by_k[k] = update_forecast(fc, observed, now.to_pydatetime(),
+                                              fits)[["interval_start", "arrivals"]]
+            m = int(t - start)
+            known = arrive < t
+            waiting = known & ~(call <= t) & ~(arrive + patience <= t)
+            head = float(t - arrive[waiting].min()) if waiting.any() else 0.0
+            adv = advise(inputs, float(t), upd_by_k[k], waiting=int(waiting.sum()),
+                         head_wait=head, counters_open=int(base[m] + extra[m]), planned=sched)
+            row = adv.table.iloc[0]
+            want = max(int(row["advised"]) - int(planned[k]), 0)
+            if want == 0 and any(a.kind == "emergency" for a in adv.actions):
+                want = 1  # the duty manager's counter
+            pause = may_pause and bool(row["pause_cross_sell"])
+            changed = False
+            if may_pause:
+                todo = ~(call <= t) & (paused != pause)  # not yet called: served as decided now
+                if todo.any():
+                    paused[todo] = pause
+                    changed = True
+                paused_minutes += every * pause
+            if want > extra[m]:
+                extra[m:] = want
+                call = run()
+                grid = start + np.arange(m + 1, len(base) + 1, dtype=float)
+                empty = np.flatnonzero(waiting_at(arrive, call, patience, grid) == 0)
+                if len(empty):  # they close at the first minute nobody waits
+                    extra[m + 1 + int(empty[0]):] = 0
+                changed = True
+            if changed:
+                call = run()
+        score(name, call, float(extra.sum()))
+        out[f"{name}_paused_minutes"] = paused_minutes
     return out
 
 
@@ -367,9 +417,11 @@ def advice_figures(ds, halls: list[str], seeds: int, factor: float = 1.2) -> pd.
                                                      seed=10_000 + 100 * d + s, factor=factor)})
         part = pd.DataFrame([r for r in rows if r["hall"] == h]).drop(columns="hall").sum()
         print(f"  {h}: intervals meeting the target static {part['static_meet']:.0f}, emergency "
-              f"{part['emergency_meet']:.0f}, live {part['live_meet']:.0f} of "
-              f"{part['intervals']:.0f}; extra staff-minutes emergency "
-              f"{part['emergency_extra']:.0f}, live {part['live_extra']:.0f}", flush=True)
+              f"{part['emergency_meet']:.0f}, live {part['live_meet']:.0f}, live counters only "
+              f"{part['live_counters_meet']:.0f} of {part['intervals']:.0f}; extra "
+              f"staff-minutes emergency {part['emergency_extra']:.0f}, live "
+              f"{part['live_extra']:.0f}, live counters only {part['live_counters_extra']:.0f}",
+              flush=True)
     return pd.DataFrame(rows)
 
 
@@ -436,22 +488,28 @@ def main(argv: list[str] | None = None) -> int:
     adv = advice_figures(ds, ["H01", "H04", "H07", "H10"] if not args.quick else ["H04"],
                          seeds=1 if args.quick else 3)
     tot = adv.drop(columns="hall").sum()
-    print(f"   all: intervals meeting the target: static plan {tot['static_meet']:.0f}, "
-          f"emergency counter at a fixed rule {tot['emergency_meet']:.0f}, live advice "
-          f"{tot['live_meet']:.0f} (of {tot['intervals']:.0f} intervals with customers); extra "
-          f"staff-minutes: emergency {tot['emergency_extra']:.0f}, live {tot['live_extra']:.0f}; "
-          f"mean wait static {adv['static_wait'].mean():.2f}, emergency "
-          f"{adv['emergency_wait'].mean():.2f}, live {adv['live_wait'].mean():.2f} min "
-          f"({time.perf_counter() - t0:.0f} s)")
-    print(f"   live >= static intervals: {'met' if tot['live_meet'] >= tot['static_meet'] else 'MISSED'}"
-          f"; live extra staff-minutes < emergency's: "
-          f"{'met' if tot['live_extra'] < tot['emergency_extra'] else 'MISSED'}; live >= emergency "
-          f"intervals: {'yes' if tot['live_meet'] >= tot['emergency_meet'] else 'no'}")
+    print(f"   all ({len(adv)} hall-days): intervals meeting the target: static plan "
+          f"{tot['static_meet']:.0f}, emergency counter at a fixed rule "
+          f"{tot['emergency_meet']:.0f}, live advice {tot['live_meet']:.0f}, live advice with "
+          f"counters only {tot['live_counters_meet']:.0f} (of {tot['intervals']:.0f} intervals "
+          f"with customers); extra staff-minutes: emergency {tot['emergency_extra']:.0f}, live "
+          f"{tot['live_extra']:.0f}, counters only {tot['live_counters_extra']:.0f}; "
+          f"cross-selling paused {tot['live_paused_minutes']:.0f} hall-minutes; mean wait static "
+          f"{adv['static_wait'].mean():.2f}, emergency {adv['emergency_wait'].mean():.2f}, live "
+          f"{adv['live_wait'].mean():.2f}, counters only {adv['live_counters_wait'].mean():.2f} "
+          f"min ({time.perf_counter() - t0:.0f} s)")
+    for name, label in (("live", "live advice"), ("live_counters", "counters only")):
+        print(f"   {label}: >= static intervals "
+              f"{'met' if tot[f'{name}_meet'] >= tot['static_meet'] else 'MISSED'}; extra "
+              f"staff-minutes < emergency's "
+              f"{'met' if tot[f'{name}_extra'] < tot['emergency_extra'] else 'MISSED'}; >= "
+              f"emergency intervals {'yes' if tot[f'{name}_meet'] >= tot['emergency_meet'] else 'no'}")
     print("4. Speed")
     speed(ds)
     table = pd.concat([sim, bank], ignore_index=True)
     cols = ["case", "customers", "mean_wait", "announced_rmse", "QL_rmse", "ratio_to_QL",
-            "QL-S_ratio", "best_LES_HOL_rmse", "no_worse_than_LES_HOL", "coverage_80"]
+            "QL-S_ratio", "floor_ratio", "best_LES_HOL_rmse", "no_worse_than_LES_HOL",
+            "coverage_80"]
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     for r in table.itertuples(index=False):

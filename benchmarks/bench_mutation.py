@@ -12,7 +12,7 @@ alone):
 Each mutant is written into a scratch copy of the package and the module's
 unit tests run against it (:data:`UNIT_TESTS`, default ``tests/test_<module>.py``,
 without the ``slow`` mark, plus the module's doctests), stopping at the first
-failure. A mutant
+failure (the first, fast file alone first, then all of them). A mutant
 is *killed* when a test fails (or the run times out), *survives* when every
 test passes. Surviving mutants include equivalent ones (a change that cannot
 alter behaviour), so 100% is not always reachable.
@@ -50,7 +50,12 @@ SWAP_BOOL = {ast.And: ast.Or, ast.Or: ast.And}
 
 
 UNIT_TESTS: dict[str, tuple[str, ...]] = {
-    "rules": ("tests/test_scheduling.py",),  # the roster rules are tested with the roster
+    # the roster rules: their limits (test_rules), and the roster that must keep them
+    "rules": ("tests/test_rules.py", "tests/test_scheduling.py"),
+    # the search driven by a plan check with a known answer, then the simulated checks
+    "staffing": ("tests/test_staffing_units.py", "tests/test_staffing.py"),
+    # tiny instances against a brute force and hand values, then the fast end-to-end tests
+    "scheduling": ("tests/test_scheduling_units.py", "tests/test_scheduling.py"),
 }
 """Unit tests of a module when they are not ``tests/test_<module>.py``."""
 
@@ -133,17 +138,27 @@ def apply(source: str, m: Mutant) -> str:
     return ast.unparse(ast.fix_missing_locations(tree))
 
 
-def run_tests(work: Path, module: str, timeout: float) -> bool:
-    """True when the module's unit tests and doctests pass (the mutant survives)."""
+def run_tests(work: Path, module: str, timeout: float) -> str:
+    """``"survived"`` when the module's unit tests and doctests pass, ``"killed"`` when one
+    fails, ``"timeout"`` when they run longer than ``timeout`` seconds (counted as killed:
+    a mutant that loops forever; the report shows how many, since on a loaded machine a slow
+    run of a surviving mutant could end the same way)."""
     tests = UNIT_TESTS.get(module, (f"tests/test_{module}.py",))
-    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-m", "not slow", "-p", "no:cacheprovider",
-           *tests, "--doctest-modules", f"queueopt/{module}.py"]
+    base = [sys.executable, "-m", "pytest", "-x", "-q", "-m", "not slow", "-p", "no:cacheprovider"]
     env = dict(os.environ, PYTHONPATH=str(work), PYTHONDONTWRITEBYTECODE="1")
-    try:
-        done = subprocess.run(cmd, cwd=work, env=env, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return False
-    return done.returncode == 0
+    # the first (fast) file alone first: a failure there is a failure of the whole run, and
+    # it spares collecting the slower files for most mutants; then everything
+    stages = ([[*tests[:1]]] if len(tests) > 1 else []) + [
+        [*tests, "--doctest-modules", f"queueopt/{module}.py"]]
+    for args in stages:
+        try:
+            done = subprocess.run(base + args, cwd=work, env=env, capture_output=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "timeout"
+        if done.returncode != 0:
+            return "killed"
+    return "survived"
 
 
 def main() -> None:
@@ -160,32 +175,39 @@ def main() -> None:
         shutil.copytree(ROOT / "tests", work / "tests")
         shutil.copytree(ROOT / "data", work / "data")
         shutil.copy(ROOT / "pyproject.toml", work / "pyproject.toml")
-        print("module       mutants  run  killed  survived  killed%   seconds")
+        print("module       mutants  run  killed  survived  killed%   seconds  timeouts")
         for module in args.modules:
             path = work / "queueopt" / f"{module}.py"
             original = path.read_text(encoding="utf-8")
-            if not run_tests(work, module, args.timeout):
-                print(f"{module:12s} unit tests fail without any mutant: skipped")
+            baseline = run_tests(work, module, args.timeout)
+            if baseline != "survived":
+                print(f"{module:12s} unit tests {'fail' if baseline == 'killed' else 'time out'} "
+                      f"without any mutant: skipped")
                 continue
             every = mutants(original)
             chosen = (random.Random(args.seed).sample(every, min(args.sample, len(every)))
                       if args.sample else every)
             t0 = time.perf_counter()
-            survivors = []
+            survivors, timeouts = [], []
             for k, m in enumerate(sorted(chosen, key=lambda m: m.index), 1):
                 path.write_text(apply(original, m), encoding="utf-8")
-                if run_tests(work, module, args.timeout):
+                outcome = run_tests(work, module, args.timeout)
+                if outcome == "survived":
                     survivors.append(m)
+                elif outcome == "timeout":
+                    timeouts.append(m)
                 print(f"  {module}: {k}/{len(chosen)} run, {len(survivors)} survived",
                       file=sys.stderr, flush=True)
             path.write_text(original, encoding="utf-8")
             killed = len(chosen) - len(survivors)
             share = killed / len(chosen) if chosen else float("nan")
             print(f"{module:12s} {len(every):7d} {len(chosen):4d} {killed:7d} {len(survivors):9d} "
-                  f"{share:8.1%} {time.perf_counter() - t0:9.0f}", flush=True)
+                  f"{share:8.1%} {time.perf_counter() - t0:9.0f} {len(timeouts):9d}", flush=True)
             if args.list_survivors:
                 for m in survivors:
                     print(f"    survived: {module}.py:{m.line}  {m.what}")
+                for m in timeouts:
+                    print(f"    timed out (counted killed): {module}.py:{m.line}  {m.what}")
 
 
 if __name__ == "__main__":

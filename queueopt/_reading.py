@@ -10,6 +10,7 @@ the row and column of every bad cell.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io as _io
 import re
@@ -108,13 +109,14 @@ def read_bytes(path: Path, table: str, problems: Problems) -> bytes | None:
     return raw
 
 
-def _header_problems(text: str, name: str, problems: Problems) -> bool:
-    """Report duplicate or blank column names; True when the header is usable."""
+def _header_names(text: str, name: str, problems: Problems) -> list[str] | None:
+    """The header's column names as written; None (and the problems reported) when a name
+    is blank or repeated or the header is not CSV."""
     try:
         header = next(csv.reader(_io.StringIO(text.split("\n", 1)[0], newline="")), [])
     except csv.Error as err:  # a carriage return inside a quoted name, an unclosed quote...
         problems.add(name, 1, None, f"the header cannot be read as CSV: {err}")
-        return False
+        return None
     names = [h.strip() for h in header]
     ok = True
     for i, col in enumerate(names):
@@ -125,7 +127,7 @@ def _header_problems(text: str, name: str, problems: Problems) -> bool:
             problems.add(name, 1, col, f"column appears twice in the header (columns "
                          f"{names.index(col) + 1} and {i + 1}); keep one")
             ok = False
-    return ok
+    return header if ok else None
 
 
 def read_csv_text(path: Path, table: str, problems: Problems, required: Iterable[str],
@@ -142,19 +144,9 @@ def read_csv_text(path: Path, table: str, problems: Problems, required: Iterable
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        problems.add(name, line, None,
-                     f"the file is not UTF-8 (byte 0x{raw[err.start]:02x}); save it as UTF-8 CSV")
-        return None
-    if not text.strip():
-        problems.add(name, None, None, "the file is empty")
-        return None
-    if not _header_problems(text, name, problems):
-        return None
-    df = _parse_csv(raw, text, name, problems)
+    df = _arrow_frame(raw)
+    if df is None:  # not a clean UTF-8 CSV: the careful path says why, or reads it
+        df = _checked_frame(raw, name, problems)
     if df is None:
         return None
     missing = [c for c in required if c not in df.columns]
@@ -169,7 +161,91 @@ def read_csv_text(path: Path, table: str, problems: Problems, required: Iterable
     for col in optional:
         if col not in df.columns:
             df[col] = ""
-    return df.apply(lambda s: s.str.strip())
+    return df
+
+
+def _checked_frame(raw: bytes, name: str, problems: Problems) -> pd.DataFrame | None:
+    """The table as stripped strings, or None and why not (not UTF-8, empty, a bad header,
+    not CSV) in ``problems``."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        problems.add(name, line, None,
+                     f"the file is not UTF-8 (byte 0x{raw[err.start]:02x}); save it as UTF-8 CSV")
+        return None
+    if not text.strip():
+        problems.add(name, None, None, "the file is empty")
+        return None
+    if _header_names(text, name, problems) is None:
+        return None
+    df = _parse_csv(raw, text, name, problems)
+    return None if df is None else df.apply(lambda s: s.str.strip())
+
+
+_STR = pd.StringDtype("pyarrow", na_value=np.nan) if int(pd.__version__.split(".")[0]) >= 3 else None
+"""pandas' default string type, the one ``pd.read_csv(dtype=str)`` gives (pandas >= 3)."""
+
+
+def _arrow_frame(raw: bytes) -> pd.DataFrame | None:
+    """What :func:`_checked_frame` gives for a clean UTF-8 CSV, read faster; None for any
+    other file (the careful path then explains it).
+
+    pyarrow reads on one thread (on a busy two-core server its thread pool made the first
+    read of a 300,000-row log several times slower), the text is not decoded to Python, and
+    the strip (pyarrow's, what pandas' ``str.strip`` calls for these strings) is skipped when
+    the bytes show that no cell can start or end with white space.
+    """
+    if _STR is None:
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    from pyarrow import compute as pc
+
+    end = raw.find(b"\n")
+    try:
+        first = raw[: end if end >= 0 else len(raw)].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    header = _header_names(first, "", Problems())
+    if not header:
+        return None
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(raw), read_options=pcsv.ReadOptions(use_threads=False),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.large_string()), strings_can_be_null=False,
+                null_values=[], quoted_strings_can_be_null=False))
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.column_names != header or not all(t == pa.large_string() for t in table.schema.types):
+        return None
+    strip = _may_need_strip(raw)
+    columns = {n.strip(): pc.utf8_trim_whitespace(table.column(i)) if strip else table.column(i)
+               for i, n in enumerate(table.column_names)}
+    return pa.table(columns).to_pandas(types_mapper={pa.large_string(): _STR}.get)
+
+
+def _may_need_strip(raw: bytes) -> bool:
+    """False only when no cell of the CSV ``raw`` can start or end with white space: ASCII,
+    no quote, no control character but line ends, and no space at either end of the file or
+    next to a separator or a line end (a scan of the bytes, a megabyte at a time)."""
+    if not raw.isascii() or any(c in raw for c in (b'"', b"\t", b"\x0b", b"\x0c", b"\x1c",
+                                                   b"\x1d", b"\x1e", b"\x1f")):
+        return True
+    if raw[:1] == b" " or raw[-1:] == b" ":
+        return True
+    byte = np.frombuffer(raw, dtype=np.uint8)
+    step = 1 << 20
+    for start in range(0, len(byte), step):
+        part = byte[max(start - 1, 0): start + step + 1]  # one byte of overlap each side
+        space = part == ord(" ")
+        if not space.any():
+            continue
+        edge = (part == ord(",")) | (part == ord("\n")) | (part == ord("\r"))
+        if (space[1:] & edge[:-1]).any() or (space[:-1] & edge[1:]).any():
+            return True
+    return False
 
 
 def _parse_csv(raw: bytes, text: str, name: str, problems: Problems) -> pd.DataFrame | None:
@@ -238,7 +314,11 @@ def datetime_issues(text: pd.Series, col: str,
     The range is :data:`~queueopt.schema.DATE_MIN` to :data:`~queueopt.schema.DATE_MAX`.
     """
     blank = text.eq("")
-    if bool((blank | text.str.fullmatch(_PLAIN_TS_RE)).all()):
+    fast = _arrow_timestamps(text)
+    if fast is not None:  # every cell blank or a valid plain timestamp within the dates
+        values = fast
+        tz = out_of_range = pd.Series(False, index=text.index)
+    elif bool((blank | text.str.fullmatch(_PLAIN_TS_RE)).all()):
         values, tz, out_of_range = _plain_timestamps(text, blank)
     else:
         tz = text.str.contains(_TZ_RE, regex=True) & text.str.contains(r"\d[ T]\d", regex=True)
@@ -264,6 +344,62 @@ def datetime_issues(text: pd.Series, col: str,
                             f"{DATE_MIN.year}-{DATE_MAX.year}")),
     ]
     return values.where(~(tz | out_of_range)), [i for i in issues if len(i.rows)]
+
+
+_SIMPLE_TS_RE = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?$"
+"""Blank, or ``YYYY-MM-DD HH:MM[:SS]`` (``T`` or a space between date and time)."""
+
+
+def _arrow_timestamps(text: pd.Series) -> pd.Series | None:
+    """:func:`datetime_issues`' values when every cell of ``text`` is blank or a valid
+    ``YYYY-MM-DD HH:MM[:SS]`` between :data:`DATE_MIN` and :data:`DATE_MAX` and one at least
+    is not blank; otherwise None (the general path then finds and names the bad cells).
+
+    pyarrow's ISO 8601 reader parses the strings where they are, without a Python string
+    per cell; it refuses an impossible date or time (30 February, 24:00) as pandas does.
+    """
+    if _STR is None or text.dtype != _STR or len(text) == 0:
+        return None
+    import pyarrow as pa
+    from pyarrow import compute as pc
+
+    cells = pa.array(text.array)
+    if not pc.all(pc.match_substring_regex(cells, _SIMPLE_TS_RE)).as_py():
+        return None
+    blank = pc.equal(cells, "")
+    if pc.all(blank).as_py():
+        return None
+    try:
+        stamps = pc.cast(pc.if_else(blank, pa.scalar(None, cells.type), cells), pa.timestamp("us"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    years = pc.min_max(pc.year(stamps)).as_py()
+    if years["min"] < DATE_MIN.year or years["max"] > DATE_MAX.year:
+        return None
+    values = pd.Series(stamps.to_numpy(zero_copy_only=False), index=text.index)
+    return values if values.dtype == _ts_dtype() else None
+
+
+@functools.cache
+def _ts_dtype() -> np.dtype:
+    """The dtype pandas' ISO 8601 parse gives plain timestamps (microseconds in pandas 3)."""
+    return pd.to_datetime(pd.Series(["2000-01-01 00:00:00", ""]), format="ISO8601",
+                          errors="coerce").dtype
+
+
+def duplicated(text: pd.Series) -> pd.Series:
+    """``text.duplicated()`` (each repeat after the first), with quick answers first for a
+    column of unique ids, the common case: strictly increasing (a log in ticket order), or
+    as many distinct values as rows."""
+    if _STR is not None and text.dtype == _STR and len(text) > 1:
+        import pyarrow as pa
+        from pyarrow import compute as pc
+
+        cells = pa.array(text.array)
+        if (pc.all(pc.greater(cells[1:], cells[:-1])).as_py()
+                or pc.count_distinct(cells, mode="all").as_py() == len(text)):
+            return pd.Series(False, index=text.index)
+    return text.duplicated()
 
 
 def _plain_timestamps(text: pd.Series, blank: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:

@@ -4,20 +4,23 @@ From the rest of today's arrivals (the forecast updated with what has been
 seen, :mod:`queueopt.intraday`), the queue now and the counters the roster
 opens, per interval of the next ``horizon`` minutes:
 
-* **counters needed**: the fewest counters meeting the hall's target
-  (:func:`queueopt.queueing.required_servers` with the counter mix's
-  handling-time moments, the service level, occupancy and mean-wait caps);
-  the customers waiting now are added to the first interval's arrivals (they
-  must be served in it, a fluid view of the backlog);
+* **counters needed**: the fewest counters meeting the hall's service
+  level (:func:`_service_level`: Erlang A with the hall's patience, Erlang C
+  with the mix's variability without one); the customers waiting now are
+  added to the first interval's arrivals, spread over at least one interval
+  (a fluid view of the backlog);
+* **pause cross-selling** first, at no staff cost: in the intervals where
+  the counters the roster opens miss the target with cross-selling and
+  pausing it raises their service level or cuts the counters needed; counters are then needed only for
+  what the pause leaves (the counters needed without cross-selling);
 * **open / close**: the difference to the counters the roster opens, within
   the hall's physical counters and the staff on duty who are free to take
-  one (on the floor or leading the shift, not on a break);
+  one (on the floor or leading the shift, not on a break); an extra counter
+  is opened only where the roster misses the target, and closes again as
+  soon as nobody waits (the next check re-opens it if the prediction says so);
 * **emergency counter**: the duty manager opens it now when the first
   customer in line has waited the target's threshold, or when more counters
   are needed than there are people or counters to open;
-* **pause cross-selling** in the intervals where even the counters that can
-  open miss the target with cross-selling on but meet it (or come closer)
-  without;
 * **quiet-hours message**: when the next two hours still miss the mean-wait
   cap, the customers are told the busy period and the next quiet time, and
   pointed to the kiosks and the app.
@@ -79,7 +82,8 @@ class Action:
         """The action in words (English; the app translates the kind)."""
         a, b = clock(self.start), clock(self.end)
         return {
-            "open": f"Open {self.counters} more counter(s) from {a} until {b}",
+            "open": (f"Open {self.counters} more counter(s) from {a}, closing when nobody "
+                     f"waits (needed until {b})"),
             "close": f"Close {self.counters} counter(s) from {a} (quiet until {b})",
             "emergency": f"Open the emergency counter now ({a}): the duty manager serves",
             "pause_cross_sell": f"Pause cross-selling from {a} until {b}",
@@ -95,10 +99,14 @@ class Advice:
     ``table``: one row per interval, ``interval_start`` (clock ``HH:MM``),
     ``arrivals`` (expected counter customers in the interval, updated),
     ``planned`` (counters the roster opens), ``needed`` (fewest meeting the
-    target), ``advised`` (counters to open: needed, within what can open),
+    target with cross-selling), ``pause_cross_sell`` (advised: the roster
+    misses the target and pausing helps), ``advised`` (counters to open: the
+    fewest meeting the target, without cross-selling where it is paused,
+    within what can open),
     ``wait_planned`` / ``wait_advised`` (expected mean wait, minutes) and
     ``service_level_planned`` / ``service_level_advised`` (share called
-    within the threshold). ``actions``: what to do, in time order.
+    within the threshold; the advised ones without cross-selling where it
+    is paused). ``actions``: what to do, in time order.
     ``free_staff``: staff on duty who could take a counter now.
     """
 
@@ -163,13 +171,13 @@ def advise(inputs: HallInputs, now: float, arrivals: pd.DataFrame, *, waiting: i
     ahead = (minute + step > now) & (minute < now + horizon)
     minute = minute[ahead]
     per_interval = arrivals["arrivals"].to_numpy(float)[ahead] * counter_share(inputs)
-    if len(minute) and minute[0] < now:  # the rest of the current interval
+    lam = per_interval / step  # per minute, also in the rest of the current interval
+    if len(minute) and minute[0] < now:  # customers still to come in the current interval
         per_interval[0] *= (minute[0] + step - now) / step
-    lam = per_interval / step
     lam_eff = lam.copy()
     if len(lam_eff):
         span = (minute[0] + step - now) if minute[0] < now else step
-        lam_eff[0] += waiting / max(span, 1.0)
+        lam_eff[0] += waiting / max(span, step)
     h_on, scv_on = counter_moments(inputs, True)
     h_off, scv_off = counter_moments(inputs, False)
     # the service level only: the occupancy and mean-wait caps are the roster's planning rules
@@ -179,38 +187,54 @@ def advise(inputs: HallInputs, now: float, arrivals: pd.DataFrame, *, waiting: i
     can_open = np.full(len(minute), inputs.counters, np.int64)
     if free_staff is not None and len(can_open):
         can_open = np.minimum(can_open, np.maximum(plan, counters_open) + free_staff)
-    advised = np.minimum(np.maximum(needed, 1), can_open)
 
     def sl(c: IntArray, h: float, scv: float) -> FloatArray:
-        return np.asarray(service_level(lam_eff, h, np.maximum(c, 1), t.threshold, scv), float)
+        return _service_level(lam_eff, h, scv, np.maximum(c, 1), inputs)
 
     def wait(c: IntArray, h: float, scv: float) -> FloatArray:
         return np.asarray(mean_wait(lam_eff, h, np.maximum(c, 1), scv), float)
 
-    sl_adv = sl(advised, h_on, scv_on)
+    # zero staff cost first: pause cross-selling where the rostered counters miss the target
+    # with it and pausing helps; counters are then added only for what the pause leaves
+    sl_plan = sl(plan, h_on, scv_on)
+    needed_off = _needed(lam_eff, h_off, scv_off, inputs)
+    pause = (sl_plan < t.service_level) & ((sl(plan, h_off, scv_off) > sl_plan)
+                                           | (needed_off < needed))
+    need = np.where(pause, np.minimum(needed_off, needed), needed)
+    advised = np.minimum(np.maximum(need, 1), can_open)
+    sl_adv = np.where(pause, sl(advised, h_off, scv_off), sl(advised, h_on, scv_on))
+    wait_adv = np.where(pause, wait(advised, h_off, scv_off), wait(advised, h_on, scv_on))
     table = pd.DataFrame({
         "interval_start": [clock(m) for m in minute], "arrivals": per_interval.round(1),
-        "planned": plan, "needed": needed, "advised": advised,
+        "planned": plan, "needed": needed, "pause_cross_sell": pause, "advised": advised,
         "wait_planned": wait(plan, h_on, scv_on).round(1),
-        "wait_advised": wait(advised, h_on, scv_on).round(1),
-        "service_level_planned": sl(plan, h_on, scv_on).round(3),
+        "wait_advised": wait_adv.round(1),
+        "service_level_planned": sl_plan.round(3),
         "service_level_advised": sl_adv.round(3)})
-    actions = _actions(now, minute, step, plan, needed, advised, can_open, waiting, head_wait,
-                       counters_open, sl_adv, sl(advised, h_off, scv_off),
-                       wait(advised, h_off, scv_off), inputs)
+    actions = _actions(now, minute, step, plan, need, advised, can_open, waiting, head_wait,
+                       counters_open, pause, wait(advised, h_off, scv_off), inputs)
     return Advice(now=now, table=table, actions=tuple(actions), free_staff=free_staff)
 
 
-def _needed(lam: FloatArray, handle: float, scv: float, inputs: HallInputs) -> IntArray:
-    """Fewest counters whose service level meets the target: Erlang A with the hall's patience
+def _service_level(lam: FloatArray, handle: float, scv: float, servers: npt.ArrayLike,
+                   inputs: HallInputs) -> FloatArray:
+    """Share called within the target's threshold: Erlang A with the hall's patience
     (customers who leave count as missed), Erlang C with the mix's variability without one."""
+    t = inputs.target
+    if inputs.patience is None or not np.isfinite(inputs.patience):
+        return np.asarray(service_level(lam, handle, servers, t.threshold, scv), float)
+    return np.asarray(erlang_a_service_level(lam, handle, servers, inputs.patience, t.threshold),
+                      float)
+
+
+def _needed(lam: FloatArray, handle: float, scv: float, inputs: HallInputs) -> IntArray:
+    """Fewest counters whose service level (:func:`_service_level`) meets the target."""
     t = inputs.target
     if inputs.patience is None or not np.isfinite(inputs.patience):
         return np.asarray(required_servers(lam, handle, t.threshold, t.service_level, scv), np.int64)
     top = max(int(inputs.counters) * 2, 1)
     c = np.arange(1, top + 1)
-    sl = erlang_a_service_level(lam[:, None], handle, c[None, :], inputs.patience, t.threshold)
-    ok = sl >= t.service_level
+    ok = _service_level(lam[:, None], handle, scv, c[None, :], inputs) >= t.service_level
     first = np.where(ok.any(1), ok.argmax(1) + 1, top)
     return np.asarray(np.where(lam > 0, first, 0), np.int64)
 
@@ -232,7 +256,7 @@ def _runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
 
 def _actions(now: float, minute: FloatArray, step: int, plan: IntArray, needed: IntArray,
              advised: IntArray, can_open: IntArray, waiting: int, head_wait: float,
-             counters_open: int, sl_on: FloatArray, sl_off: FloatArray, wait_off: FloatArray,
+             counters_open: int, pause: npt.NDArray[np.bool_], wait_off: FloatArray,
              inputs: HallInputs) -> list[Action]:
     t = inputs.target
     out: list[Action] = []
@@ -248,8 +272,7 @@ def _actions(now: float, minute: FloatArray, step: int, plan: IntArray, needed: 
                           int(counters_open - advised[0])))
     if head_wait >= t.threshold or needed[0] > can_open[0]:
         out.append(Action("emergency", now, minute[0] + step))
-    short = (sl_on < t.service_level) & (sl_off > sl_on)
-    for a, b in _runs(short):
+    for a, b in _runs(pause):
         out.append(Action("pause_cross_sell", max(minute[a], now), minute[b - 1] + step))
     over = wait_off > (np.inf if t.max_mean_wait is None else t.max_mean_wait)
     if over.any():

@@ -1,13 +1,15 @@
 """The wait a customer is told: one announced wait and an 80% range per queue and tier.
 
 The announced wait combines the delay predictors of :mod:`queueopt.delay`
-by what worked: a ridge regression of the waits that happened on every
-predictor's value (plus an intercept and a "has to queue" indicator),
-fitted on the hall's previous days (replayed, each ticket predicted from
-what was known when it was issued) and on today's tickets whose wait is
-already known, today's weighted more. It is refitted every ``refit``
-minutes of the day from what was known then, so a replay never uses the
-future.
+by what worked: the Monte Carlo of the line (``QL-S``) plus a ridge
+regression of its errors on every predictor's value and the queue's state
+(:data:`FEATURES`, with an intercept and a "has to queue" indicator), so the
+ridge shrinks towards the Monte Carlo; fitted on the hall's previous days
+(replayed, each ticket predicted from what was known when it was issued) and
+on today's tickets whose wait is already known, today's weighted more, with
+the penalty that predicts each fitted day best from the others. It is
+refitted every ``refit`` minutes of the day from what was known then, so a
+replay never uses the future.
 
 The 80% range is conformal (split conformal, Mondrian by the size of the
 prediction): the 10% and 90% quantiles of the errors of the same fit on the
@@ -42,6 +44,7 @@ from queueopt.delay import (
     Schedule,
     places_to_move,
     predict,
+    recent_waits,
     simulated_wait,
 )
 from queueopt.queue_state import QueueRules, StateAt, TicketLog, lines_at, state_at
@@ -49,10 +52,28 @@ from queueopt.queue_state import QueueRules, StateAt, TicketLog, lines_at, state
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-FEATURES: tuple[str, ...] = (*PREDICTORS, "QL-S", "ahead", "ahead x handle")
+FEATURES: tuple[str, ...] = (*PREDICTORS, "QL-S", "ahead", "ahead x handle", "LES now",
+                             "HOL now", "waiting", "free", "LES-3", "LES-10", "QL-S spread")
 """What the announcement combines: the predictors (``QL-S``:
-:func:`queueopt.delay.simulated_wait`) and the plain queue position (customers
-ahead, and ahead times the handling time: a per-hall learnt service rate)."""
+:func:`queueopt.delay.simulated_wait`), the plain queue position (customers
+ahead, and ahead times the handling time: a per-hall learnt service rate) and
+the queue's state as read, whether or not the model says the newcomer waits
+(on a log where servers are inferred, a customer the model sees a free server
+for still waits): the last wait to enter service (``LES now``), the head of
+the line's wait (``HOL now``), the customers waiting and the idle servers,
+and the mean wait of the last 3 and 10 customers called (delay history,
+:func:`queueopt.delay.recent_waits`); ``QL-S spread`` is the standard deviation of the
+wait over the Monte Carlo's draws (``nan`` without it), not fitted: see
+:func:`model_floor`. Waits in minutes, the rest counts."""
+
+_BASE = FEATURES.index("QL-S")
+"""The feature the regression corrects (``QL-A`` stands in for it without the Monte Carlo)."""
+
+_FITTED = np.array([i for i, n in enumerate(FEATURES) if n != "QL-S spread"])
+"""The features the regression uses."""
+
+RIDGES: tuple[float, ...] = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
+"""Ridge penalties (per 1,000 waits) the refit chooses from."""
 
 LEVEL = 0.8
 """Share of actual waits the announced range is meant to cover."""
@@ -69,7 +90,9 @@ class AnnounceRules:
     today_weight:
         Weight of one of today's known waits relative to one from history.
     ridge:
-        Ridge penalty per 1,000 fitted waits (standardised features).
+        Ridge penalty per 1,000 fitted waits (standardised features);
+        ``None``: at each refit, the one of :data:`RIDGES` that predicts each
+        of the fitted days best from the others (leave one day out).
     groups:
         Groups of predicted wait for the conformal range.
     adapt:
@@ -82,7 +105,7 @@ class AnnounceRules:
 
     refit: float = 15.0
     today_weight: float = 3.0
-    ridge: float = 1.0
+    ridge: float | None = None
     groups: int = 5
     adapt: float = 0.005
     simulate: bool = True
@@ -93,6 +116,8 @@ class AnnounceRules:
             raise ValueError(f"refit={self.refit} must be > 0 minutes")
         if self.groups < 1 or self.draws < 1:
             raise ValueError("groups and draws must be >= 1")
+        if self.ridge is not None and not self.ridge >= 0:
+            raise ValueError(f"ridge={self.ridge} must be >= 0 or None (chosen by day)")
 
 
 @dataclass(frozen=True)
@@ -130,12 +155,16 @@ def _features(log: TicketLog, times: FloatArray, kiosk: BoolArray, vip: BoolArra
     pr = predict(st, kiosk, vip, priors, places_then=pt, vip_first=vip_first)
     if arules.simulate:
         lines = lines_at(log, times, kiosk, vip, st, rules)
+        var = np.zeros(len(np.atleast_1d(times)))
         qs = simulated_wait(lines, log, times, kiosk, vip_first & ~vip, handling, pr.theta,
                             st.vip_rate, draws=arules.draws, seed=seed, keys=keys,
-                            schedule=schedule)
+                            schedule=schedule, variance=var)
     else:
-        qs = pr.of("QL-A")
-    values = np.column_stack([pr.values, qs, st.ahead, st.ahead * pr.handle])
+        qs, var = pr.of("QL-A"), np.full(len(np.atleast_1d(times)), np.nan)
+    values = np.column_stack([pr.values, qs, st.ahead, st.ahead * pr.handle,
+                              np.nan_to_num(st.les_wait), st.hol_wait, st.waiting, st.free,
+                              recent_waits(log, times, kiosk, 3),
+                              recent_waits(log, times, kiosk, 10), np.sqrt(var)])
     return values, pr.places > 0, st, pr
 
 
@@ -205,27 +234,38 @@ class _Fit:
     hi: FloatArray
 
     def point(self, values: FloatArray, queued: BoolArray) -> FloatArray:
-        x = np.column_stack([queued.astype(float), values])
+        x = np.column_stack([queued.astype(float), values[:, _FITTED]])
         z = (x - self.mean) / self.scale
-        return np.asarray(np.maximum(self.coef[0] + z @ self.coef[1:], 0.0), dtype=float)
+        return np.asarray(np.maximum(values[:, _BASE] + self.coef[0] + z @ self.coef[1:], 0.0),
+                          dtype=float)
 
     def group(self, pred: FloatArray) -> npt.NDArray[np.int64]:
         return np.asarray(np.searchsorted(self.edges, pred, "right"), dtype=np.int64)
 
 
 def _fit(values: FloatArray, queued: BoolArray, actual: FloatArray, weight: FloatArray,
-         arules: AnnounceRules, alpha: float) -> _Fit | None:
+         arules: AnnounceRules, alpha: float, day: npt.NDArray[np.int64] | None = None
+         ) -> _Fit | None:
     if len(actual) < 20:
         return None
-    x = np.column_stack([queued.astype(float), values])
+    x = np.column_stack([queued.astype(float), values[:, _FITTED]])
     mean = np.average(x, axis=0, weights=weight)
     scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=weight))
     scale = np.where(scale > 1e-9, scale, 1.0)
     z = np.column_stack([np.ones(len(x)), (x - mean) / scale])
-    w = weight[:, None]
-    pen = arules.ridge * len(actual) / 1000 * np.eye(z.shape[1])
-    pen[0, 0] = 0.0
-    coef = np.linalg.solve(z.T @ (z * w) + pen, z.T @ (actual * weight)).astype(np.float64)
+    # the regression learns corrections to the Monte Carlo of the line (QL-S): the ridge
+    # shrinks towards it, not towards a constant
+    target = actual - values[:, _BASE]
+    day = np.zeros(len(actual), np.int64) if day is None else day
+    gram = {d: (z[day == d].T @ (z[day == d] * weight[day == d, None]),
+                z[day == d].T @ (target[day == d] * weight[day == d]),
+                int(np.sum(day == d))) for d in np.unique(day)}
+    penalty = _ridge_by_day(gram, z, target, weight, day, arules)
+    eye = np.eye(z.shape[1])
+    eye[0, 0] = 0.0
+    a_all = sum(g[0] for g in gram.values())
+    b_all = sum(g[1] for g in gram.values())
+    coef = np.linalg.solve(a_all + penalty * len(actual) / 1000 * eye, b_all).astype(np.float64)
     fit = _Fit(coef, mean, scale, np.array([]), np.array([0.0]), np.array([0.0]))
     pred = fit.point(values, queued)
     edges = np.unique(np.quantile(pred, np.linspace(0, 1, arules.groups + 1)[1:-1]))
@@ -242,6 +282,30 @@ def _fit(values: FloatArray, queued: BoolArray, actual: FloatArray, weight: Floa
         lo[k] = _wquantile(rk, wk, a / 2)
         hi[k] = _wquantile(rk, wk, 1 - a / 2)
     return _Fit(coef, mean, scale, edges, lo, hi)
+
+
+def _ridge_by_day(gram: dict[int, tuple[FloatArray, FloatArray, int]], z: FloatArray,
+                  target: FloatArray, weight: FloatArray, day: npt.NDArray[np.int64],
+                  arules: AnnounceRules) -> float:
+    """The ridge penalty (per 1,000 waits): ``arules.ridge``, or when it is ``None`` the one of
+    :data:`RIDGES` with the least weighted squared error on each day left out in turn."""
+    if arules.ridge is not None or len(gram) < 3:
+        return RIDGES[len(RIDGES) // 2] if arules.ridge is None else float(arules.ridge)
+    eye = np.eye(z.shape[1])
+    eye[0, 0] = 0.0
+    a_all = sum(g[0] for g in gram.values())
+    b_all = sum(g[1] for g in gram.values())
+    n_all = len(target)
+    best, best_err = RIDGES[0], np.inf
+    for lam in RIDGES:
+        err = 0.0
+        for d, (a_d, b_d, n_d) in gram.items():
+            coef = np.linalg.solve(a_all - a_d + lam * (n_all - n_d) / 1000 * eye, b_all - b_d)
+            sel = day == d
+            err += float(np.sum(weight[sel] * (target[sel] - z[sel] @ coef) ** 2))
+        if err < best_err:
+            best, best_err = lam, err
+    return float(best)
 
 
 def _wquantile(x: FloatArray, w: FloatArray, q: float) -> float:
@@ -301,9 +365,10 @@ def announce_day(today: DayFeatures, history: Sequence[DayFeatures],
 
 
 def _training(today: DayFeatures, history: Sequence[DayFeatures], now: float, kiosk: bool,
-              ar: AnnounceRules) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray]:
-    vs, qs, ys, ws = [], [], [], []
-    for d, wgt in [(h, 1.0) for h in history] + [(today, ar.today_weight)]:
+              ar: AnnounceRules) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray,
+                                          npt.NDArray[np.int64]]:
+    vs, qs, ys, ws, ds = [], [], [], [], []
+    for i, (d, wgt) in enumerate([(h, 1.0) for h in history] + [(today, ar.today_weight)]):
         ok = d.served & (d.kiosk == kiosk) & np.isfinite(d.actual)
         if d is today:
             ok &= d.known_at <= now
@@ -311,13 +376,15 @@ def _training(today: DayFeatures, history: Sequence[DayFeatures], now: float, ki
         qs.append(d.queued[ok])
         ys.append(d.actual[ok])
         ws.append(np.full(int(ok.sum()), wgt))
-    return np.vstack(vs), np.concatenate(qs), np.concatenate(ys), np.concatenate(ws)
+        ds.append(np.full(int(ok.sum()), i, np.int64))
+    return (np.vstack(vs), np.concatenate(qs), np.concatenate(ys), np.concatenate(ws),
+            np.concatenate(ds))
 
 
 def _fit_for(today: DayFeatures, history: Sequence[DayFeatures], now: float, kiosk: bool,
              ar: AnnounceRules, alpha: float) -> _Fit | None:
-    v, q, y, w = _training(today, history, now, kiosk, ar)
-    return _fit(v, q, y, w, ar, alpha)
+    v, q, y, w, d = _training(today, history, now, kiosk, ar)
+    return _fit(v, q, y, w, ar, alpha, d)
 
 
 def _apply(fit: _Fit | None, values: FloatArray, queued: BoolArray
@@ -380,6 +447,18 @@ def announce_now(today: DayFeatures, history: Sequence[DayFeatures], now: float,
             fit = _fit_for(today, history, now, ch, ar, _alpha(today, told, now, ch, ar))
             wait[q], lo[q], hi[q] = _apply(fit, values[q], queued[q])
     return Announced(wait, lo, hi, values)
+
+
+def model_floor(features: DayFeatures | Sequence[DayFeatures]) -> float:
+    """The RMSE (minutes) the Monte Carlo's own spread leaves on the customers :func:`accuracy`
+    compares: the square root of the mean variance of each served customer's wait over the
+    draws (``QL-S spread``). No prediction of the wait from what is known at the ticket beats
+    it if the queue behaves as the model says (the law of total variance); ``nan`` without
+    the Monte Carlo."""
+    fs = [features] if isinstance(features, DayFeatures) else list(features)
+    ok = np.concatenate([f.served & np.isfinite(f.actual) for f in fs])
+    sd = np.concatenate([f.values[:, FEATURES.index("QL-S spread")] for f in fs])[ok]
+    return float(np.sqrt(np.mean(sd ** 2))) if len(sd) else float("nan")
 
 
 def accuracy(features: DayFeatures | Sequence[DayFeatures],

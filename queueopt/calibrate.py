@@ -15,13 +15,22 @@ hall:
   biased low (Brown et al., "Statistical analysis of a telephone call
   center", JASA 2005, §6);
 * observed waits per interval: mean wait, share within the threshold and
-  abandonment, to check the models against.
+  abandonment, to check the models against;
+* the patience distribution itself, censored by service: the Kaplan-Meier
+  survival of patience (:func:`patience_survival`), the hazard by band of
+  time in queue (:func:`patience_hazard`, the piecewise-exponential maximum
+  likelihood) and the exponential mean patience per class of caller
+  (:func:`patience_by_class`). A caller who left after ``w`` minutes has
+  patience ``w``; a caller served after ``w`` minutes has patience ``> w``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from queueopt.io import HALL_ID, INTERVAL_START, TRANSACTION_TYPE
@@ -143,3 +152,121 @@ def calibrate(tickets: pd.DataFrame, transactions: dict[str, TransactionType] | 
                        patience=patience,
                        observed=observed_waits(t, interval_minutes=interval_minutes,
                                                threshold=threshold))
+
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _censored(waits: npt.ArrayLike, abandoned: npt.ArrayLike) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Times in queue (minutes, negatives from clock skew set to 0) and abandonment flags."""
+    w = np.asarray(waits, dtype=float)
+    a = np.asarray(abandoned, dtype=bool)
+    if w.shape != a.shape:
+        raise ValueError(f"waits ({w.shape}) and abandoned ({a.shape}) must have the same shape")
+    keep = np.isfinite(w)
+    return np.clip(w[keep], 0.0, None), a[keep]
+
+
+@dataclass(frozen=True)
+class PatienceSurvival:
+    """Kaplan-Meier survival of patience: ``P(patience > t)`` just after each ``times[i]``.
+
+    ``times`` are the distinct times in queue (minutes) at which someone left,
+    ``at_risk`` how many callers were still in the queue just before then (left
+    or served at that time or later) and ``events`` how many left then.
+    """
+
+    times: FloatArray
+    survival: FloatArray
+    at_risk: FloatArray
+    events: FloatArray
+
+    def at(self, t: npt.ArrayLike) -> FloatArray:
+        """``P(patience > t)`` for ``t`` in minutes (a step function, 1 before the first leaver)."""
+        k = np.searchsorted(self.times, np.asarray(t, dtype=float), side="right")
+        s = np.concatenate([[1.0], self.survival])
+        return np.asarray(s[k], dtype=float)
+
+
+def patience_survival(waits: npt.ArrayLike, abandoned: npt.ArrayLike) -> PatienceSurvival:
+    """The Kaplan-Meier estimate of the patience distribution from censored times in queue.
+
+    Parameters
+    ----------
+    waits:
+        Each caller's time in queue, minutes: until called, or until they left.
+    abandoned:
+        True for a caller who left (an observed patience), False for one
+        served (patience censored: longer than the wait).
+
+    Notes
+    -----
+    ``S(t) = prod over leaving times u <= t of (1 - d_u / n_u)``, ``d_u``
+    callers leaving at ``u`` and ``n_u`` callers with a time in queue ``>= u``
+    (a caller served at ``u`` is still at risk at ``u``).
+    """
+    w, a = _censored(waits, abandoned)
+    times = np.unique(w[a])
+    order = np.sort(w)
+    at_risk = (len(order) - np.searchsorted(order, times, side="left")).astype(float)
+    left = np.sort(w[a])
+    events = (np.searchsorted(left, times, side="right")
+              - np.searchsorted(left, times, side="left")).astype(float)
+    survival = np.cumprod(1.0 - events / at_risk) if len(times) else np.zeros(0)
+    return PatienceSurvival(times, np.asarray(survival, float), at_risk, events)
+
+
+def patience_hazard(waits: npt.ArrayLike, abandoned: npt.ArrayLike,
+                    edges: Sequence[float] = (0.0, 0.5, 1.0, 2.0, 4.0, float("inf"))
+                    ) -> pd.DataFrame:
+    """Hazard of leaving per band of time in queue: leavers / minutes spent waiting in the band.
+
+    The maximum-likelihood estimate of a patience whose hazard is constant
+    within each band (``edges`` in minutes). Exponential patience has the same
+    hazard in every band (``1 / mean patience``); a falling hazard means many
+    callers give up early and the rest are patient.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``from_minutes, to_minutes, left`` (callers), ``exposure`` (minutes
+        waited in the band), ``hazard`` (per minute; NaN without exposure).
+    """
+    w, a = _censored(waits, abandoned)
+    e = np.asarray(edges, dtype=float)
+    if len(e) < 2 or np.any(np.diff(e) <= 0) or e[0] < 0:
+        raise ValueError(f"edges={tuple(edges)} must be increasing minutes from >= 0")
+    lo, hi = e[:-1], e[1:]
+    left = np.array([np.sum(a & (w >= x) & (w < y)) for x, y in zip(lo, hi)], dtype=float)
+    exposure = np.array([np.clip(w - x, 0.0, y - x).sum() for x, y in zip(lo, hi)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hazard = np.where(exposure > 0, left / exposure, np.nan)
+    return pd.DataFrame({"from_minutes": lo, "to_minutes": hi, "left": left,
+                         "exposure": exposure, "hazard": hazard})
+
+
+def patience_by_class(waits: npt.ArrayLike, abandoned: npt.ArrayLike,
+                      classes: Sequence[Hashable], *, prior_minutes: float | None = None,
+                      prior_weight: float = 1.0) -> dict[Hashable, float]:
+    """Mean patience per class of caller (minutes), exponential maximum likelihood.
+
+    ``mean = minutes waited / callers who left`` within each class. With
+    ``prior_minutes`` (for example the pooled estimate) each class gets
+    ``prior_weight`` pseudo-leavers who waited ``prior_weight * prior_minutes``,
+    so a class with few callers stays near the pooled figure instead of
+    jumping to 0 or infinity. A class where nobody left and no prior is
+    given has infinite patience.
+    """
+    w, a = _censored(waits, abandoned)
+    c = np.asarray(classes, dtype=object)[np.isfinite(np.asarray(waits, dtype=float))]
+    if len(c) != len(w):
+        raise ValueError("classes must have one entry per wait")
+    out: dict[Hashable, float] = {}
+    for k in pd.unique(c):
+        sel = c == k
+        left, exposure = float(a[sel].sum()), float(w[sel].sum())
+        if prior_minutes is not None:
+            left += prior_weight
+            exposure += prior_weight * prior_minutes
+        out[k] = exposure / left if left > 0 else float("inf")
+    return out

@@ -88,6 +88,30 @@ def wait_given_position(m: npt.ArrayLike, rate: npt.ArrayLike, theta: npt.ArrayL
     return np.asarray(np.where(m_a <= 0, 0.0, np.where(small, m_a / r, exact)), dtype=float)
 
 
+def recent_waits(log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike, last: int
+                 ) -> FloatArray:
+    """Mean wait (minutes) of the ``last`` customers of the query's queue called by each moment.
+
+    Ibrahim and Whitt's delay-history predictors average the waits of the
+    most recent customers to enter service; ``last=1`` is LES. A customer
+    called at the query's moment counts; 0 before anyone is called.
+    """
+    t = np.atleast_1d(np.asarray(times, float))
+    k = np.broadcast_to(np.asarray(kiosk, bool), t.shape)
+    out = np.zeros(len(t))
+    for channel in (False, True):
+        q = np.flatnonzero(k == channel)
+        if not len(q):
+            continue
+        sel = np.flatnonzero(np.isfinite(log.called) & (log.kiosk == channel))
+        order = sel[np.argsort(log.called[sel], kind="stable")]
+        total = np.r_[0.0, np.cumsum(log.called[order] - log.issued[order])]
+        j = np.searchsorted(log.called[order], t[q], "right")
+        lo = np.maximum(j - last, 0)
+        out[q] = np.where(j > 0, (total[j] - total[lo]) / np.maximum(j - lo, 1), 0.0)
+    return out
+
+
 @dataclass(frozen=True)
 class DelayPriors:
     """What the hall knew before today (from its history or its policy).
@@ -291,7 +315,8 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
                    regular_behind_vips: npt.ArrayLike, handling: Handling,
                    theta: npt.ArrayLike, vip_rate: npt.ArrayLike, *, draws: int = 48,
                    seed: int = 0, keys: npt.ArrayLike | None = None,
-                   schedule: Schedule | None = None) -> FloatArray:
+                   schedule: Schedule | None = None,
+                   variance: FloatArray | None = None) -> FloatArray:
     """``QL-S``: the expected wait from the line as it is, by Monte Carlo (minutes).
 
     Each draw serves the customers ahead in calling order at the servers
@@ -326,9 +351,13 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
         servers then open and close as planned during the wait (a closing
         counter finishes its customer), the time-varying capacity of
         Ibrahim and Whitt (2011). Without it the servers open now stay open.
+    variance:
+        If given (one entry per query), filled with the variance of the wait
+        over the draws (minutes squared) for a newcomer who stays to be
+        called (draws weighted by ``exp(-theta w)``, the chance their own
+        patience outlasts the wait ``w``): the error even a perfect
+        prediction of the mean would have if the model were right.
     """
-    from scipy.special import ndtr, ndtri
-
     t = np.atleast_1d(np.asarray(times, float))
     key = np.arange(len(t)) if keys is None else np.asarray(keys, np.int64)
     ks = np.broadcast_to(np.asarray(kiosk, bool), t.shape)
@@ -337,69 +366,101 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
     lv = np.broadcast_to(np.asarray(vip_rate, float), t.shape)
     out = np.full(len(t), np.nan)
     for i, line in enumerate(lines):
-        m = len(line.ahead)
-        if m < line.free:
+        if len(line.ahead) < line.free:
             out[i] = 0.0
             continue
         gen = np.random.default_rng([seed, int(key[i])])
-        now = t[i]
-        mean_b, cv_b = handling.of(bool(ks[i]), log.type_index[line.in_service])
-        mu_b, sg_b = _lognormal_params(mean_b, cv_b)
-        elapsed = np.maximum(now - log.called[line.in_service], 1e-6)
-        lo = ndtr((np.log(elapsed) - mu_b) / sg_b)
-        u = lo + (1 - lo) * gen.random((draws, len(line.in_service)))
-        total = np.exp(mu_b + sg_b * ndtri(np.clip(u, 1e-12, 1 - 1e-12)))
-        free_t = np.concatenate([now + np.maximum(total - elapsed, 0.0),
-                                 np.full((draws, line.free), now)], axis=1)
         sched = schedule if (schedule is not None and not ks[i]) else None
-        if sched is not None:  # slots beyond the busy ones follow the roster
-            top = max(int(sched.counts.max()), len(line.in_service))
-            busy_end = now + np.maximum(total - elapsed, 0.0)
-            b = len(line.in_service)
-            slots = np.arange(top)
-            free_t = np.empty((draws, top))
-            free_t[:, :b] = sched.next_open(slots[None, :b], busy_end)
-            free_t[:, b:] = sched.next_open(slots[b:], np.full(top - b, now))[None, :]
-        if free_t.shape[1] == 0 or not np.isfinite(free_t).any():
-            # nobody serving and nobody open: the first one back
-            free_t = now + gen.exponential(float(np.mean(handling.of(bool(ks[i]),
-                                                                     np.array([-1]))[0])),
-                                            (draws, 1))
-        mean_a, cv_a = handling.of(bool(ks[i]), log.type_index[line.ahead])
-        mu_a, sg_a = _lognormal_params(mean_a, cv_a)
-        serve = np.exp(mu_a + sg_a * gen.standard_normal((draws, m)))
-        leave = (now + gen.exponential(1.0, (draws, m)) / th[i] if th[i] > 0
-                 else np.full((draws, m), np.inf))
-        vip_next = (now + gen.exponential(1.0 / lv[i], draws) if behind[i] and lv[i] > 0
-                    else np.full(draws, np.inf))
-        vip_mean, vip_cv = handling.of(bool(ks[i]), np.array([-1]))
-        vmu, vsg = _lognormal_params(vip_mean, vip_cv)
-        rows = np.arange(draws)
-        k = np.zeros(draws, np.int64)  # next customer ahead to place, per draw
-        for _ in range(m + 10 * draws):  # VIP arrivals end when the rate is below capacity
-            srv = free_t.argmin(1)
-            when = free_t[rows, srv]
-            jump = (vip_next <= when) & np.isfinite(when)
-            done = (k >= m) & ~jump
-            if done.all():
-                break
-            kk = np.minimum(k, m - 1) if m else k
-            if m:
-                stays = (leave[rows, kk] >= when) & (k < m) & ~jump
-            else:
-                stays = np.zeros(draws, bool)
-            dur = np.where(jump, np.exp(vmu + vsg * gen.standard_normal(draws)),
-                           serve[rows, kk] if m else 0.0)
-            take = jump | stays
-            back = when[take] + dur[take]
-            if sched is not None:
-                back = sched.next_open(srv[take], back)
-            free_t[rows[take], srv[take]] = back
-            k = k + ((k < m) & ~jump)
-            vip_next = np.where(jump, vip_next + gen.exponential(1.0 / max(lv[i], 1e-9), draws),
-                                vip_next)
-            # after everyone ahead, a VIP arriving before the newcomer's server frees still
-            # goes first; the loop ends when the next free server comes before the next VIP
-        first = free_t.min(1)
-        out[i] = float(np.mean(np.where(np.isfinite(first), first, now + 600.0) - now))
+        free_t = _servers_free_at(line, log, float(t[i]), bool(ks[i]), handling, gen, draws,
+                                  sched)
+        first = _serve_line(line, log, float(t[i]), bool(ks[i]), bool(behind[i]),
+                            float(th[i]), float(lv[i]), handling, gen, free_t, sched)
+        w = np.where(np.isfinite(first), first, t[i] + 600.0) - t[i]
+        out[i] = float(np.mean(w))
+        if variance is not None:  # the newcomer stays with chance exp(-theta w)
+            stay = np.exp(-th[i] * (w - w.min()))
+            variance[i] = float(np.average((w - np.average(w, weights=stay)) ** 2, weights=stay))
     return out
+
+
+def _servers_free_at(line: Line, log: TicketLog, now: float, kiosk: bool, handling: Handling,
+                     gen: np.random.Generator, draws: int, sched: Schedule | None) -> FloatArray:
+    """When each server first frees, per draw (``draws x servers``, minutes since midnight).
+
+    Busy servers finish their customer after a remaining handling time drawn from the
+    type's lognormal given the time already spent; idle servers are free ``now``; with a
+    roster (``sched``) the slots beyond the busy ones open and close as it says. With
+    nobody serving and nobody open, the first server is back after an exponential time.
+    """
+    from scipy.special import ndtr, ndtri
+
+    mean_b, cv_b = handling.of(kiosk, log.type_index[line.in_service])
+    mu_b, sg_b = _lognormal_params(mean_b, cv_b)
+    elapsed = np.maximum(now - log.called[line.in_service], 1e-6)
+    lo = ndtr((np.log(elapsed) - mu_b) / sg_b)
+    u = lo + (1 - lo) * gen.random((draws, len(line.in_service)))
+    total = np.exp(mu_b + sg_b * ndtri(np.clip(u, 1e-12, 1 - 1e-12)))
+    free_t = np.concatenate([now + np.maximum(total - elapsed, 0.0),
+                             np.full((draws, line.free), now)], axis=1)
+    if sched is not None:  # slots beyond the busy ones follow the roster
+        top = max(int(sched.counts.max()), len(line.in_service))
+        busy_end = now + np.maximum(total - elapsed, 0.0)
+        b = len(line.in_service)
+        slots = np.arange(top)
+        free_t = np.empty((draws, top))
+        free_t[:, :b] = sched.next_open(slots[None, :b], busy_end)
+        free_t[:, b:] = sched.next_open(slots[b:], np.full(top - b, now))[None, :]
+    if free_t.shape[1] == 0 or not np.isfinite(free_t).any():
+        # nobody serving and nobody open: the first one back
+        free_t = now + gen.exponential(float(np.mean(handling.of(kiosk, np.array([-1]))[0])),
+                                       (draws, 1))
+    return free_t
+
+
+def _serve_line(line: Line, log: TicketLog, now: float, kiosk: bool, behind: bool,
+                theta: float, vip_rate: float, handling: Handling, gen: np.random.Generator,
+                free_t: FloatArray, sched: Schedule | None) -> FloatArray:
+    """When the newcomer's server frees, per draw (minutes since midnight; ``inf`` never).
+
+    The customers ahead are served in calling order at the next free server, each
+    leaving first when their patience (exponential, rate ``theta`` per minute) runs out;
+    with ``behind`` (a regular customer behind VIPs) VIPs keep arriving (Poisson,
+    ``vip_rate`` per minute) and go first. ``free_t`` (``draws x servers``) is updated.
+    """
+    draws, m = free_t.shape[0], len(line.ahead)
+    mean_a, cv_a = handling.of(kiosk, log.type_index[line.ahead])
+    mu_a, sg_a = _lognormal_params(mean_a, cv_a)
+    serve = np.exp(mu_a + sg_a * gen.standard_normal((draws, m)))
+    leave = (now + gen.exponential(1.0, (draws, m)) / theta if theta > 0
+             else np.full((draws, m), np.inf))
+    vip_next = (now + gen.exponential(1.0 / vip_rate, draws) if behind and vip_rate > 0
+                else np.full(draws, np.inf))
+    vip_mean, vip_cv = handling.of(kiosk, np.array([-1]))
+    vmu, vsg = _lognormal_params(vip_mean, vip_cv)
+    rows = np.arange(draws)
+    k = np.zeros(draws, np.int64)  # next customer ahead to place, per draw
+    for _ in range(m + 10 * draws):  # VIP arrivals end when the rate is below capacity
+        srv = free_t.argmin(1)
+        when = free_t[rows, srv]
+        jump = (vip_next <= when) & np.isfinite(when)
+        done = (k >= m) & ~jump
+        if done.all():
+            break
+        kk = np.minimum(k, m - 1) if m else k
+        if m:
+            stays = (leave[rows, kk] >= when) & (k < m) & ~jump
+        else:
+            stays = np.zeros(draws, bool)
+        dur = np.where(jump, np.exp(vmu + vsg * gen.standard_normal(draws)),
+                       serve[rows, kk] if m else 0.0)
+        take = jump | stays
+        back = when[take] + dur[take]
+        if sched is not None:
+            back = sched.next_open(srv[take], back)
+        free_t[rows[take], srv[take]] = back
+        k = k + ((k < m) & ~jump)
+        vip_next = np.where(jump, vip_next + gen.exponential(1.0 / max(vip_rate, 1e-9), draws),
+                            vip_next)
+        # after everyone ahead, a VIP arriving before the newcomer's server frees still
+        # goes first; the loop ends when the next free server comes before the next VIP
+    return np.asarray(free_t.min(1), dtype=float)

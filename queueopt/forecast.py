@@ -74,7 +74,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from queueopt import ensemble
 from queueopt.calendar import MONTH_END_FIRST_DAY, HallCalendar
@@ -648,17 +648,7 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
     >>> f["interval_start"].dt.date.nunique(), bool((f["lo80"] <= f["hi80"]).all())
     (7, True)
     """
-    columns = [HALL_ID, INTERVAL_START, ARRIVALS, "lo80", "hi80", "day_lo80", "day_hi80",
-               "day_kind", "warning"]
-    missing = {HALL_ID, INTERVAL_START, ARRIVALS} - set(history.columns)
-    if missing:
-        raise ValueError(f"history is missing column(s) {sorted(missing)}")
-    if horizon_days < 1:
-        raise ValueError(f"horizon_days={horizon_days} must be >= 1")
-    if validation_weeks < 0:
-        raise ValueError(f"validation_weeks={validation_weeks} must be >= 0")
-    if (observed_today is None) != (now is None):
-        raise ValueError("observed_today and now go together: give both or neither")
+    _check_arguments(history, horizon_days, validation_weeks, observed_today, now)
     if observed_today is not None and now is not None:
         from queueopt.intraday import (  # intraday builds on this module
             fit_intraday,
@@ -678,14 +668,58 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
     # zero: its intervals are unseen and a day with one is no example of a daily total
     starts = pd.to_datetime(history[INTERVAL_START])
     if len(history) == 0:
-        return pd.DataFrame(columns=columns)
-    cal = calendar or HallCalendar(country)
+        return pd.DataFrame(columns=_COLUMNS)
     alpha = (1 - coverage) / 2
+    names, datas, warnings = _halls_history(history, starts, counts_all, halls,
+                                            calendar or HallCalendar(country), horizon_days)
+    origins = [_inner_origins(d, validation_weeks) for d in datas]
+    global_inner, global_final = _global(datas, origins, horizon_days, validation_weeks > 0)
+    parts: dict[str, list[npt.NDArray[np.generic]]] = {k: [] for k in _PARTS}
+    for i, data in enumerate(datas):
+        part = _hall_forecast(data, origins[i], global_inner[i], global_final[i], alpha,
+                              coverage, validation_weeks, horizon_days, warnings[i])
+        part["hall"] = np.full(len(part["mean"]), i)
+        for k in _PARTS:
+            parts[k].append(part[k])
+    if not any(len(p) for p in parts["mean"]):
+        return pd.DataFrame(columns=_COLUMNS)
+    return _forecast_frame(parts, names, starts.dtype, alpha)
+
+
+_COLUMNS = [HALL_ID, INTERVAL_START, ARRIVALS, "lo80", "hi80", "day_lo80", "day_hi80",
+            "day_kind", "warning"]
+"""The columns of :func:`forecast_arrivals`' frame."""
+
+_PARTS = ("hall", "minute", "mean", "phi", "shrink", "kind", "warning", "day_lo", "day_hi")
+"""Per forecast interval, what each hall contributes to the frame."""
+
+
+def _check_arguments(history: pd.DataFrame, horizon_days: int, validation_weeks: int,
+                     observed_today: pd.DataFrame | None, now: dt.datetime | None) -> None:
+    """Raise ValueError for a history without its columns or arguments out of range."""
+    missing = {HALL_ID, INTERVAL_START, ARRIVALS} - set(history.columns)
+    if missing:
+        raise ValueError(f"history is missing column(s) {sorted(missing)}")
+    if horizon_days < 1:
+        raise ValueError(f"horizon_days={horizon_days} must be >= 1")
+    if validation_weeks < 0:
+        raise ValueError(f"validation_weeks={validation_weeks} must be >= 0")
+    if (observed_today is None) != (now is None):
+        raise ValueError("observed_today and now go together: give both or neither")
+
+
+def _halls_history(history: pd.DataFrame, starts: pd.Series, counts_all: FloatArray,
+                   halls: Mapping[str, Hall] | None, cal: HallCalendar, horizon_days: int
+                   ) -> tuple[pd.Index, list[_HallData], list[str]]:
+    """Each hall's history on the calendar (hall ids sorted), and its short-history warning.
+
+    The calendar is worked out once for every hall: from the first history day to the
+    last forecast day. Raises ValueError for a hall with fewer than 7 open days.
+    """
     minute_all = starts.to_numpy().astype("datetime64[m]").astype(np.int64)
     codes, names = pd.factorize(history[HALL_ID], sort=True)
     order = np.lexsort((minute_all, codes))
     bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-    # the calendar once for every hall: days from the first history day to the last forecast day
     day0 = int(minute_all.min() // 1440)
     day1 = int(minute_all.max() // 1440) + horizon_days
     epoch = dt.date(1970, 1, 1)
@@ -714,50 +748,56 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
         warnings.append("" if n_days >= MIN_HISTORY_DAYS else (
             f"only {n_days} days of history (< {MIN_HISTORY_DAYS}):"
             " day-of-week and month-end effects are shrunk towards zero"))
-    origins = [_inner_origins(d, validation_weeks) for d in datas]
-    global_inner, global_final = _global(datas, origins, horizon_days, validation_weeks > 0)
-    parts: dict[str, list[npt.NDArray[np.generic]]] = {
-        k: [] for k in ("hall", "minute", "mean", "phi", "shrink", "kind", "warning",
-                        "day_lo", "day_hi")}
-    for i, data in enumerate(datas):
-        n_days = data.counts.shape[0]
-        fit = _fit(data, n_days - 1)
-        comb, calib = _choose_and_calibrate(data, fit.robust, origins[i], global_inner[i],
-                                            alpha, coverage, validation_weeks == 0)
-        target = np.arange(n_days, n_days + horizon_days)
-        stack, phi = _candidates(data, fit, n_days - 1, target, global_final[i])
-        mean = ensemble.combine(stack, comb)
-        keep = np.isfinite(mean)
-        day_i, slot_i = np.nonzero(keep)
-        first = (data.first_day - epoch).days
-        parts["hall"].append(np.full(len(day_i), i))
-        parts["minute"].append((first + target[day_i]) * 1440 + data.minutes[slot_i])
-        parts["mean"].append(mean[keep])
-        parts["phi"].append(calib.scale * phi[day_i])
-        parts["shrink"].append(np.full(len(day_i), calib.shrink))
-        parts["kind"].append(np.asarray(data.kinds, dtype=object)[target[day_i]])
-        # the daily total's interval: conformal on the inner days, else the structural model's
-        # lognormal daily-total error (sigma_day growing with the horizon)
-        day_total = np.where(keep, mean, 0.0).sum(axis=1)
-        if np.isfinite(calib.day_lo):
-            lo_f = np.full(len(target), calib.day_lo)
-            hi_f = np.full(len(target), calib.day_hi)
-        else:
-            sig = fit.sigma_day * np.sqrt(1.0 + 0.05 * np.arange(len(target)))
-            z = float(stats.norm.ppf(1 - alpha))
-            lo_f, hi_f = np.exp(-z * sig), np.exp(z * sig)
-        parts["day_lo"].append((day_total * lo_f)[day_i])
-        parts["day_hi"].append((day_total * hi_f)[day_i])
-        row_warning = np.full(len(day_i), warnings[i], dtype=object)
-        if fit.holiday_unseen:
-            hol = data.group[target[day_i]] == DAY_GROUPS.index("holiday")
-            row_warning[hol] = "; ".join(filter(None, [
-                warnings[i], ("no holiday in the history: forecast as an ordinary day of the "
-                              "same weekday (give the hall's holiday hours in halls.csv to "
-                              "be sure)")]))
-        parts["warning"].append(row_warning)
-    if not any(len(p) for p in parts["mean"]):
-        return pd.DataFrame(columns=columns)
+    return names, datas, warnings
+
+
+def _hall_forecast(data: _HallData, origins: list[int], global_inner: list[FloatArray] | None,
+                   global_final: FloatArray | None, alpha: float, coverage: float,
+                   validation_weeks: int, horizon_days: int, warning: str
+                   ) -> dict[str, npt.NDArray[np.generic]]:
+    """One hall's forecast intervals (the :data:`_PARTS` but ``hall``): when (minutes since
+    1970), the mean count, the NB dispersion, the interval's shrink, the day kind, the
+    daily total's interval and the warning."""
+    epoch = dt.date(1970, 1, 1)
+    n_days = data.counts.shape[0]
+    fit = _fit(data, n_days - 1)
+    comb, calib = _choose_and_calibrate(data, fit.robust, origins, global_inner,
+                                        alpha, coverage, validation_weeks == 0)
+    target = np.arange(n_days, n_days + horizon_days)
+    stack, phi = _candidates(data, fit, n_days - 1, target, global_final)
+    mean = ensemble.combine(stack, comb)
+    keep = np.isfinite(mean)
+    day_i, slot_i = np.nonzero(keep)
+    first = (data.first_day - epoch).days
+    # the daily total's interval: conformal on the inner days, else the structural model's
+    # lognormal daily-total error (sigma_day growing with the horizon)
+    day_total = np.where(keep, mean, 0.0).sum(axis=1)
+    if np.isfinite(calib.day_lo):
+        lo_f = np.full(len(target), calib.day_lo)
+        hi_f = np.full(len(target), calib.day_hi)
+    else:
+        sig = fit.sigma_day * np.sqrt(1.0 + 0.05 * np.arange(len(target)))
+        z = float(special.ndtri(1 - alpha))  # scipy.stats.norm.ppf
+        lo_f, hi_f = np.exp(-z * sig), np.exp(z * sig)
+    row_warning = np.full(len(day_i), warning, dtype=object)
+    if fit.holiday_unseen:
+        hol = data.group[target[day_i]] == DAY_GROUPS.index("holiday")
+        row_warning[hol] = "; ".join(filter(None, [
+            warning, ("no holiday in the history: forecast as an ordinary day of the "
+                      "same weekday (give the hall's holiday hours in halls.csv to "
+                      "be sure)")]))
+    return {"minute": (first + target[day_i]) * 1440 + data.minutes[slot_i],
+            "mean": mean[keep], "phi": calib.scale * phi[day_i],
+            "shrink": np.full(len(day_i), calib.shrink),
+            "kind": np.asarray(data.kinds, dtype=object)[target[day_i]],
+            "day_lo": (day_total * lo_f)[day_i], "day_hi": (day_total * hi_f)[day_i],
+            "warning": row_warning}
+
+
+def _forecast_frame(parts: dict[str, list[npt.NDArray[np.generic]]], names: pd.Index,
+                    dtype: np.dtype, alpha: float) -> pd.DataFrame:
+    """:func:`forecast_arrivals`' frame from the halls' parts: the count intervals are the
+    NB quantiles, shrunk where the calibration says so; times in ``dtype``."""
     mean = np.concatenate(parts["mean"])
     phi = np.concatenate(parts["phi"])
     lo, hi = _nb_interval(mean, phi, alpha)
@@ -767,7 +807,7 @@ def forecast_arrivals(history: pd.DataFrame, horizon_days: int = 7, *,
     when = np.concatenate(parts["minute"]).astype("datetime64[m]")
     return pd.DataFrame({
         HALL_ID: np.asarray([str(n) for n in names], dtype=object)[np.concatenate(parts["hall"])],
-        INTERVAL_START: pd.to_datetime(when).astype(starts.dtype),
+        INTERVAL_START: pd.to_datetime(when).astype(dtype),
         ARRIVALS: mean, "lo80": lo, "hi80": hi,
         "day_lo80": np.concatenate(parts["day_lo"]), "day_hi80": np.concatenate(parts["day_hi"]),
         "day_kind": np.concatenate(parts["kind"]), "warning": np.concatenate(parts["warning"])})
@@ -820,14 +860,46 @@ def _nb_interval(mean: FloatArray, phi: FloatArray, alpha: float) -> tuple[Float
     lo = np.empty_like(mean)
     hi = np.empty_like(mean)
     pois = phi <= 0
-    lo[pois] = stats.poisson.ppf(alpha, mean[pois])
-    hi[pois] = stats.poisson.ppf(1 - alpha, mean[pois])
+    lo[pois] = poisson_ppf(alpha, mean[pois])
+    hi[pois] = poisson_ppf(1 - alpha, mean[pois])
     nb = ~pois
     n = 1.0 / phi[nb]
     p = n / (n + mean[nb])
-    lo[nb] = stats.nbinom.ppf(alpha, n, p)
-    hi[nb] = stats.nbinom.ppf(1 - alpha, n, p)
+    lo[nb] = nbinom_ppf(alpha, n, p)
+    hi[nb] = nbinom_ppf(1 - alpha, n, p)
     return lo, hi
+
+
+# The two quantile functions below are scipy.stats' own algorithms on scipy.special's
+# functions: importing scipy.stats costs about half a second, paid by the app's first page.
+def poisson_ppf(q: float, mu: FloatArray) -> FloatArray:
+    """``scipy.stats.poisson.ppf(q, mu)`` for ``0 < q < 1`` (counts; ``nan`` where ``mu`` is
+    negative or ``nan``)."""
+    mu = np.asarray(mu, dtype=float)
+    out = np.full(mu.shape, np.nan)
+    ok = mu >= 0
+    vals = np.ceil(special.pdtrik(q, mu[ok]))
+    below = np.maximum(vals - 1, 0)
+    out[ok] = np.where(special.pdtr(below, mu[ok]) >= q, below, vals)
+    return out
+
+
+def nbinom_ppf(q: float, n: FloatArray, p: FloatArray) -> FloatArray:
+    """``scipy.stats.nbinom.ppf(q, n, p)`` for ``0 < q < 1`` (counts; ``nan`` outside
+    ``n > 0``, ``0 < p <= 1``)."""
+    from scipy.special import _ufuncs
+
+    n, p = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(p, dtype=float))
+    ppf = getattr(_ufuncs, "_nbinom_ppf", None)
+    if ppf is None:  # scipy < 1.12 keeps it in scipy.stats
+        from scipy import stats
+
+        return np.asarray(stats.nbinom.ppf(q, n, p), dtype=float)
+    out = np.full(n.shape, np.nan)
+    ok = (n > 0) & (p > 0) & (p <= 1)
+    with np.errstate(over="ignore"):
+        out[ok] = ppf(q, n[ok], p[ok])
+    return out
 
 
 def forecast_mix(tickets: pd.DataFrame, intervals: pd.DataFrame, *,

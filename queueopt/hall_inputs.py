@@ -166,12 +166,17 @@ def hall_inputs(ds: Dataset, hall_id: str, *, mix: pd.DataFrame | None = None,
         adoption = kiosk_adoption(tickets, ds.transactions) if len(tickets) else {}
     # the hall's fitted correction (queueopt modelcheck): the queue sees each counter
     # transaction take handle_factor times its recorded time
+    # and its callers leave at the patience fitted on the same weeks (per transaction
+    # type, mixed by the hall's mix), the model queueopt modelcheck judged
     correction = ds.corrections.get(hall_id)
     factor = correction.handle_factor if correction is not None else 1.0
+    shares = _shares(ds.mix_for(hall_id) if mix is None else mix, types)
+    patience = (ds.policy.patience if correction is None
+                else correction.patience_for(types, shares.tolist()))
     return HallInputs(
         hall_id=hall_id, counters=hall.counters, kiosks=hall.kiosks,
         vip_counters=hall.vip_counters, types=types,
-        shares=_shares(ds.mix_for(hall_id) if mix is None else mix, types),
+        shares=shares,
         mean_minutes=factor * np.array([t.mean_minutes for t in tt], float),
         cross_sell_minutes=factor * np.array([t.cross_sell_minutes for t in tt], float),
         cv=np.array([t.cv for t in tt], float),
@@ -179,7 +184,7 @@ def hall_inputs(ds: Dataset, hall_id: str, *, mix: pd.DataFrame | None = None,
         fast_lane=np.array([t.fast_lane for t in tt], bool),
         kiosk_minutes=np.array([t.kiosk_minutes for t in tt], float),
         kiosk_adoption=float(adoption.get(hall_id, 0.0)),
-        vip_share=measured_vip_share(tickets), patience=ds.policy.patience,
+        vip_share=measured_vip_share(tickets), patience=patience,
         target=ds.policy.target, interval_minutes=ds.policy.interval_minutes,
         correction="" if correction is None else correction.describe())
 

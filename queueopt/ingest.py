@@ -230,65 +230,26 @@ def convert(path: Path, mapping: Mapping, hall_id: str
     df = _read_export(path, mapping)
     n = len(df)
     c = mapping.columns
-    file = path.name
     issues: list[RowIssue] = []
-
-    def issue(col: str, mask: npt.NDArray[np.bool_], msg: Any) -> None:
-        if mask.any():
-            issues.append(RowIssue(col, np.flatnonzero(mask), msg))
-
     outcome = df[c["outcome"]]
     served = outcome.isin(mapping.served).to_numpy()
     abandoned = outcome.isin(mapping.abandoned).to_numpy()
     ignored = outcome.isin(mapping.ignore).to_numpy()
-    issue(c["outcome"], ~(served | abandoned | ignored),
-          lambda r: f"{outcome.iloc[r][:40]!r} is not a known outcome "
-                    f"({', '.join(mapping.served + mapping.abandoned + mapping.ignore)})")
-    qs, qs_missing, qs_bad = _times(df, c["queue_start"], mapping)
-    qe, qe_missing, qe_bad = _times(df, c["queue_exit"], mapping)
-    ss, ss_missing, ss_bad = _times(df, c["service_start"], mapping)
-    se, se_missing, se_bad = _times(df, c["service_end"], mapping)
-    for col, bad in ((c["queue_start"], qs_bad), (c["queue_exit"], qe_bad),
-                     (c["service_start"], ss_bad), (c["service_end"], se_bad)):
-        text = df[col]
-        issue(col, bad, lambda r, t=text: f"{t.iloc[r][:40]!r} is not a time")
-    if mapping.date_column:
-        dcol = pd.to_datetime(df[mapping.date_column], format=mapping.date_format, errors="coerce")
-        issue(mapping.date_column, dcol.isna().to_numpy(),
-              lambda r: f"{df[mapping.date_column].iloc[r][:40]!r} is not a date "
-                        f"({mapping.date_format})")
-    arrive_col = c.get("arrival_without_queue")
-    if arrive_col:
-        av, av_missing, av_bad = _times(df, arrive_col, mapping)
-    else:
-        av, av_missing, av_bad = qs, qs_missing, qs_bad
-    queued = ~qs_missing
+    _issue(issues, c["outcome"], ~(served | abandoned | ignored),
+           lambda r: f"{outcome.iloc[r][:40]!r} is not a known outcome "
+                     f"({', '.join(mapping.served + mapping.abandoned + mapping.ignore)})")
+    times = _ExportTimes.read(df, mapping, issues)
     server = df[c["server"]] if "server" in c else pd.Series("", index=df.index)
     no_agent = server.isin(mapping.no_server).to_numpy() | server.eq("").to_numpy()
     # skipped by documented rules (not queue customers)
     skip_ignored = ignored
-    skip_left_menu = abandoned & ~queued
+    skip_left_menu = abandoned & ~times.queued
     skip_no_agent = served & no_agent & ~skip_ignored
     skipped_mask = skip_ignored | skip_left_menu | skip_no_agent
-    # rules of the records that are customers
-    one_day = pd.Timedelta(days=1)
-    qe = qe.where(~(queued & ~qe_missing & (qe < qs)), qe + one_day)  # queue exit after midnight
-    issue(c["queue_exit"], served & queued & qe_missing & ~qe_bad & ~skipped_mask,
-          lambda r: "served after queueing but the queue exit (call) time is missing")
-    need_service = served & ~skipped_mask
-    issue(c["service_start"], need_service & (ss_missing | se_missing) & ~ss_bad & ~se_bad,
-          lambda r: "served but the service start or end time is missing")
-    duration = se - ss
-    duration = duration.where(~(duration < pd.Timedelta(0)), duration + one_day)  # past midnight
-    issue(c["service_end"], need_service & (duration > MAX_SERVICE).to_numpy(),
-          lambda r: f"service lasted {duration.iloc[r]} (more than 4 hours)")
-    unqueued_served = served & ~queued & ~skipped_mask
-    issue(arrive_col or c["queue_start"], unqueued_served & av_missing & ~av_bad,
-          lambda r: "served without queueing but the arrival time is missing")
+    duration = _record_rules(times, served, skipped_mask, mapping, issues)
     # clock skew: the service starts when the queue (or the menu) lets the call go
-    handed = qe.where(queued, av)
-    gap = (ss - handed).dt.total_seconds().to_numpy()
-    ok_gap = need_service & np.isfinite(gap)
+    gap = (times.ss - times.qe.where(times.queued, times.av)).dt.total_seconds().to_numpy()
+    ok_gap = served & ~skipped_mask & np.isfinite(gap)
     skew = ok_gap & (gap != 0) & (np.abs(gap) <= mapping.clock_skew_seconds)
     disagree = ok_gap & (np.abs(gap) > mapping.clock_skew_seconds)
     bad_rows = np.zeros(n, dtype=bool)
@@ -296,10 +257,120 @@ def convert(path: Path, mapping: Mapping, hall_id: str
         bad_rows[i.rows] = True
     # a skipped row is skipped (by rule) unless it is unreadable: then it is bad
     skipped_mask &= ~bad_rows
-    issued = qs.where(queued, av)
-    called = qe.where(queued, av).where(served, pd.NaT)
+    tickets = _export_tickets(df, mapping, path, hall_id, times, duration, served, abandoned,
+                              server.where(~no_agent, ""))
+    _recheck_as_tickets(tickets, ~bad_rows & ~skipped_mask, issues, bad_rows)
+    keep = ~bad_rows & ~skipped_mask
+    entries = tuple((int(r) + 2, col.column, col.message(int(r))) for col in issues for r in col.rows)
+    quarantine = Quarantine(path.name, n, entries)
+    skipped = {
+        f"{'/'.join(mapping.ignore) or 'ignored'} outcome (not a call)": int((skip_ignored & ~bad_rows).sum()),
+        "hung up before joining the queue": int((skip_left_menu & ~skip_ignored & ~bad_rows).sum()),
+        "answered with no agent named": int((skip_no_agent & ~skip_ignored & ~skip_left_menu
+                                            & ~bad_rows).sum()),
+    }
+    return (tickets[keep].reset_index(drop=True), quarantine, skipped, n,
+            int((skew & keep).sum()), int((disagree & keep).sum()))
+
+
+def _issue(issues: list[RowIssue], col: str, mask: npt.NDArray[np.bool_], msg: Any) -> None:
+    """Add the rule broken on the rows of ``mask`` (if any) to ``issues``."""
+    if mask.any():
+        issues.append(RowIssue(col, np.flatnonzero(mask), msg))
+
+
+@dataclass
+class _ExportTimes:
+    """An export's four times (and the arrival of a customer served without queueing) as
+    timestamps, with the rows where each is missing or unreadable."""
+
+    qs: pd.Series
+    qs_missing: npt.NDArray[np.bool_]
+    qe: pd.Series
+    qe_missing: npt.NDArray[np.bool_]
+    qe_bad: npt.NDArray[np.bool_]
+    ss: pd.Series
+    ss_missing: npt.NDArray[np.bool_]
+    ss_bad: npt.NDArray[np.bool_]
+    se: pd.Series
+    se_missing: npt.NDArray[np.bool_]
+    se_bad: npt.NDArray[np.bool_]
+    av: pd.Series
+    av_missing: npt.NDArray[np.bool_]
+    av_bad: npt.NDArray[np.bool_]
+    arrive_col: str
+
+    @property
+    def queued(self) -> npt.NDArray[np.bool_]:
+        """Rows with a queue start."""
+        return ~self.qs_missing
+
+    @staticmethod
+    def read(df: pd.DataFrame, mapping: Mapping, issues: list[RowIssue]) -> _ExportTimes:
+        """The times of ``df``; an unreadable time (or date) is an issue."""
+        c = mapping.columns
+        qs, qs_missing, qs_bad = _times(df, c["queue_start"], mapping)
+        qe, qe_missing, qe_bad = _times(df, c["queue_exit"], mapping)
+        ss, ss_missing, ss_bad = _times(df, c["service_start"], mapping)
+        se, se_missing, se_bad = _times(df, c["service_end"], mapping)
+        for col, bad in ((c["queue_start"], qs_bad), (c["queue_exit"], qe_bad),
+                         (c["service_start"], ss_bad), (c["service_end"], se_bad)):
+            text = df[col]
+            _issue(issues, col, bad, lambda r, t=text: f"{t.iloc[r][:40]!r} is not a time")
+        if mapping.date_column:
+            dcol = pd.to_datetime(df[mapping.date_column], format=mapping.date_format,
+                                  errors="coerce")
+            _issue(issues, mapping.date_column, dcol.isna().to_numpy(),
+                   lambda r: f"{df[mapping.date_column].iloc[r][:40]!r} is not a date "
+                             f"({mapping.date_format})")
+        arrive_col = c.get("arrival_without_queue")
+        if arrive_col:
+            av, av_missing, av_bad = _times(df, arrive_col, mapping)
+        else:
+            av, av_missing, av_bad = qs, qs_missing, qs_bad
+        return _ExportTimes(qs, qs_missing, qe, qe_missing, qe_bad, ss, ss_missing, ss_bad,
+                            se, se_missing, se_bad, av, av_missing, av_bad,
+                            arrive_col or c["queue_start"])
+
+
+def _record_rules(times: _ExportTimes, served: npt.NDArray[np.bool_],
+                  skipped: npt.NDArray[np.bool_], mapping: Mapping,
+                  issues: list[RowIssue]) -> pd.Series:
+    """The rules of the records that are customers (issues added); the service durations.
+
+    A queue exit or a service end before its start is past midnight (``times.qe`` is
+    moved a day on).
+    """
+    c = mapping.columns
+    one_day = pd.Timedelta(days=1)
+    qe, qs, queued = times.qe, times.qs, times.queued
+    times.qe = qe.where(~(queued & ~times.qe_missing & (qe < qs)), qe + one_day)
+    _issue(issues, c["queue_exit"], served & queued & times.qe_missing & ~times.qe_bad & ~skipped,
+           lambda r: "served after queueing but the queue exit (call) time is missing")
+    need_service = served & ~skipped
+    _issue(issues, c["service_start"], need_service & (times.ss_missing | times.se_missing)
+           & ~times.ss_bad & ~times.se_bad,
+           lambda r: "served but the service start or end time is missing")
+    duration = times.se - times.ss
+    duration = duration.where(~(duration < pd.Timedelta(0)), duration + one_day)  # past midnight
+    _issue(issues, c["service_end"], need_service & (duration > MAX_SERVICE).to_numpy(),
+           lambda r: f"service lasted {duration.iloc[r]} (more than 4 hours)")
+    unqueued_served = served & ~queued & ~skipped
+    _issue(issues, times.arrive_col, unqueued_served & times.av_missing & ~times.av_bad,
+           lambda r: "served without queueing but the arrival time is missing")
+    return duration
+
+
+def _export_tickets(df: pd.DataFrame, mapping: Mapping, path: Path, hall_id: str,
+                    times: _ExportTimes, duration: pd.Series, served: npt.NDArray[np.bool_],
+                    abandoned: npt.NDArray[np.bool_], server: pd.Series) -> pd.DataFrame:
+    """Every record as a ticket (``tickets.csv`` columns with datetimes, and ``_line``)."""
+    c = mapping.columns
+    n = len(df)
+    issued = times.qs.where(times.queued, times.av)
+    called = times.qe.where(times.queued, times.av).where(served, pd.NaT)
     ended = (called + duration).where(served, pd.NaT)
-    left = qe.where(abandoned, pd.NaT)
+    left = times.qe.where(abandoned, pd.NaT)
     date_key = (df[mapping.date_column] + "-") if mapping.date_column else ""
     ids = c.get("ticket_id")
     if ids:
@@ -312,15 +383,18 @@ def convert(path: Path, mapping: Mapping, hall_id: str
     ttype = df[c["transaction_type"]] if "transaction_type" in c else pd.Series("ALL", index=df.index)
     tier = (df[c["priority"]].isin(mapping.vip).map({True: "vip", False: "regular"})
             if "priority" in c else pd.Series("regular", index=df.index))
-    tickets = pd.DataFrame({
+    return pd.DataFrame({
         "ticket_id": tid, "hall_id": hall_id, "issued_at": issued, "called_at": called,
         "served_end": ended, "transaction_type": ttype.where(ttype.ne(""), "UNKNOWN"),
-        "channel": "counter", "server_id": server.where(~no_agent, ""),
+        "channel": "counter", "server_id": server,
         "abandoned": abandoned, "abandoned_at": left, "tier": tier, "_line": np.arange(n) + 2})
-    keep = ~bad_rows & ~skipped_mask
-    # the same row checks as tickets.csv itself
-    text = _as_text(tickets[keep])
-    _, more = ticket_issues(text, (), (), {})
+
+
+def _recheck_as_tickets(tickets: pd.DataFrame, keep: npt.NDArray[np.bool_],
+                        issues: list[RowIssue], bad_rows: npt.NDArray[np.bool_]) -> None:
+    """The same row checks as ``tickets.csv`` itself on the kept tickets: each broken rule
+    is added to ``issues`` by source row and its rows marked in ``bad_rows``."""
+    _, more = ticket_issues(_as_text(tickets[keep]), (), (), {})
     kept_idx = np.flatnonzero(keep)
     for i in more:
         if not i.per_row:
@@ -328,17 +402,6 @@ def convert(path: Path, mapping: Mapping, hall_id: str
         src = kept_idx[i.rows]
         issues.append(RowIssue(i.column, src, _relabel(i, src)))
         bad_rows[src] = True
-    keep = ~bad_rows & ~skipped_mask
-    entries = tuple((int(r) + 2, col.column, col.message(int(r))) for col in issues for r in col.rows)
-    quarantine = Quarantine(file, n, entries)
-    skipped = {
-        f"{'/'.join(mapping.ignore) or 'ignored'} outcome (not a call)": int((skip_ignored & ~bad_rows).sum()),
-        "hung up before joining the queue": int((skip_left_menu & ~skip_ignored & ~bad_rows).sum()),
-        "answered with no agent named": int((skip_no_agent & ~skip_ignored & ~skip_left_menu
-                                            & ~bad_rows).sum()),
-    }
-    return (tickets[keep].reset_index(drop=True), quarantine, skipped, n,
-            int((skew & keep).sum()), int((disagree & keep).sum()))
 
 
 def _relabel(issue: RowIssue, src: npt.NDArray[np.int64]) -> Any:

@@ -1,36 +1,51 @@
 """Intraday update: the rest of today's forecast, revised by the arrivals seen so far.
 
 By noon a hall has seen half its day. When the morning ran 20% above the
-forecast, the afternoon usually does too: the day's *level* is uncertain
-(weather, a local event, a payday), its *shape* much less. The update keeps
-the forecast's shape and moves the day's level towards what has been seen,
-by a shrinkage weight that grows as the day goes on:
+forecast, the afternoon often does too: the day's *level* is uncertain
+(weather, a local event, a payday), its *shape* less so. And a busy last
+hour says more about the next hour than about the evening: deviations within
+a day are autocorrelated. The update models the log ratio of each seen
+interval's count to its forecast,
 
-``m = 1 + w(c) (S / E - 1) + v c_r (S_r / E_r - 1)``,
-``w(c) = w_max E(c) / (E(c) + a)``,  ``c_r = E_r / (E_r + 20)``,
+``z_t = log((y_t + 0.5) / (f_t + 0.5)) = D + u_t + e_t``,
 
-where ``S`` are the arrivals seen before the cut time ``c``, ``E`` the
-forecast arrivals of the same intervals and ``E(c) / (E(c) + a)`` the
-credibility weight of a gamma-Poisson day level (Bühlmann; a gamma prior of
-the day's multiplier with ``a`` pseudo-arrivals): early in the day, with few
-arrivals seen, the forecast stands; late, the day's own level decides. The
-second term is the deviation of the last hour or hours (``S_r``, ``E_r``
-over a recent window): on the bank log the deviation of the last two hours
-says more about the rest of the day (correlation 0.59 with the rest-of-day
-ratio) than the whole morning's (0.24), so both enter, each shrunk.
-``a``, ``w_max``, ``v`` and the window (60, 120 or 180 minutes) are fitted
-per hall on its own history, time of day by time of day: every past day is
-cut at every hour, forecast from the same weekday of the previous (up to)
-four weeks, and the set that minimises the absolute error of the rest of
-those days is used (the fit thus weighs each time of day by the arrivals
-still to come then).
+with ``D ~ N(0, s_D^2)`` the day's level (one value for the whole day),
+``u_t = rho u_{t-1} + eta_t`` a stationary AR(1) deviation (variance
+``s_u^2``, one step per interval) and ``e_t`` the counting noise, variance
+``1 / (f_t + 0.5)`` (Poisson, on the log scale) plus ``s_e^2``. A Kalman
+filter over today's seen intervals gives the posterior means of ``D`` and
+of the last ``u`` (a ``z`` beyond +-log 3 counts as +-log 3: an outage logged
+as zeros must not set the day's level); an interval ``k`` steps after the
+last seen one gets
 
-Each remaining interval's mean is ``m`` times the forecast's. The 80%
-interval is negative binomial around it, ``Var = mu + phi mu^2``, with
-``phi`` chosen per cut hour on the same past days as the narrowest candidate
-whose coverage reaches the requested one (split-conformal style): the
-day-level part of the uncertainty shrinks as the day is seen, the
-interval-to-interval noise does not.
+``mean = f * exp(D_hat + rho^k u_hat)``
+
+(the posterior median of the multiplier: the update is judged by absolute
+error). With ``s_u = s_e = 0`` this is the empirical-Bayes shrinkage of the
+day's level: ``D_hat = sum(z_t / R_t) / (1 / s_D^2 + sum(1 / R_t))``, i.e. the
+seen log ratio weighted by ``E / (E + 1 / s_D^2)`` where ``E`` is the forecast
+of the seen intervals: the log-scale form of the gamma-Poisson (Buehlmann)
+credibility with ``1 / s_D^2`` pseudo-arrivals. Early in the day, with few
+arrivals seen, the forecast stands; late, the day's own level decides.
+
+``s_D^2``, ``s_u^2``, ``rho`` and ``s_e^2`` are estimated per hall on its own
+history only (method of moments): every past day is compared with the mean
+of the same weekday up to four weeks before it (a pseudo-forecast), and the
+within-day autocovariances of ``z`` at lags 1..12 intervals are fitted by
+``s_D^2 + s_u^2 rho^k``; lag 0 less the Poisson part gives ``s_e^2``. The
+pseudo-forecast is itself a mean of ``n`` noisy days, which inflates every
+covariance by about ``1 + 1/n``: they are divided by it.
+
+The 80% interval is negative binomial around each updated mean,
+``Var = mu + phi mu^2``, with ``phi`` chosen per cut hour on the same past days
+as the narrowest candidate whose coverage reaches the requested one
+(split-conformal style): the day-level part of the uncertainty shrinks as the
+day is seen, the interval-to-interval noise does not.
+
+How much this gains depends on the hall: on the bank log of February 1999
+(``benchmarks/bench_forecast.py --intraday-only``) the rest-of-day error from
+12:00 on falls by only 3%, as the morning there says little about the
+afternoon's level (the README's forecast figures give the references).
 
 Everything is in the history's interval length; means are arrivals per
 interval; times are minutes after midnight (local hall time).
@@ -45,6 +60,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy import optimize
 
 from queueopt.calendar import HallCalendar
 from queueopt.forecast import _inside, _nb_interval
@@ -53,35 +69,42 @@ from queueopt.io import ARRIVALS, HALL_ID, INTERVAL_START, infer_interval_minute
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-PRIOR_GRID: FloatArray = np.array([0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 1.0, 2.0, 5.0])
-"""Candidate ``a`` as a share of the day's forecast total (small: trust what is seen early)."""
-WMAX_GRID: FloatArray = np.array([0.25, 0.5, 0.7, 0.85, 1.0])
-"""Candidate ceilings ``w_max`` of the shrinkage weight."""
 PHI_GRID: FloatArray = np.concatenate([[0.0], np.geomspace(1 / 256, 2.0, 28)])
 """Candidate excess dispersions ``phi`` of the updated interval (0 = Poisson)."""
+RHO_GRID: FloatArray = np.array([0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95])
+"""Candidate AR(1) coefficients ``rho`` per interval step."""
+MAX_LAG = 12
+"""Largest within-day lag (intervals) of the autocovariance fit."""
+MIN_FIT_MEAN = 2.0
+"""Intervals whose pseudo-forecast is below this (arrivals) are left out of the moments:
+their log ratio is too skewed to be near normal."""
+MAX_LOG_RATIO = float(np.log(3.0))
+"""A count more than 3x off its forecast counts as 3x off (an outage logged as zeros or a
+burst must not set the day's level, nor the variances fitted on history)."""
 LOOKBACK_WEEKS = 4
 """Same weekdays back that make the pseudo-forecast of a past day."""
-DEFAULT_PRIOR = 0.2
-"""``a`` (share of the day's total) when a hall has too few past days to fit."""
-RECENT_WINDOWS: tuple[int, ...] = (60, 120, 180)
-"""Candidate lengths (minutes) of the recent window before ``now``."""
-RECENT_WEIGHTS: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.45, 0.6)
-"""Candidate weights ``v`` of the recent window's deviation."""
-RECENT_PSEUDO = 20.0
-"""Pseudo-arrivals of the recent window's credibility ``E_r / (E_r + 20)``."""
+DEFAULT_LEVEL_VAR = 0.01
+"""``s_D^2`` when a hall has too few past days to fit (a day level sd of 10%)."""
+MAX_LEVEL_VAR = 0.25
+"""Ceiling of ``s_D^2`` and ``s_u^2`` (sd 50%): a short history's moments are noisy."""
 
 
 @dataclass(frozen=True, slots=True)
 class IntradayFit:
     """One hall's intraday update rule, fitted on its own past days.
 
+    All variances are of log ratios (count over forecast), per interval.
+
     Attributes
     ----------
-    prior_share:
-        ``a`` of the credibility weight, as a share of the day's forecast
-        total (arrivals).
-    max_weight:
-        ``w_max``, the ceiling of the shrinkage weight (0..1).
+    level_var:
+        ``s_D^2``, variance of the day's level across days.
+    ar_var:
+        ``s_u^2``, stationary variance of the within-day AR(1) deviation.
+    ar_coef:
+        ``rho``, its coefficient per interval step (0..1).
+    noise_var:
+        ``s_e^2``, white noise beyond Poisson.
     cut_minutes:
         Hour starts (minutes after midnight) at which ``phi`` is calibrated.
     phi:
@@ -89,24 +112,15 @@ class IntradayFit:
         at or before ``now`` applies).
     days:
         Past days the fit used (0 = defaults).
-    recent_weight:
-        ``v``, the weight of the recent window's deviation.
-    recent_minutes:
-        Length of the recent window before ``now`` (minutes).
     """
 
-    prior_share: float
-    max_weight: float
+    level_var: float
+    ar_var: float
+    ar_coef: float
+    noise_var: float
     cut_minutes: IntArray
     phi: FloatArray
     days: int
-    recent_weight: float = 0.0
-    recent_minutes: int = 60
-
-    def weight(self, seen_forecast: float, day_forecast: float) -> float:
-        """Shrinkage weight ``w`` after ``seen_forecast`` of ``day_forecast`` arrivals passed."""
-        a = self.prior_share * max(day_forecast, 1e-9)
-        return float(self.max_weight * seen_forecast / (seen_forecast + a))
 
     def phi_at(self, minute: int) -> float:
         """Excess dispersion of the rest of the day cut at ``minute`` after midnight."""
@@ -115,8 +129,77 @@ class IntradayFit:
 
 
 def _default_fit() -> IntradayFit:
-    return IntradayFit(prior_share=DEFAULT_PRIOR, max_weight=1.0,
+    return IntradayFit(level_var=DEFAULT_LEVEL_VAR, ar_var=0.0, ar_coef=0.0, noise_var=0.0,
                        cut_minutes=np.array([0], dtype=np.int64), phi=np.array([0.05]), days=0)
+
+
+def log_ratio(counts: FloatArray, forecast: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``z = log((y + 0.5) / (f + 0.5))`` (within +-log 3) and its Poisson variance ``1 / (f + 0.5)``.
+
+    ``counts`` and ``forecast`` are arrivals per interval (NaN count = not seen).
+    """
+    f = np.maximum(np.asarray(forecast, dtype=float), 0.0)
+    z = np.log((np.asarray(counts, dtype=float) + 0.5) / (f + 0.5))
+    return np.clip(z, -MAX_LOG_RATIO, MAX_LOG_RATIO), 1.0 / (f + 0.5)
+
+
+def filter_state(z: FloatArray, poisson_var: FloatArray, step: IntArray, fit: IntradayFit
+                 ) -> tuple[FloatArray, FloatArray]:
+    """Kalman filter of the day level ``D`` and the AR(1) deviation ``u`` over seen intervals.
+
+    Parameters
+    ----------
+    z, poisson_var:
+        ``(days, intervals)`` log ratios (NaN = not seen) and their Poisson
+        variances (:func:`log_ratio`), intervals in time order.
+    step:
+        ``(intervals,)`` position of each interval in steps of the interval
+        length (increasing; a jump of two steps ages ``u`` twice).
+    fit:
+        The variances and ``rho``.
+
+    Returns
+    -------
+    (level, deviation):
+        ``(days, intervals + 1)`` posterior means after the first ``j``
+        intervals (column ``j``; column 0 is the prior, all zeros); the
+        deviation is of interval ``j - 1``.
+    """
+    z = np.atleast_2d(z)
+    n_days, n = z.shape
+    var_e = np.atleast_2d(poisson_var) + fit.noise_var
+    rho, q_u = fit.ar_coef, fit.ar_var
+    x_d = np.zeros(n_days)
+    x_u = np.zeros(n_days)
+    p_dd = np.full(n_days, fit.level_var)
+    p_du = np.zeros(n_days)
+    p_uu = np.full(n_days, q_u)
+    out_d = np.zeros((n_days, n + 1))
+    out_u = np.zeros((n_days, n + 1))
+    for j in range(n):
+        if j > 0:  # age u by the steps since the last interval
+            r = rho ** max(int(step[j] - step[j - 1]), 1)
+            x_u, p_du, p_uu = r * x_u, r * p_du, r * r * p_uu + q_u * (1 - r * r)
+        zj = z[:, j]
+        ok = np.isfinite(zj)
+        s = p_dd + 2 * p_du + p_uu + var_e[:, j]
+        innov = np.where(ok, zj - x_d - x_u, 0.0)
+        a, b = p_dd + p_du, p_du + p_uu
+        k_d = np.where(ok, a / s, 0.0)
+        k_u = np.where(ok, b / s, 0.0)
+        x_d, x_u = x_d + k_d * innov, x_u + k_u * innov
+        p_dd, p_du, p_uu = p_dd - k_d * a, p_du - k_d * b, p_uu - k_u * b
+        out_d[:, j + 1] = x_d
+        out_u[:, j + 1] = x_u
+    return out_d, out_u
+
+
+def multipliers(level: float | FloatArray, deviation: float | FloatArray, ahead: IntArray,
+                fit: IntradayFit) -> FloatArray:
+    """``exp(D_hat + rho^k u_hat)`` for intervals ``ahead`` = k >= 1 steps after the last seen."""
+    ahead = np.asarray(ahead)
+    return np.exp(np.asarray(level)[..., None] + np.asarray(deviation)[..., None]
+                  * fit.ar_coef ** np.maximum(ahead, 1))
 
 
 def _dense(part: pd.DataFrame) -> tuple[list[dt.date], IntArray, FloatArray, int]:
@@ -155,63 +238,85 @@ def _pseudo_forecasts(days: list[dt.date], grid: FloatArray, kinds: list[str]
     return out, count
 
 
+def _autocov_fit(z: FloatArray, poisson_var: FloatArray, step: IntArray
+                 ) -> tuple[float, float, float, float] | None:
+    """Method-of-moments ``(s_D^2, s_u^2, rho, s_e^2)`` from centred, deflated log ratios.
+
+    ``z``: ``(days, intervals)`` (NaN = left out); ``step``: interval positions.
+    None when fewer than 30 pairs back the lags.
+    """
+    gam = np.full(MAX_LAG, np.nan)
+    for k in range(1, MAX_LAG + 1):
+        if k >= z.shape[1]:
+            break
+        prod = z[:, :-k] * z[:, k:]
+        prod[:, (step[k:] - step[:-k]) != k] = np.nan  # only pairs exactly k steps apart
+        if np.isfinite(prod).sum() >= 30:
+            gam[k - 1] = float(np.nanmean(prod))
+    lags = np.flatnonzero(np.isfinite(gam)) + 1
+    if len(lags) < 3:
+        return None
+    g = gam[lags - 1]
+    best: tuple[float, float, float, float] | None = None
+    for rho in RHO_GRID:
+        design = np.column_stack([np.ones(len(lags)), rho ** lags.astype(float)])
+        coef, resid = optimize.nnls(design, g)
+        if best is None or resid < best[0]:
+            best = (float(resid), float(coef[0]), float(coef[1]), float(rho))
+    assert best is not None
+    _, level_var, ar_var, rho = best
+    level_var = min(level_var, MAX_LEVEL_VAR)
+    ar_var = min(ar_var, MAX_LEVEL_VAR)
+    ok = np.isfinite(z)
+    lag0 = float(np.mean(z[ok] ** 2 - poisson_var[ok]))
+    return level_var, ar_var, rho, float(np.clip(lag0 - level_var - ar_var, 0.0, MAX_LEVEL_VAR))
+
+
 def _fit_hall(days: list[dt.date], slots: IntArray, grid: FloatArray, kinds: list[str],
-              coverage: float) -> IntradayFit:
+              interval: int, coverage: float) -> IntradayFit:
     pseudo, n_avg = _pseudo_forecasts(days, grid, kinds)
     usable = np.flatnonzero(np.isfinite(pseudo).any(axis=1) & (np.nansum(grid, axis=1) > 0))
     if len(usable) < 3:
         return _default_fit()
     y = grid[usable]
-    f = np.nan_to_num(pseudo[usable], nan=0.0)
+    seen = np.isfinite(y) & np.isfinite(pseudo[usable])
+    f = np.where(seen, np.nan_to_num(pseudo[usable], nan=0.0), 0.0)  # a gap: neither
     n_f = np.maximum(n_avg[usable], 1.0)
-    seen = np.isfinite(y)
     y0 = np.nan_to_num(y, nan=0.0)
-    f = np.where(seen, f, 0.0)  # a missing interval is neither seen nor forecast
-    total_f = f.sum(axis=1)
+    step = (slots // interval).astype(np.int64)
+    z, pvar = log_ratio(np.where(seen, y0, np.nan), f)
+    # moments on intervals with a fair mean; centred (the pseudo-forecast's own bias is not
+    # the real forecast's) and deflated by the pseudo-forecast's noise (1 + 1/n)
+    zm = np.where(seen & (f >= MIN_FIT_MEAN), z, np.nan)
+    if not np.isfinite(zm).any():
+        return _default_fit()
+    scale = np.sqrt(1.0 + 1.0 / n_f)
+    moments = _autocov_fit((zm - np.nanmean(zm)) / scale, pvar, step)
+    if moments is None:
+        return _default_fit()
+    level_var, ar_var, rho, noise_var = moments
     hours = np.unique(slots // 60 * 60)
     cuts = hours[(hours > slots.min()) & (hours <= slots.max())]
     if len(cuts) == 0:
         return _default_fit()
-    before = slots[None, :] < cuts[:, None]  # (cut, slot)
-    s_seen = y0 @ before.T.astype(float)      # (day, cut) arrivals seen
-    e_seen = f @ before.T.astype(float)       # (day, cut) forecast of those intervals
-    ratio = np.where(e_seen > 0, s_seen / np.where(e_seen > 0, e_seen, 1.0), 1.0)
-    after = ~before
-    mask = (after[None] & seen[:, None, :]).astype(float)  # (day, cut, slot) scored
-    recent_terms = {}
-    for window in RECENT_WINDOWS:
-        inside = before & (slots[None, :] >= cuts[:, None] - window)
-        s_rec = y0 @ inside.T.astype(float)
-        e_rec = f @ inside.T.astype(float)
-        r_rec = np.where(e_rec > 0, s_rec / np.where(e_rec > 0, e_rec, 1.0), 1.0)
-        recent_terms[window] = (e_rec / (e_rec + RECENT_PSEUDO)) * (r_rec - 1.0)
-    best = (np.inf, DEFAULT_PRIOR, 1.0, 0.0, RECENT_WINDOWS[0])
-    for a_share in PRIOR_GRID:
-        a = a_share * np.maximum(total_f, 1e-9)[:, None]
-        cred = e_seen / (e_seen + a)
-        for wmax in WMAX_GRID:
-            day_term = wmax * cred * (ratio - 1.0)  # (day, cut)
-            for window, term in recent_terms.items():
-                for w_rec in RECENT_WEIGHTS:
-                    if (w_rec == 0.0 and window != RECENT_WINDOWS[0]) or wmax + w_rec > 1.0:
-                        continue  # (the weights on what was seen add up to at most 1)
-                    m = np.maximum(1.0 + day_term + w_rec * term, 0.0)
-                    pred = m[:, :, None] * f[:, None, :]  # (day, cut, slot)
-                    err = float((np.abs(y0[:, None, :] - pred) * mask).sum())
-                    if err < best[0]:
-                        best = (err, float(a_share), float(wmax), float(w_rec), int(window))
-    _, a_share, wmax, w_rec, window = best
-    a = a_share * np.maximum(total_f, 1e-9)[:, None]
-    m = np.maximum(1.0 + wmax * (e_seen / (e_seen + a)) * (ratio - 1.0)
-                   + w_rec * recent_terms[window], 0.0)
+    fit = IntradayFit(level_var=level_var, ar_var=ar_var, ar_coef=rho, noise_var=noise_var,
+                      cut_minutes=cuts.astype(np.int64), phi=np.array([0.05]), days=len(usable))
+    lvl, dev = filter_state(z, pvar, step, fit)
     alpha = (1 - coverage) / 2
     phis = np.empty(len(cuts))
-    for j in range(len(cuts)):
-        rows = after[j][None, :] & seen & (f > 0)
-        mu = (m[:, j][:, None] * f)[rows]
+    for j, cut in enumerate(cuts):
+        n_before = int(np.searchsorted(slots, cut))  # slots before the cut
+        if n_before == 0:
+            phis[j] = PHI_GRID[-1]
+            continue
+        after = np.arange(n_before, len(slots))
+        mult = multipliers(lvl[:, n_before], dev[:, n_before],
+                           step[after] - step[n_before - 1], fit)
+        rows = seen[:, after] & (f[:, after] > 0)
+        mu = (mult * f[:, after])[rows]
         # the pseudo-forecast is a mean of only n days, so its own noise (variance about
         # mu / n) widens these residuals beyond a real forecast's: deflate it away
-        yy = mu + (y0[rows] - mu) / np.sqrt(1.0 + 1.0 / n_f[rows])
+        yy = mu + (y0[:, after][rows] - mu) / np.sqrt(1.0 + 1.0 / n_f[:, after][rows])
         phis[j] = PHI_GRID[-1]
         if len(yy) == 0:
             continue
@@ -219,8 +324,8 @@ def _fit_hall(days: list[dt.date], slots: IntArray, grid: FloatArray, kinds: lis
             if _inside(yy, mu, phi, alpha).mean() >= coverage:
                 phis[j] = phi
                 break
-    return IntradayFit(prior_share=a_share, max_weight=wmax, cut_minutes=cuts.astype(np.int64),
-                       phi=phis, days=len(usable), recent_weight=w_rec, recent_minutes=window)
+    return IntradayFit(level_var=level_var, ar_var=ar_var, ar_coef=rho, noise_var=noise_var,
+                       cut_minutes=cuts.astype(np.int64), phi=phis, days=len(usable))
 
 
 def fit_intraday(history: pd.DataFrame, *, calendar: HallCalendar | None = None,
@@ -246,10 +351,10 @@ def fit_intraday(history: pd.DataFrame, *, calendar: HallCalendar | None = None,
     cal = calendar or HallCalendar(country)
     out: dict[str, IntradayFit] = {}
     for hall, part in history.groupby(HALL_ID, sort=True):
-        days, slots, grid, _ = _dense(part)
+        days, slots, grid, interval = _dense(part)
         kinds = [f"{k}-{d.weekday()}" if k != "holiday" else k
                  for d, k in zip(days, cal.day_kinds(days))]
-        out[str(hall)] = _fit_hall(days, slots, grid, kinds, coverage)
+        out[str(hall)] = _fit_hall(days, slots, grid, kinds, interval, coverage)
     return out
 
 
@@ -272,7 +377,7 @@ def update_forecast(forecast: pd.DataFrame, observed_today: pd.DataFrame, now: d
         Current local time (naive, like ``interval_start``).
     fits:
         Per-hall rules from :func:`fit_intraday`; a hall without one gets the
-        default (``a`` = 0.2 of the day, ``w_max`` = 1, ``phi`` = 0.05).
+        default (``s_D^2`` = 0.01, no AR deviation, ``phi`` = 0.05).
     coverage:
         Central coverage of the interval (0.80 fills ``lo80``/``hi80``).
 
@@ -281,9 +386,9 @@ def update_forecast(forecast: pd.DataFrame, observed_today: pd.DataFrame, now: d
     pandas.DataFrame
         ``forecast`` with today's intervals starting at or after ``now``
         revised (``arrivals``, ``lo80``, ``hi80``) and three columns added:
-        ``updated`` (bool), ``level_factor`` (the day's multiplier ``m``, 1
-        where not updated) and ``seen_arrivals`` (arrivals seen today before
-        ``now``, per hall).
+        ``updated`` (bool), ``level_factor`` (the row's multiplier
+        ``exp(D_hat + rho^k u_hat)`` of the forecast, 1 where not updated) and
+        ``seen_arrivals`` (arrivals seen today before ``now``, per hall).
 
     Raises
     ------
@@ -299,7 +404,7 @@ def update_forecast(forecast: pd.DataFrame, observed_today: pd.DataFrame, now: d
     >>> seen = fc.iloc[:4][["hall_id", "interval_start"]].assign(arrivals=15.0)
     >>> out = update_forecast(fc, seen, pd.Timestamp("2026-03-02 13:00"))
     >>> round(float(out["level_factor"].iloc[-1]), 3), int(out["updated"].sum())
-    (1.357, 4)
+    (1.122, 4)
     """
     for name, frame, cols in (("forecast", forecast, (HALL_ID, INTERVAL_START, ARRIVALS)),
                               ("observed_today", observed_today,
@@ -327,39 +432,41 @@ def update_forecast(forecast: pd.DataFrame, observed_today: pd.DataFrame, now: d
         on_day = (st >= today) & (st < today + pd.Timedelta(days=1))
         if not on_day.any():
             continue
-        day_rows = rows[on_day.to_numpy()]
-        day_st = st[on_day]
-        step = (pd.Timedelta(minutes=infer_interval_minutes(pd.Series(day_st.to_numpy())))
-                if len(day_st) > 1 else pd.Timedelta(minutes=15))
+        order = np.argsort(st[on_day].to_numpy(), kind="stable")
+        day_rows = rows[on_day.to_numpy()][order]
+        day_st = pd.DatetimeIndex(starts.loc[day_rows])
+        minutes = np.asarray((day_st - today).total_seconds() // 60, dtype=np.int64)
+        interval = (infer_interval_minutes(pd.Series(day_st.to_numpy())) if len(day_st) > 1
+                    else 15)
+        step_td = pd.Timedelta(minutes=interval)
         o = obs[(obs[HALL_ID].astype(str) == str(hall)) & (obs[INTERVAL_START] >= today)
-                & (obs[INTERVAL_START] + step <= now_ts)]
+                & (obs[INTERVAL_START] + step_td <= now_ts)]
         seen_map = o.groupby(INTERVAL_START)[ARRIVALS].sum()
+        out.loc[rows, "seen_arrivals"] = float(seen_map.sum())
         fc_mean = out.loc[day_rows, ARRIVALS].to_numpy(dtype=float)
-        past = (day_st + step <= now_ts).to_numpy()
-        was_seen = day_st.isin(seen_map.index).to_numpy()
-        s_seen = float(seen_map.sum())
-        e_seen = float(fc_mean[past & was_seen].sum())
-        fit = (fits or {}).get(str(hall)) or _default_fit()
-        w = fit.weight(e_seen, float(fc_mean.sum()))
-        ratio = s_seen / e_seen if e_seen > 0 else 1.0
-        window = (past & was_seen
-                  & (day_st >= now_ts - pd.Timedelta(minutes=fit.recent_minutes)).to_numpy())
-        e_rec = float(fc_mean[window].sum())
-        s_rec = float(seen_map.reindex(day_st[window]).sum())
-        recent = (e_rec / (e_rec + RECENT_PSEUDO)) * (s_rec / e_rec - 1.0) if e_rec > 0 else 0.0
-        m = max(1.0 + w * (ratio - 1.0) + fit.recent_weight * recent, 0.0)
-        rest = day_rows[(day_st >= now_ts).to_numpy()]
-        if len(rest) == 0:
+        past = np.asarray(day_st + step_td <= now_ts)
+        rest = np.asarray(day_st >= now_ts)
+        if not rest.any():
             continue
-        mu = m * out.loc[rest, ARRIVALS].to_numpy(dtype=float)
+        fit = (fits or {}).get(str(hall)) or _default_fit()
+        step = minutes // interval
+        n_past = int(past.sum())  # rows are in time order: the past ones come first
+        if n_past:
+            counts = seen_map.reindex(day_st[:n_past]).to_numpy(dtype=float)  # NaN: a gap
+            z, pvar = log_ratio(counts, fc_mean[:n_past])
+            lvl, dev = filter_state(z[None, :], pvar[None, :], step[:n_past], fit)
+            level, deviation, last = lvl[0, -1], dev[0, -1], step[n_past - 1]
+        else:
+            level, deviation, last = 0.0, 0.0, step[rest][0] - 1
+        mult = multipliers(level, deviation, step[rest] - last, fit)
+        rest_rows = day_rows[rest]
+        mu = mult * fc_mean[rest]
         minute = int((now_ts - today).total_seconds() // 60)
-        phi = np.full(len(mu), fit.phi_at(minute))
-        lo, hi = _nb_interval(mu, phi, alpha)
-        out.loc[rest, ARRIVALS] = mu
+        lo, hi = _nb_interval(mu, np.full(len(mu), fit.phi_at(minute)), alpha)
+        out.loc[rest_rows, ARRIVALS] = mu
         if "lo80" in out.columns:
-            out.loc[rest, "lo80"] = lo
-            out.loc[rest, "hi80"] = hi
-        out.loc[rest, "updated"] = True
-        out.loc[rest, "level_factor"] = m
-        out.loc[rows, "seen_arrivals"] = s_seen
+            out.loc[rest_rows, "lo80"] = lo
+            out.loc[rest_rows, "hi80"] = hi
+        out.loc[rest_rows, "updated"] = True
+        out.loc[rest_rows, "level_factor"] = mult
     return out

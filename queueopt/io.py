@@ -150,7 +150,9 @@ def read_corrections(path: Path, problems: Problems,
                 fitted_from=dt.date.fromisoformat(str(value["fitted_from"])),
                 fitted_to=dt.date.fromisoformat(str(value["fitted_to"])),
                 idle_gap=float(value.get("idle_gap", 15.0)),
-                interval_minutes=int(value.get("interval_minutes", 60)))
+                interval_minutes=int(value.get("interval_minutes", 60)),
+                patience_by_type=tuple((str(k), float(v)) for k, v in
+                                       dict(value.get("patience_by_type") or {}).items()))
         except (KeyError, TypeError, ValueError) as err:
             problems.add(path.name, None, hall_id, f"not a correction ({err}); rerun "
                          "queueopt modelcheck or delete the file")

@@ -9,6 +9,7 @@ happens only in :mod:`queueopt.io`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from queueopt._validation import check_in_range, check_nonnegative, check_positive
@@ -335,13 +336,17 @@ class HallCorrection:
         Factor on the recorded handling time that makes the model's mean wait
         match the observed one (on-duty staff are not serving all the time).
     patience:
-        Mean patience fitted on the same weeks, minutes.
+        Mean patience fitted on the same weeks, minutes (all callers pooled).
     fitted_from, fitted_to:
         Days the fit saw (the hold-out days come after).
     idle_gap:
         Idle minutes that ended an agent's run when staffing was observed.
     interval_minutes:
         Interval of the fit, minutes.
+    patience_by_type:
+        ``(transaction_type, mean patience in minutes)`` pairs fitted on the
+        same weeks; empty: one patience for everyone. A mix of types leaves
+        at the mix's mean hazard (:meth:`patience_for`).
     """
 
     handle_factor: float
@@ -350,12 +355,34 @@ class HallCorrection:
     fitted_to: dt.date
     idle_gap: float = 15.0
     interval_minutes: int = 60
+    patience_by_type: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         check_in_range("handle_factor", self.handle_factor, 0.5, 5.0)
         check_positive("patience", self.patience)
+        for code, minutes in self.patience_by_type:
+            check_positive(f"patience_by_type[{code}]", minutes)
+
+    def patience_for(self, types: Sequence[str], shares: Sequence[float]) -> float:
+        """Mean patience (minutes) of a mix: ``1 / sum(share_k / patience_k)``.
+
+        Types without a fitted patience take the pooled :attr:`patience`;
+        without ``patience_by_type`` this is :attr:`patience`.
+        """
+        by_type = dict(self.patience_by_type)
+        if not by_type:
+            return self.patience
+        total = float(sum(shares))
+        if not total > 0:
+            return self.patience
+        hazard = sum(float(sh) / by_type.get(code, self.patience)
+                     for code, sh in zip(types, shares)) / total
+        return 1.0 / hazard if hazard > 0 else self.patience
 
     def describe(self) -> str:
         """One line saying what staffing does with it."""
+        pat = (f"patience by transaction type ({len(self.patience_by_type)} types, "
+               f"pooled {self.patience:.1f} min)" if self.patience_by_type
+               else f"patience {self.patience:.1f} min")
         return (f"handling time x{self.handle_factor:.2f} (on-duty staff not always serving), "
-                f"fitted on {self.fitted_from} to {self.fitted_to} by queueopt modelcheck")
+                f"{pat}, fitted on {self.fitted_from} to {self.fitted_to} by queueopt modelcheck")

@@ -10,18 +10,35 @@ Each model predicts the same three figures from the same arrivals, handling
 time and staff:
 
 * ``erlang_c``: M/M/c without abandonment (what ``region.py`` uses);
-* ``erlang_a``: M/M/c+M with the patience measured on the training weeks;
-* ``erlang_a_corrected``: the same after the hall's **correction**, the model
-  staffing and the plan use once ``corrections.json`` exists.
+* ``erlang_a``: M/M/c+M with one patience for everyone, measured on the
+  training weeks;
+* ``erlang_a_corrected``: the same after the hall's **correction** (the
+  stationary formula staffing starts from);
+* ``simulation_corrected``: the simulation staffing checks and repairs every
+  plan with, after the same correction, replayed on the observed days
+  (:mod:`queueopt.modelcheck_sim`: the policy's interval, the queue carried
+  from interval to interval, lognormal handling, VIP customers first). Its
+  figures are those a plan shows, so it is the one the targets judge
+  (:data:`STAFFING_MODEL`).
 
-**The correction** is one number per hall, the handling-time factor ``f``:
-on-duty staff are not serving the queue all the time (idle, wrap-up, other
-work), so the queue sees each call take ``f`` times its recorded handling
-time. It is fitted on the weeks before the hold-out (0.70-2.50, step 0.01,
-by bisection) so that the arrival-weighted mean wait predicted matches the one
-observed, and judged on the last ``holdout_days`` days, which no fitting has
-seen (the patience is fitted on the same training weeks). Staffing applies it
-through :func:`queueopt.hall_inputs.hall_inputs` and says so.
+**The correction** has two parts, both fitted on the weeks before the hold-out:
+
+* the patience per transaction type (:func:`queueopt.calibrate.patience_by_class`,
+  exponential maximum likelihood, each type shrunk towards the pooled figure
+  by :data:`PATIENCE_PRIOR_WEIGHT` pseudo-leavers): callers of different
+  types give up at different rates (on the bank log prospective customers,
+  type NW, after 3.5 minutes on average, stock-exchange callers after 12.5),
+  so an interval's callers leave at the mean hazard of its own mix of types;
+* the handling-time factor ``f``: on-duty staff are not serving the queue all
+  the time (idle, wrap-up, other work), so the queue sees each call take
+  ``f`` times its recorded handling time, fitted (0.70-2.50, step 0.01, by
+  bisection, with the patience above) so that the arrival-weighted mean wait
+  predicted matches the one observed.
+
+Both are judged on the last ``holdout_days`` days, which no fitting has seen.
+Staffing applies them through :func:`queueopt.hall_inputs.hall_inputs` (handling
+time times ``f``, patience of the hall's mix by
+:meth:`queueopt.model.HallCorrection.patience_for`) and says so.
 
 A fractional staff count ``c`` (an agent on duty half the interval counts
 0.5) is interpolated linearly between the models at ``floor(c)`` and
@@ -40,6 +57,7 @@ figures are also given per day (``level = "day"``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass
@@ -51,12 +69,16 @@ import numpy.typing as npt
 import pandas as pd
 
 from queueopt import queueing
+from queueopt.calibrate import patience_by_class
 from queueopt.model import HallCorrection
 from queueopt.observed import IDLE_GAP_MINUTES, observed_staffing
 
 FloatArray = npt.NDArray[np.float64]
 
-MODELS: tuple[str, ...] = ("erlang_c", "erlang_a", "erlang_a_corrected")
+MODELS: tuple[str, ...] = ("erlang_c", "erlang_a", "erlang_a_corrected", "simulation_corrected")
+STAFFING_MODEL = "simulation_corrected"
+"""The model whose figures a plan shows (staffing's check-and-repair simulation)."""
+FORMULA_MODELS: tuple[str, ...] = MODELS[:3]
 FIGURES: tuple[str, ...] = ("mean_wait", "service_level", "abandonment")
 CSV_COLUMNS: tuple[str, ...] = (
     "model", "interval_start", "arrivals", "staff_observed", "handle_minutes",
@@ -66,6 +88,8 @@ MIN_ARRIVALS = 5
 """Intervals with fewer arrivals are left out of the check (and counted)."""
 FACTOR_GRID: FloatArray = np.round(np.arange(0.70, 2.5001, 0.01), 2)
 CORRECTIONS_FILE = "corrections.json"
+PATIENCE_PRIOR_WEIGHT = 5.0
+"""Pseudo-leavers at the pooled patience added to each transaction type's patience fit."""
 
 
 def interval_table(tickets: pd.DataFrame, threshold: float, interval_minutes: int = 60,
@@ -97,14 +121,7 @@ def interval_table(tickets: pd.DataFrame, threshold: float, interval_minutes: in
         ``observed_abandonment`` (0-1), ``queued_minutes`` (time in queue of
         all arrivals, for the patience).
     """
-    t = tickets[tickets["channel"] == "counter"] if "channel" in tickets else tickets
-    t = t[t["issued_at"].notna()].copy()
-    abandoned = t["abandoned"].astype(bool)
-    end = t["called_at"].where(~abandoned, t["abandoned_at"])
-    t["wait"] = (end - t["issued_at"]).dt.total_seconds() / 60
-    t["handle"] = (t["served_end"] - t["called_at"]).dt.total_seconds() / 60
-    t["in_time"] = ~abandoned & (t["wait"] <= threshold + 1e-9)
-    t["slot"] = t["issued_at"].dt.floor(f"{interval_minutes}min")
+    t = _counter_waits(tickets, threshold, interval_minutes)
     g = t.groupby("slot")
     frame = pd.DataFrame({
         "arrivals": g.size(), "handle_minutes": g["handle"].mean(),
@@ -124,6 +141,52 @@ def interval_table(tickets: pd.DataFrame, threshold: float, interval_minutes: in
     return frame.reset_index()
 
 
+def _counter_waits(tickets: pd.DataFrame, threshold: float, interval_minutes: int
+                   ) -> pd.DataFrame:
+    """Counter tickets with ``wait`` and ``handle`` (minutes), ``in_time`` and ``slot``."""
+    t = tickets[tickets["channel"] == "counter"] if "channel" in tickets else tickets
+    t = t[t["issued_at"].notna()].copy()
+    abandoned = t["abandoned"].astype(bool)
+    end = t["called_at"].where(~abandoned, t["abandoned_at"])
+    t["wait"] = (end - t["issued_at"]).dt.total_seconds() / 60
+    t["handle"] = (t["served_end"] - t["called_at"]).dt.total_seconds() / 60
+    t["in_time"] = ~abandoned & (t["wait"] <= threshold + 1e-9)
+    t["slot"] = t["issued_at"].dt.floor(f"{interval_minutes}min")
+    return t
+
+
+def fit_patience_by_type(tickets: pd.DataFrame, pooled: float) -> dict[str, float]:
+    """Mean patience per transaction type (minutes) from a ticket log, shrunk towards ``pooled``.
+
+    See :func:`queueopt.calibrate.patience_by_class`; the prior is
+    :data:`PATIENCE_PRIOR_WEIGHT` pseudo-leavers at ``pooled`` minutes.
+    """
+    t = _counter_waits(tickets, 0.0, 60)
+    t = t[t["wait"].notna()]
+    if "transaction_type" not in t or not np.isfinite(pooled):
+        return {}
+    got = patience_by_class(t["wait"].to_numpy(float), t["abandoned"].to_numpy(bool),
+                            t["transaction_type"].astype(str).tolist(), prior_minutes=pooled,
+                            prior_weight=PATIENCE_PRIOR_WEIGHT)
+    return {str(k): float(v) for k, v in sorted(got.items(), key=lambda kv: str(kv[0]))}
+
+
+def interval_patience(tickets: pd.DataFrame, correction: HallCorrection,
+                      interval_minutes: int = 60) -> pd.Series:
+    """Each interval's mean patience (minutes) by the correction, from its mix of types.
+
+    Returns a Series indexed by ``interval_start``:
+    ``correction.patience_for`` of the interval's arrivals' transaction types.
+    """
+    t = _counter_waits(tickets, 0.0, interval_minutes)
+    by_type = dict(correction.patience_by_type)
+    if not by_type or "transaction_type" not in t:
+        return pd.Series(correction.patience, index=pd.Index(t["slot"].unique(),
+                                                             name="interval_start"), dtype=float)
+    hazard = 1.0 / t["transaction_type"].astype(str).map(by_type).fillna(correction.patience)
+    return (1.0 / hazard.groupby(t["slot"]).mean()).rename_axis("interval_start")
+
+
 def _interp(fun: Any, servers: FloatArray) -> FloatArray:
     """A model's figure at a fractional number of servers (linear between whole numbers)."""
     lo = np.maximum(np.floor(servers), 1.0)
@@ -131,13 +194,16 @@ def _interp(fun: Any, servers: FloatArray) -> FloatArray:
     return np.asarray((1 - w) * fun(lo) + w * fun(lo + 1), dtype=float)
 
 
-def predict(table: pd.DataFrame, model: str, *, threshold: float, patience: float,
-            handle_factor: float = 1.0, interval_minutes: int = 60) -> pd.DataFrame:
+def predict(table: pd.DataFrame, model: str, *, threshold: float,
+            patience: float | npt.ArrayLike, handle_factor: float = 1.0,
+            interval_minutes: int = 60) -> pd.DataFrame:
     """The model's mean wait (minutes), service level and abandonment (0-1) per interval.
 
-    ``patience`` is the mean patience in minutes; ``handle_factor`` multiplies the
-    handling time (the correction; 1 = none).
+    ``patience`` is the mean patience in minutes (one for all intervals or one
+    per row of ``table``); ``handle_factor`` multiplies the handling time (the
+    correction; 1 = none).
     """
+    patience = np.broadcast_to(np.asarray(patience, dtype=float), (len(table),))
     lam = table["arrivals"].to_numpy(float) / interval_minutes
     s = table["handle_minutes"].to_numpy(float) * handle_factor
     c = table["staff_observed"].to_numpy(float)
@@ -174,8 +240,8 @@ def fit_patience(table: pd.DataFrame) -> float:
     return float(table["queued_minutes"].sum() / n) if n > 0 else float("inf")
 
 
-def fit_handle_factor(table: pd.DataFrame, *, threshold: float, patience: float,
-                      interval_minutes: int = 60) -> float:
+def fit_handle_factor(table: pd.DataFrame, *, threshold: float,
+                      patience: float | npt.ArrayLike, interval_minutes: int = 60) -> float:
     """The handling-time factor whose arrival-weighted mean wait matches the observed one.
 
     The predicted mean wait grows with the factor, so a bisection on
@@ -273,7 +339,7 @@ class ModelCheck:
             "holdout": [d.isoformat() for d in self.holdout],
             "interval_minutes": self.correction.interval_minutes,
             "models": list(MODELS),
-            "staffing_model": "erlang_a_corrected",
+            "staffing_model": STAFFING_MODEL,
             "definitions": {
                 "mean_wait.bias": "arrival-weighted predicted / observed - 1",
                 "service_level.bias": "mean of predicted - observed (share 0-1)",
@@ -285,7 +351,7 @@ class ModelCheck:
             "scores": self.scores,
             "daily_scores": self.daily_scores,
             "noise_floor_mae": self.noise_floor,
-            "correction": asdict(self.correction),
+            "correction": correction_doc(self.correction),
             "intervals_left_out": self.intervals_left_out,
             "idle_while_waiting_share": self.idle_while_waiting_share,
             "idle_agents_while_waiting": self.idle_agents_while_waiting,
@@ -295,7 +361,8 @@ class ModelCheck:
 def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
                 holdout_days: int = 7, interval_minutes: int = 60,
                 idle_gap: float = IDLE_GAP_MINUTES,
-                staff: pd.DataFrame | None = None) -> ModelCheck:
+                staff: pd.DataFrame | None = None, staffing_minutes: int | None = None,
+                replications: int = 100, seed: int = 20261204) -> ModelCheck:
     """Fit the correction on the weeks before the last ``holdout_days`` days and judge all models.
 
     Parameters
@@ -315,6 +382,13 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
     staff:
         Known staffing (``interval_start, open``) instead of the observed one
         (see :func:`interval_table`).
+    staffing_minutes:
+        The staffing interval of the simulation, minutes (the policy's; a
+        divisor of ``interval_minutes``; default ``interval_minutes``).
+    replications:
+        Simulated copies of each held-out day.
+    seed:
+        Seed of the simulation.
 
     Raises
     ------
@@ -333,15 +407,34 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
         raise ValueError(f"hall {hall_id}: fewer than 20 usable intervals before the last "
                          f"{holdout_days} days; a longer log is needed to fit and judge")
     patience = fit_patience(train)
+    first = pd.Timestamp(train["interval_start"].min()).date()
+    by_type = fit_patience_by_type(tickets[tickets["issued_at"] < cut], patience)
+    unfitted = HallCorrection(handle_factor=1.0, patience=patience, fitted_from=first,
+                              fitted_to=(cut - pd.Timedelta(days=1)).date(), idle_gap=idle_gap,
+                              interval_minutes=interval_minutes,
+                              patience_by_type=tuple(by_type.items()))
+    mixed = interval_patience(tickets, unfitted, interval_minutes)
+    table["patience_mix"] = table["interval_start"].map(mixed).fillna(patience)
+    train = table[(table["interval_start"] < cut)]
     fit_rows = train[usable(train)]
-    factor = fit_handle_factor(fit_rows, threshold=threshold, patience=patience,
+    factor = fit_handle_factor(fit_rows, threshold=threshold,
+                               patience=fit_rows["patience_mix"].to_numpy(float),
                                interval_minutes=interval_minutes)
     hold = table[(table["interval_start"] >= cut) & ok].reset_index(drop=True)
+    correction = dataclasses.replace(unfitted, handle_factor=factor)
     parts = []
     for model in MODELS:
-        pred = predict(hold, model, threshold=threshold, patience=patience,
-                       handle_factor=factor if model == "erlang_a_corrected" else 1.0,
-                       interval_minutes=interval_minutes)
+        corrected = model == "erlang_a_corrected"
+        if model == STAFFING_MODEL:
+            pred = _simulated(tickets, hold, correction, cut, threshold=threshold,
+                              interval_minutes=interval_minutes, idle_gap=idle_gap, staff=staff,
+                              staffing_minutes=staffing_minutes or interval_minutes,
+                              replications=replications, seed=seed)
+        else:
+            pred = predict(hold, model, threshold=threshold,
+                           patience=hold["patience_mix"].to_numpy(float) if corrected else patience,
+                           handle_factor=factor if corrected else 1.0,
+                           interval_minutes=interval_minutes)
         part = pd.concat([hold, pred], axis=1)
         part.insert(0, "model", model)
         parts.append(part)
@@ -351,15 +444,41 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
              "abandonment": noise_floor_mae(hold["observed_abandonment"].to_numpy(float), n)}
     daily = by_day(frame)
     obs = observed_staffing(tickets[tickets["issued_at"] >= cut], interval_minutes, idle_gap)
-    first = pd.Timestamp(train["interval_start"].min()).date()
-    correction = HallCorrection(
-        handle_factor=factor, patience=patience, fitted_from=first,
-        fitted_to=(cut - pd.Timedelta(days=1)).date(), idle_gap=idle_gap,
-        interval_minutes=interval_minutes)
     left_out = int((~ok & (table["interval_start"] >= cut)).sum())
     return ModelCheck(hall_id, frame, scores(frame), scores(daily), correction,
                       (cut.date(), last.date()), left_out, floor, obs.idle_while_waiting_share,
                       obs.idle_agents_while_waiting)
+
+
+def _simulated(tickets: pd.DataFrame, hold: pd.DataFrame, correction: HallCorrection,
+               cut: pd.Timestamp, *, threshold: float, interval_minutes: int, idle_gap: float,
+               staff: pd.DataFrame | None, staffing_minutes: int,
+               replications: int, seed: int) -> pd.DataFrame:
+    """:data:`STAFFING_MODEL`'s figures on the held-out rows (:mod:`queueopt.modelcheck_sim`)."""
+    from queueopt.hall_inputs import measured_vip_share
+    from queueopt.modelcheck_sim import simulate_observed
+
+    before = _counter_waits(tickets[tickets["issued_at"] < cut], threshold, interval_minutes)
+    handle = before["handle"][~before["abandoned"].astype(bool)].dropna()
+    cv = float(handle.std() / handle.mean()) if len(handle) > 1 and handle.mean() > 0 else 1.0
+    mix = (before["transaction_type"].astype(str).value_counts(normalize=True)
+           if "transaction_type" in before else pd.Series(dtype=float))
+    fine = interval_table(tickets[tickets["issued_at"] >= cut], threshold, staffing_minutes,
+                          idle_gap, staff)
+    sim = simulate_observed(fine, sim_minutes=staffing_minutes, check_minutes=interval_minutes,
+                            handle_factor=correction.handle_factor, handle_cv=cv,
+                            patience=correction.patience_for(list(mix.index), mix.tolist()),
+                            vip_share=measured_vip_share(tickets[tickets["issued_at"] < cut]),
+                            threshold=threshold, replications=replications, seed=seed)
+    got = sim.reindex(pd.to_datetime(hold["interval_start"]))
+    return pd.DataFrame({c: got[c].to_numpy(float) for c in got.columns}, index=hold.index)
+
+
+def correction_doc(correction: HallCorrection) -> dict[str, Any]:
+    """The correction as saved in ``corrections.json`` (dates as ISO text, patience per type a map)."""
+    doc: dict[str, Any] = json.loads(json.dumps(asdict(correction), default=str))
+    doc["patience_by_type"] = dict(correction.patience_by_type)
+    return doc
 
 
 def write_modelcheck(check: ModelCheck, out: str | Path) -> list[Path]:
@@ -385,7 +504,7 @@ def save_correction(check: ModelCheck, data_dir: str | Path) -> Path:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             doc = {}
-    doc[check.hall_id] = json.loads(json.dumps(asdict(check.correction), default=str))
+    doc[check.hall_id] = correction_doc(check.correction)
     path.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
 
@@ -397,9 +516,12 @@ def hall_model_check(ds: Any, hall_id: str, *, holdout_days: int = 7, interval_m
     The threshold is the policy's; ``holdout_days``, ``interval_minutes`` and
     ``idle_gap`` as in :func:`model_check`.
     """
+    staffing = ds.policy.interval_minutes
     return model_check(ds.tickets_of(hall_id), hall_id, threshold=ds.policy.target.threshold,
                        holdout_days=holdout_days, interval_minutes=interval_minutes,
-                       idle_gap=idle_gap)
+                       idle_gap=idle_gap,
+                       staffing_minutes=staffing if interval_minutes % staffing == 0
+                       else interval_minutes)
 
 
 def summary_frame(check: ModelCheck, level: str = "hour") -> pd.DataFrame:

@@ -211,22 +211,19 @@ def validate_roster(shifts: Sequence[Shift], staff: Sequence[StaffMember], hall:
             if a.day != b.day and gap < labour.min_rest:
                 out.append(Violation(
                     "min_rest", sid, b.day,
-                    f"rests {gap / 60:.1f} h after the shift ending {clock(a.end)} the day "
-                    f"before (minimum {labour.min_rest / 60:g} h)"))
+                    f"rests {_duration(gap)} after the shift ending {clock(a.end)} the day "
+                    f"before (minimum {_duration(labour.min_rest)})"))
         worked = sorted(seen)
         if len(worked) > labour.max_days_per_week:
             out.append(Violation("max_days_per_week", sid, None,
                                  f"works {len(worked)} days (maximum {labour.max_days_per_week})"))
         run = (history or {}).get(sid, 0)
-        prev: dt.date | None = days[0] - dt.timedelta(days=1) if days else None
         for d in days:
             run = run + 1 if d in seen else 0
             if run > labour.max_consecutive_days:
                 out.append(Violation(
                     "max_consecutive_days", sid, d,
                     f"is the {run}th day in a row (maximum {labour.max_consecutive_days})"))
-            prev = d
-        del prev
         paid = sum(sh.paid_minutes(shift_rules) for sh in own) / 60
         if paid > person.max_hours_week + 1e-9:
             out.append(Violation("max_hours_week", sid, None,
@@ -304,6 +301,19 @@ def _check_shift(sh: Shift, person: StaffMember, hall: Hall, day_kinds: Mapping[
     elif need and need not in person.skills:
         out.append(Violation("skill", sid, d, f"role {sh.role} needs skill {need!r}"))
     return out
+
+
+def _duration(minutes: int) -> str:
+    """``"10 h 59 min"`` of a duration in minutes (whole hours: ``"11 h"``).
+
+    Rounding to tenths of an hour would print a rest one minute short of 11 h as
+    "11.0 h" next to its "minimum 11 h".
+
+    >>> _duration(659), _duration(660), _duration(45)
+    ('10 h 59 min', '11 h', '0 h 45 min')
+    """
+    h, m = divmod(minutes, 60)
+    return f"{h} h {m:02d} min" if m else f"{h} h"
 
 
 def _fmt_breaks(breaks: Iterable[tuple[int, int]]) -> str:

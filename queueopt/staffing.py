@@ -134,8 +134,9 @@ def modified_offered_load(arrival_rate: FloatArray, handle_time: float, handle_t
     """Offered load of the infinite-server queue per interval (Erlangs).
 
     ``m(t) = ∫ λ(t - u) P(S > u) du`` with a lognormal handling time of the
-    given mean (minutes) and SCV; the hall opens empty. Evaluated at each
-    interval's midpoint by a one-minute discrete convolution.
+    given mean (minutes) and SCV; the hall opens empty. Evaluated by a
+    one-minute discrete convolution at the end of each interval's middle
+    minute (minute 8 of a 15-minute interval: half a minute after its midpoint).
 
     >>> m = modified_offered_load(np.full(40, 1.0), 4.0, 1.0, 15)
     >>> round(float(m[-1]), 2)  # steady state: λ E[S]

@@ -42,6 +42,8 @@ from queueopt.calendar import MONTH_END_FIRST_DAY, HallCalendar, is_month_end
 from queueopt.model import WEEKDAYS, Hall, OpeningHours, TransactionType
 from queueopt.simulate import lognormal, serve_queue
 
+FloatArray = npt.NDArray[np.float64]
+
 #: Month-end factor on days 21-31 that puts ~50% of visits there.
 MONTH_END_FACTOR = 19 / 11
 #: Share of a day's visits that arrive 14:00-18:00.
@@ -281,128 +283,182 @@ def generate_region(n_halls: int = 12, weeks: int = 16, end: dt.date = dt.date(2
     calendar = HallCalendar("CN")
     first = end - dt.timedelta(days=7 * weeks - 1)
     days = [first + dt.timedelta(days=k) for k in range((end - first).days + 1)]
-    kinds = calendar.day_kinds(days)
-    interval = 15
-    counter_mean = np.array([t.mean_minutes + (t.cross_sell_minutes if cross_selling else 0.0)
-                             for t in types])
-    counter_cv = np.array([t.cv for t in types])
-    kiosk_mean = np.array([t.kiosk_minutes for t in types])
-    eligible = np.array([t.kiosk_eligible for t in types])
-    mean_counter_work = float(_MIX @ counter_mean)
-
-    expected_rows: list[pd.DataFrame] = []
-    ticket_frames: list[pd.DataFrame] = []
-    footfall_rows: list[pd.DataFrame] = []
-    open_rows: list[pd.DataFrame] = []
-    adoption: dict[str, float] = {}
-    work_per_visit_of: dict[str, float] = {}
-    for h_index, hall in enumerate(halls):
-        hall_rng = np.random.default_rng([seed, h_index])
-        adopt = min(0.75, 0.18 * hall.kiosks) if hall.kiosks else 0.0
-        adoption[hall.hall_id] = adopt
-        # daily volume: sized so a normal weekday peaks at ~60-75% of the counters
-        counter_share = 1 - adopt * float(_MIX[eligible].sum())
-        work_per_visit = counter_share * mean_counter_work
-        work_per_visit_of[hall.hall_id] = work_per_visit
-        base_day = hall.counters * 0.24 * 600 / work_per_visit * (0.9 if hall.kind == "cooperative" else 1.0)
-        shift_day = (first + dt.timedelta(days=int(hall_rng.integers(20, 7 * weeks - 10)))
-                     if h_index % 4 == 1 and weeks >= 5 else None)
-        shift = 1.0 + (0.15 if h_index % 8 == 1 else -0.12)
-        for day, kind, hours in zip(days, kinds, calendar.hours_for(hall, days)):
-            if not hours.is_open:
-                continue
-            minutes = np.arange(hours.open_minute, hours.close_minute, interval, dtype=float)
-            weights = _intraday_weights(minutes + interval / 2)
-            dow = 1.0 if kind == "makeup" else _DOW[day.weekday()]
-            factor = dow * _month_factor(day) * (_HOLIDAY[hall.kind] if kind == "holiday" else 1.0)
-            if shift_day is not None and day >= shift_day:
-                factor *= shift
-            # a shorter day loses some visitors and concentrates the rest
-            mean_day = base_day * factor * min(1.0, hours.minutes / 690.0) ** 0.8
-            expected = mean_day * weights
-            stamp = pd.Timestamp(day)
-            expected_rows.append(pd.DataFrame({
-                "hall_id": hall.hall_id,
-                "interval_start": stamp + pd.to_timedelta(minutes, unit="min"),
-                "arrivals": expected}))
-            day_factor = hall_rng.gamma(DAY_DISPERSION, 1 / DAY_DISPERSION)
-            counts = hall_rng.poisson(expected * day_factor)
-            if not with_tickets:
-                footfall_rows.append(pd.DataFrame({
-                    "hall_id": hall.hall_id,
-                    "interval_start": stamp + pd.to_timedelta(minutes, unit="min"),
-                    "arrivals": counts}))
-                continue
-            n = int(counts.sum())
-            if n == 0:
-                continue
-            arrive = np.repeat(minutes, counts) + hall_rng.uniform(0, interval, n)
-            arrive.sort()
-            ttype = hall_rng.choice(len(types), size=n, p=_MIX)
-            vip = hall_rng.random(n) < VIP_SHARE
-            to_kiosk = eligible[ttype] & (hall_rng.random(n) < adopt) & ~vip
-            # counters the hall opens: its own simple rule on expected load
-            load = expected * (1 - 0) * work_per_visit / interval
-            open_at = np.clip(np.ceil(load / 0.93).astype(np.int64), 2, hall.counters)
-            open_rows.append(pd.DataFrame({
-                "hall_id": hall.hall_id,
-                "interval_start": stamp + pd.to_timedelta(minutes, unit="min"),
-                "open": open_at}))
-            call = np.full(n, np.nan)
-            server = np.full(n, "", dtype=object)
-            service = np.empty(n)
-            patience = np.empty(n)
-            c = ~to_kiosk
-            service[c] = lognormal(hall_rng, counter_mean[ttype[c]], counter_cv[ttype[c]])
-            patience[c] = hall_rng.exponential(COUNTER_PATIENCE, int(c.sum()))
-            ci, cs = serve_queue(arrive[c], service[c], patience[c], vip[c], open_at,
-                                    interval, float(minutes[0]))
-            call[c] = ci
-            server[c] = np.where(cs >= 0, np.char.add("C", np.char.zfill((cs + 1).astype(str), 2)), "")
-            k = to_kiosk
-            if k.any():
-                nk = int(k.sum())
-                service[k] = lognormal(hall_rng, kiosk_mean[ttype[k]], np.full(nk, KIOSK_CV))
-                patience[k] = hall_rng.exponential(KIOSK_PATIENCE, nk)
-                ki, ks = serve_queue(arrive[k], service[k], patience[k], np.zeros(nk, bool),
-                                        np.full(len(minutes), hall.kiosks, dtype=np.int64),
-                                        interval, float(minutes[0]))
-                call[k] = ki
-                server[k] = np.where(ks >= 0, np.char.add("K", np.char.zfill((ks + 1).astype(str), 2)), "")
-            abandoned = np.isnan(call)
-            left = np.where(abandoned, arrive + patience, np.nan)
-            end_t = np.where(abandoned, np.nan, call + service)
-            ids = [f"{hall.hall_id}-{day:%Y%m%d}-{j + 1:04d}" for j in range(n)]
-            to_ts = lambda x: stamp + pd.to_timedelta(np.round(x * 60), unit="s")  # noqa: E731
-            ticket_frames.append(pd.DataFrame({
-                "ticket_id": ids, "hall_id": hall.hall_id, "issued_at": to_ts(arrive),
-                "called_at": to_ts(call), "served_end": to_ts(end_t),
-                "transaction_type": np.array([t.code for t in types])[ttype],
-                "channel": np.where(to_kiosk, "kiosk", "counter"), "server_id": server,
-                "abandoned": abandoned, "abandoned_at": to_ts(left),
-                "tier": np.where(vip, "vip", "regular"),
-            }))
-    tickets = pd.concat(ticket_frames, ignore_index=True) if ticket_frames else None
-    if tickets is not None:
-        # rounding to whole seconds must not reorder the times of one ticket
-        tickets["called_at"] = tickets[["issued_at", "called_at"]].max(axis=1).where(
-            tickets["called_at"].notna())
-        tickets["served_end"] = tickets[["called_at", "served_end"]].max(axis=1).where(
-            tickets["served_end"].notna())
+    mix = _TypeArrays.of(types, cross_selling)
+    histories = [_hall_history(hall, h_index, np.random.default_rng([seed, h_index]), days,
+                               calendar, mix, weeks, with_tickets)
+                 for h_index, hall in enumerate(halls)]
+    ticket_frames = [f for h in histories for f in h.tickets]
+    tickets = _in_time_order(pd.concat(ticket_frames, ignore_index=True)) if ticket_frames else None
+    footfall_rows = [f for h in histories for f in h.footfall]
+    open_rows = [f for h in histories for f in h.counters_open]
     footfall = pd.concat(footfall_rows, ignore_index=True) if footfall_rows else None
-    expected = pd.concat(expected_rows, ignore_index=True)
+    expected = pd.concat([f for h in histories for f in h.expected], ignore_index=True)
     last4 = expected[expected["interval_start"] >= pd.Timestamp(end - dt.timedelta(days=27))]
     work_hours = {h.hall_id: float(last4.loc[last4["hall_id"] == h.hall_id, "arrivals"].sum())
-                  / 4 * work_per_visit_of[h.hall_id] / 60 for h in halls}
+                  / 4 * story.work_per_visit / 60 for h, story in zip(halls, histories)}
     staff = _make_staff(halls, rng, end, work_hours)
     return SyntheticRegion(
         halls=halls, transactions=types, staff=staff, tickets=tickets, footfall=footfall,
         expected_arrivals=expected,
         cross_selling=cross_selling,
         patience={"counter": COUNTER_PATIENCE, "kiosk": KIOSK_PATIENCE},
-        kiosk_adoption=adoption,
+        kiosk_adoption={h.hall_id: story.adoption for h, story in zip(halls, histories)},
         counters_open=pd.concat(open_rows, ignore_index=True) if open_rows else None,
     )
+
+
+_INTERVAL = 15
+"""Minutes per footfall interval of the synthetic region."""
+
+
+@dataclass(frozen=True)
+class _TypeArrays:
+    """The transaction types as arrays (in :data:`_TRANSACTIONS` order)."""
+
+    counter_mean: FloatArray
+    """Mean counter minutes, cross-selling included when staff cross-sell."""
+    counter_cv: FloatArray
+    kiosk_mean: FloatArray
+    """Mean kiosk minutes."""
+    eligible: npt.NDArray[np.bool_]
+    codes: npt.NDArray[np.str_]
+
+    @staticmethod
+    def of(types: tuple[TransactionType, ...], cross_selling: bool) -> _TypeArrays:
+        return _TypeArrays(
+            counter_mean=np.array([t.mean_minutes + (t.cross_sell_minutes if cross_selling
+                                                     else 0.0) for t in types]),
+            counter_cv=np.array([t.cv for t in types]),
+            kiosk_mean=np.array([t.kiosk_minutes for t in types]),
+            eligible=np.array([t.kiosk_eligible for t in types]),
+            codes=np.array([t.code for t in types]))
+
+
+@dataclass
+class _HallHistory:
+    """One synthetic hall's history: its kiosk adoption (0-1), counter minutes per visit,
+    and frames per open day (expected arrivals, tickets or footfall, counters open)."""
+
+    adoption: float
+    work_per_visit: float
+    expected: list[pd.DataFrame]
+    tickets: list[pd.DataFrame]
+    footfall: list[pd.DataFrame]
+    counters_open: list[pd.DataFrame]
+
+
+def _hall_history(hall: Hall, h_index: int, hall_rng: np.random.Generator, days: list[dt.date],
+                  calendar: HallCalendar, mix: _TypeArrays, weeks: int,
+                  with_tickets: bool) -> _HallHistory:
+    """Expected arrivals, then a day's count (gamma day factor, Poisson per interval) and
+    its tickets or footfall, for each day the hall opens."""
+    adopt = min(0.75, 0.18 * hall.kiosks) if hall.kiosks else 0.0
+    # daily volume: sized so a normal weekday peaks at ~60-75% of the counters
+    counter_share = 1 - adopt * float(_MIX[mix.eligible].sum())
+    work_per_visit = counter_share * float(_MIX @ mix.counter_mean)
+    base_day = hall.counters * 0.24 * 600 / work_per_visit * (0.9 if hall.kind == "cooperative" else 1.0)
+    first = days[0]
+    shift_day = (first + dt.timedelta(days=int(hall_rng.integers(20, 7 * weeks - 10)))
+                 if h_index % 4 == 1 and weeks >= 5 else None)
+    shift = 1.0 + (0.15 if h_index % 8 == 1 else -0.12)
+    out = _HallHistory(adopt, work_per_visit, [], [], [], [])
+    for day, kind, hours in zip(days, calendar.day_kinds(days), calendar.hours_for(hall, days)):
+        if not hours.is_open:
+            continue
+        minutes = np.arange(hours.open_minute, hours.close_minute, _INTERVAL, dtype=float)
+        weights = _intraday_weights(minutes + _INTERVAL / 2)
+        dow = 1.0 if kind == "makeup" else _DOW[day.weekday()]
+        factor = dow * _month_factor(day) * (_HOLIDAY[hall.kind] if kind == "holiday" else 1.0)
+        if shift_day is not None and day >= shift_day:
+            factor *= shift
+        # a shorter day loses some visitors and concentrates the rest
+        mean_day = base_day * factor * min(1.0, hours.minutes / 690.0) ** 0.8
+        expected = mean_day * weights
+        starts = pd.Timestamp(day) + pd.to_timedelta(minutes, unit="min")
+        out.expected.append(pd.DataFrame({"hall_id": hall.hall_id, "interval_start": starts,
+                                          "arrivals": expected}))
+        day_factor = hall_rng.gamma(DAY_DISPERSION, 1 / DAY_DISPERSION)
+        counts = hall_rng.poisson(expected * day_factor)
+        if not with_tickets:
+            out.footfall.append(pd.DataFrame({"hall_id": hall.hall_id, "interval_start": starts,
+                                              "arrivals": counts}))
+            continue
+        n = int(counts.sum())
+        if n == 0:
+            continue
+        # counters the hall opens: its own simple rule on expected load
+        load = expected * work_per_visit / _INTERVAL
+        open_at = np.clip(np.ceil(load / 0.93).astype(np.int64), 2, hall.counters)
+        out.counters_open.append(pd.DataFrame({"hall_id": hall.hall_id, "interval_start": starts,
+                                               "open": open_at}))
+        out.tickets.append(_day_tickets(hall, day, minutes, counts, open_at, adopt, mix, hall_rng))
+    return out
+
+
+def _day_tickets(hall: Hall, day: dt.date, minutes: FloatArray, counts: npt.NDArray[np.int64],
+                 open_at: npt.NDArray[np.int64], adopt: float, mix: _TypeArrays,
+                 hall_rng: np.random.Generator) -> pd.DataFrame:
+    """One day's ticket log: ``counts`` arrivals per interval starting at ``minutes`` (since
+    midnight), each a type and a tier, served at the ``open_at`` counters or at a kiosk."""
+    n = int(counts.sum())
+    arrive = np.repeat(minutes, counts) + hall_rng.uniform(0, _INTERVAL, n)
+    arrive.sort()
+    ttype = hall_rng.choice(len(mix.codes), size=n, p=_MIX)
+    vip = hall_rng.random(n) < VIP_SHARE
+    to_kiosk = mix.eligible[ttype] & (hall_rng.random(n) < adopt) & ~vip
+    call = np.full(n, np.nan)
+    server = np.full(n, "", dtype=object)
+    service = np.empty(n)
+    patience = np.empty(n)
+    c = ~to_kiosk
+    service[c] = lognormal(hall_rng, mix.counter_mean[ttype[c]], mix.counter_cv[ttype[c]])
+    patience[c] = hall_rng.exponential(COUNTER_PATIENCE, int(c.sum()))
+    call[c], server[c] = _served(arrive[c], service[c], patience[c], vip[c], open_at, minutes, "C")
+    k = to_kiosk
+    if k.any():
+        nk = int(k.sum())
+        service[k] = lognormal(hall_rng, mix.kiosk_mean[ttype[k]], np.full(nk, KIOSK_CV))
+        patience[k] = hall_rng.exponential(KIOSK_PATIENCE, nk)
+        call[k], server[k] = _served(arrive[k], service[k], patience[k], np.zeros(nk, bool),
+                                     np.full(len(minutes), hall.kiosks, dtype=np.int64),
+                                     minutes, "K")
+    abandoned = np.isnan(call)
+    left = np.where(abandoned, arrive + patience, np.nan)
+    end_t = np.where(abandoned, np.nan, call + service)
+    stamp = pd.Timestamp(day)
+
+    def to_ts(x: FloatArray) -> pd.Series:
+        return stamp + pd.to_timedelta(np.round(x * 60), unit="s")
+
+    return pd.DataFrame({
+        "ticket_id": [f"{hall.hall_id}-{day:%Y%m%d}-{j + 1:04d}" for j in range(n)],
+        "hall_id": hall.hall_id, "issued_at": to_ts(arrive),
+        "called_at": to_ts(call), "served_end": to_ts(end_t),
+        "transaction_type": mix.codes[ttype],
+        "channel": np.where(to_kiosk, "kiosk", "counter"), "server_id": server,
+        "abandoned": abandoned, "abandoned_at": to_ts(left),
+        "tier": np.where(vip, "vip", "regular"),
+    })
+
+
+def _served(arrive: FloatArray, service: FloatArray, patience: FloatArray,
+            vip: npt.NDArray[np.bool_], servers: npt.NDArray[np.int64], minutes: FloatArray,
+            prefix: str) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+    """Call times (minutes since midnight, ``nan`` abandoned) and server ids (``prefix``
+    and a two-digit number, blank when abandoned) of one queue (:func:`serve_queue`)."""
+    called, slot = serve_queue(arrive, service, patience, vip, servers, _INTERVAL,
+                               float(minutes[0]))
+    ids = np.where(slot >= 0, np.char.add(prefix, np.char.zfill((slot + 1).astype(str), 2)), "")
+    return called, ids
+
+
+def _in_time_order(tickets: pd.DataFrame) -> pd.DataFrame:
+    """Rounding to whole seconds must not reorder the times of one ticket."""
+    tickets["called_at"] = tickets[["issued_at", "called_at"]].max(axis=1).where(
+        tickets["called_at"].notna())
+    tickets["served_end"] = tickets[["called_at", "served_end"]].max(axis=1).where(
+        tickets["served_end"].notna())
+    return tickets
 
 
 def _make_staff(halls: tuple[Hall, ...], rng: np.random.Generator, end: dt.date,

@@ -28,6 +28,7 @@ from queueopt._reading import (
     RowIssue,
     clock_minute,
     datetime_issues,
+    duplicated,
     parse_bool,
     parse_datetime,
     parse_number,
@@ -402,18 +403,19 @@ def ticket_issues(df: pd.DataFrame, hall_keys: Collection[str], type_keys: Colle
                                                        "abandoned_at"))
     issues += _span_issue(issued, "issued_at")
     tid = df["ticket_id"]
+    tier = df["tier"].str.lower()
 
     def rows(mask: pd.Series) -> np.ndarray:
         return np.flatnonzero(mask.fillna(False).to_numpy())
 
     served = ~abandoned
     issues += [
-        RowIssue("ticket_id", rows(tid.duplicated() & tid.ne("")),
+        RowIssue("ticket_id", rows(duplicated(tid) & tid.ne("")),
                  lambda r: f"duplicate ticket id {tid.iloc[r][:80]!r}"),
         RowIssue("ticket_id", rows(tid.eq("")), lambda r: "ticket id is empty"),
         RowIssue("channel", rows(~df["channel"].isin(CHANNELS)),
                  lambda r: f"{df['channel'].iloc[r][:40]!r} is not counter or kiosk"),
-        RowIssue("tier", rows(~df["tier"].str.lower().isin(TIERS)),
+        RowIssue("tier", rows(~tier.isin(TIERS)),
                  lambda r: f"{df['tier'].iloc[r][:40]!r} is not regular or vip"),
         RowIssue("called_at", rows(served & (called < issued)),
                  lambda r: f"called_at {df['called_at'].iloc[r]} is before issued_at "
@@ -444,7 +446,7 @@ def ticket_issues(df: pd.DataFrame, hall_keys: Collection[str], type_keys: Colle
         "called_at": called, "served_end": ended,
         "transaction_type": df["transaction_type"], "channel": df["channel"],
         "server_id": df["server_id"], "abandoned": abandoned.astype(bool),
-        "abandoned_at": left, "tier": df["tier"].str.lower(),
+        "abandoned_at": left, "tier": tier,
     })
     return parsed, [i for i in issues if len(i.rows)]
 

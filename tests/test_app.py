@@ -531,8 +531,10 @@ def test_region_page_checks_the_wait_model_with_the_clis_figures(tmp_path: Path)
     assert not at.exception
     hourly = next(d.value for d in at.dataframe if "Mean-wait bias (share)" in d.value.columns)
     assert hourly["Model"].tolist() == ["Erlang C", "Erlang A",
-                                        "Erlang A, corrected (staffing uses it)"]
-    for model, (_, row) in zip(("erlang_c", "erlang_a", "erlang_a_corrected"), hourly.iterrows()):
+                                        "Erlang A, corrected (staffing starts from it)",
+                                        "Simulation, corrected (the plan's figures)"]
+    for model, (_, row) in zip(("erlang_c", "erlang_a", "erlang_a_corrected",
+                                "simulation_corrected"), hourly.iterrows()):
         assert row["Mean-wait bias (share)"] == pytest.approx(cli[model]["mean_wait"]["bias"], abs=5e-4)
         assert row["Service-level MAE (share)"] == pytest.approx(
             cli[model]["service_level"]["mae"], abs=5e-4)

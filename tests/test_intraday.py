@@ -94,16 +94,21 @@ def test_update_beats_the_morning_and_covers_by_hour() -> None:
 
 
 def test_missing_intervals_are_gaps_not_zeros() -> None:
-    """Half the morning's intervals were not logged: the level comes from the ones that were."""
-    fits = {"H1": IntradayFit(prior_share=1e-6, max_weight=1.0,
+    """Half the morning's intervals were not logged: the level comes from the ones that were
+    (a flat prior: the day's level is the precision-weighted mean of the seen log ratios)."""
+    fits = {"H1": IntradayFit(level_var=1e6, ar_var=0.0, ar_coef=0.0, noise_var=0.0,
                               cut_minutes=np.array([0]), phi=np.array([0.0]), days=10)}
     today = dt.date(2026, 3, 16)
     fc = _truth_forecast(today)
     now = pd.Timestamp(today) + pd.Timedelta(hours=12)
     seen = fc[fc["interval_start"] < now][["hall_id", "interval_start"]].iloc[::2].copy()
-    seen["arrivals"] = 2.0 * fc.loc[seen.index, "arrivals"]
+    f = fc.loc[seen.index, "arrivals"].to_numpy()
+    seen["arrivals"] = 2.0 * f
     out = update_forecast(fc, seen, now, fits)
-    assert out.loc[out["updated"], "level_factor"].iloc[0] == pytest.approx(2.0, rel=1e-4)
+    z = np.log((2.0 * f + 0.5) / (f + 0.5))
+    expected = np.exp(np.sum(z * (f + 0.5)) / np.sum(f + 0.5))
+    assert out.loc[out["updated"], "level_factor"].iloc[0] == pytest.approx(expected, rel=1e-4)
+    assert expected > 1.9  # (not the ~1.0 that gaps read as zeros would give)
 
 
 def test_forecast_arrivals_option_and_errors() -> None:

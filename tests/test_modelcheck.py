@@ -67,6 +67,28 @@ def test_correction_is_saved_and_staffing_uses_it(checked: tuple[Path, Path]) ->
     expect = saved["handle_factor"] * raw.reindex(list(inputs.types)).to_numpy()
     assert np.allclose(inputs.mean_minutes, expect)
     assert saved["handle_factor"] != 1.0 and "x" in inputs.correction
+    # patience: the hall's mix of types leaves at its mean hazard, by hand from the file
+    by_type = saved["patience_by_type"]
+    assert set(by_type) == set(inputs.types) and len(set(by_type.values())) > 1
+    hazard = sum(sh / by_type[c] for c, sh in zip(inputs.types, inputs.shares))
+    assert inputs.patience == pytest.approx(1.0 / hazard)
+    assert inputs.patience != pytest.approx(ds.policy.patience, rel=1e-3)
+
+
+def test_patience_by_type_recounted_from_tickets(checked: tuple[Path, Path]) -> None:
+    """Type NW's saved patience = (minutes NW callers waited + 5 x pooled) / (NW leavers + 5),
+    counted from tickets.csv over the training days (before the 2 held-out days)."""
+    data, _ = checked
+    saved = json.loads((data / "corrections.json").read_text())["BANK"]
+    t = pd.read_csv(data / "tickets.csv", parse_dates=["issued_at", "called_at", "abandoned_at"])
+    t = t[t["issued_at"] < "1999-02-12"]
+    waits = ((t["called_at"].fillna(t["abandoned_at"]) - t["issued_at"]).dt.total_seconds()
+             / 60).clip(lower=0)
+    pooled = waits.sum() / t["abandoned"].sum()
+    assert saved["patience"] == pytest.approx(pooled, rel=1e-6)
+    nw = t["transaction_type"] == "NW"
+    expect = (waits[nw].sum() + 5 * pooled) / (t.loc[nw, "abandoned"].sum() + 5)
+    assert saved["patience_by_type"]["NW"] == pytest.approx(expect, rel=1e-6)
 
 
 def test_bad_corrections_file_is_a_clear_problem(checked: tuple[Path, Path], tmp_path: Path) -> None:

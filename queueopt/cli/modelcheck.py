@@ -18,9 +18,11 @@ def register(sub: Any) -> None:
         description="Per interval of the last --holdout-days days: arrivals, staff on duty "
                     "(observed from server_id), handling time, and the mean wait, service level "
                     "and abandonment observed and predicted by each model (erlang_c, erlang_a, "
-                    "erlang_a_corrected). The hall's correction (a handling-time factor) is "
-                    "fitted on the earlier days and saved in DATA/corrections.json, where "
-                    "staff and plan use it. Writes OUT/modelcheck.csv and OUT/modelcheck.json.")
+                    "erlang_a_corrected, and simulation_corrected: the simulation staffing "
+                    "checks every plan with, the plan's own figures). The hall's correction (a "
+                    "handling-time factor and the patience per transaction type) is fitted on "
+                    "the earlier days and saved in DATA/corrections.json, where staff and plan "
+                    "use it. Writes OUT/modelcheck.csv and OUT/modelcheck.json.")
     p.add_argument("--data", required=True, metavar="DIR", help="data directory")
     p.add_argument("--hall", required=True, metavar="ID", help="hall_id")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory")
@@ -54,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
           f"than 5 arrivals or no staff seen)")
     for model in MODELS:
         s = check.scores[model]
-        print(f"  {model:19s} mean wait bias {_pct(s['mean_wait']['bias'])}, corr "
+        print(f"  {model:20s} mean wait bias {_pct(s['mean_wait']['bias'])}, corr "
               f"{s['mean_wait']['corr']:.2f}; service level MAE "
               f"{100 * s['service_level']['mae']:.1f} pts; abandonment MAE "
               f"{100 * s['abandonment']['mae']:.1f} pts")

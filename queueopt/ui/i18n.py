@@ -239,8 +239,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "today_next": ("The next two hours", "未来两小时"),
     "today_advice": ("Recommendation", "建议"),
     "today_keep": ("Keep the counters as they are.", "保持现有柜台开放。"),
-    "today_act_open": ("Open {n} more counter(s) from {a} until {b}",
-                       "{a}至{b}加开{n}个柜台"),
+    "today_act_open": ("Open {n} more counter(s) from {a}, closing when nobody waits "
+                       "(needed until {b})",
+                       "{a}起加开{n}个柜台，无人排队即关闭（{b}前需要）"),
     "today_act_close": ("Close {n} counter(s) from {a} (quiet until {b})",
                         "{a}起可关闭{n}个柜台（{b}前客流较少）"),
     "today_act_emergency": ("Open the emergency counter now ({a}): the duty manager serves",
@@ -371,7 +372,10 @@ _COLUMNS: dict[str, tuple[str, str]] = {
 _WORDS: dict[str, tuple[str, str]] = {
     # wait models checked against the log (queueopt.modelcheck)
     "erlang_c": ("Erlang C", "Erlang C 模型"), "erlang_a": ("Erlang A", "Erlang A 模型"),
-    "erlang_a_corrected": ("Erlang A, corrected (staffing uses it)", "Erlang A 校正后（排班所用）"),
+    "erlang_a_corrected": ("Erlang A, corrected (staffing starts from it)",
+                           "Erlang A 校正后（排班的起点）"),
+    "simulation_corrected": ("Simulation, corrected (the plan's figures)",
+                             "仿真 校正后（排班方案所示）"),
     # busy classes, hall kinds, levers
     "super-busy": ("super-busy", "超忙"), "busy": ("busy", "较忙"), "normal": ("normal", "正常"),
     "main": ("main", "自营厅"), "cooperative": ("cooperative", "合作厅"),

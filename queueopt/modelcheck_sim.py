@@ -1,0 +1,123 @@
+"""The staffing simulation replayed on the days that happened: the plan's own model, judged.
+
+Staffing (:func:`queueopt.staffing.staff_requirements`, method ``auto``) starts
+from the stationary formulas and then checks and repairs the plan with
+:func:`queueopt.simulate.simulate_day`: one hall-day at the policy's interval,
+Poisson arrivals at each interval's rate, lognormal handling times, exponential
+patience, VIP customers served first, and the queue carried from one interval
+into the next (the hall opens empty). The figures a plan shows are that
+simulation's. :func:`simulate_observed` runs the same simulator on each
+observed day with what happened as its inputs:
+
+* arrivals per interval (the rate is the count over the interval);
+* each interval's mean handling time times the correction's factor, with the
+  training weeks' coefficient of variation;
+* the staff observed on duty; a fractional count ``c`` gives the results at
+  ``floor(c)`` and ``floor(c) + 1`` counters weighted ``1 - (c - floor(c))``
+  and ``c - floor(c)`` (the same interpolation as the formulas);
+* the correction's patience for the training weeks' mix of types
+  (:meth:`queueopt.model.HallCorrection.patience_for`, what staffing uses) and
+  the training weeks' VIP share.
+
+The sums (arrivals, minutes waited, called in time, left) are added up over
+the check's longer intervals and divided there, so ``predicted_*`` are
+arrival-weighted like the observed figures. Units: minutes, shares 0-1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from queueopt.simulate import simulate_day
+
+PREDICTED = ("predicted_mean_wait", "predicted_service_level", "predicted_abandonment")
+
+
+def _day_sums(day: pd.DataFrame, *, sim_minutes: int, handle_factor: float, handle_cv: float,
+              patience: float, vip_share: float, threshold: float, replications: int,
+              seed: int) -> pd.DataFrame:
+    """Simulated sums per interval of one day (``day`` on a full grid of ``sim_minutes``)."""
+    lam = day["arrivals"].fillna(0.0).to_numpy(float) / sim_minutes
+    handle = day["handle_minutes"].to_numpy(float)
+    fill = np.nanmean(handle) if np.isfinite(handle).any() else 1.0
+    handle = np.round(np.where(np.isfinite(handle) & (handle > 0), handle, fill) * handle_factor, 2)
+    types, idx = np.unique(handle, return_inverse=True)
+    shares = np.zeros((len(handle), len(types)))
+    shares[np.arange(len(handle)), idx] = 1.0
+    staff = np.clip(day["staff_observed"].fillna(0.0).to_numpy(float), 0.0, None)
+    lo = np.floor(staff)
+    weight = staff - lo
+    start = day.index[0]
+    total: dict[str, np.ndarray] = {}
+    for counters, w in ((lo, 1.0 - weight), (lo + 1.0, weight)):
+        res = simulate_day(lam, counters.astype(np.int64), shares=shares, handle_mean=types,
+                           handle_cv=np.full(len(types), handle_cv),
+                           interval_minutes=sim_minutes,
+                           start_minute=float(start.hour * 60 + start.minute),
+                           threshold=threshold, patience=patience, vip_share=vip_share,
+                           replications=replications, rng=seed)
+        for name, arr in (("arrivals", res.arrivals), ("wait", res.wait_sum),
+                          ("within", res.within), ("abandoned", res.abandoned)):
+            total[name] = total.get(name, 0.0) + w * arr.sum(axis=0).astype(float)
+    return pd.DataFrame(total, index=day.index)
+
+
+def simulate_observed(fine: pd.DataFrame, *, sim_minutes: int, check_minutes: int,
+                      handle_factor: float, handle_cv: float, patience: float,
+                      vip_share: float, threshold: float, replications: int = 40,
+                      seed: int = 20261204) -> pd.DataFrame:
+    """The staffing simulation's figures per check interval on the observed days.
+
+    Parameters
+    ----------
+    fine:
+        What happened per ``sim_minutes`` interval (:func:`queueopt.modelcheck.interval_table`):
+        ``interval_start, arrivals, handle_minutes, staff_observed``.
+    sim_minutes:
+        The staffing interval, minutes (the policy's).
+    check_minutes:
+        The check's interval, minutes (a multiple of ``sim_minutes``).
+    handle_factor:
+        The correction's factor on handling times.
+    handle_cv:
+        Coefficient of variation of handling times.
+    patience:
+        Mean patience, minutes.
+    vip_share:
+        Share of customers served first (0-1).
+    threshold:
+        Service-level threshold, minutes.
+    replications:
+        Simulated copies of each day (the same random numbers for every day).
+    seed:
+        Seed of the simulation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``interval_start`` (``check_minutes``): ``predicted_mean_wait``
+        (minutes), ``predicted_service_level``, ``predicted_abandonment`` (0-1).
+    """
+    if sim_minutes <= 0 or check_minutes % sim_minutes:
+        raise ValueError(f"the check's interval ({check_minutes} min) must be a multiple of the "
+                         f"simulation's ({sim_minutes} min)")
+    f = fine.set_index(pd.to_datetime(fine["interval_start"])).sort_index()
+    parts = []
+    for _, day in f.groupby(f.index.normalize()):
+        grid = pd.date_range(day.index[0], day.index[-1], freq=f"{sim_minutes}min")
+        parts.append(_day_sums(day.reindex(grid), sim_minutes=sim_minutes,
+                               handle_factor=handle_factor, handle_cv=handle_cv,
+                               patience=patience, vip_share=vip_share, threshold=threshold,
+                               replications=replications, seed=seed))
+    if not parts:
+        return pd.DataFrame(columns=list(PREDICTED), index=pd.DatetimeIndex([], name="interval_start"))
+    sums = pd.concat(parts)
+    sums = sums.groupby(sums.index.floor(f"{check_minutes}min")).sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = pd.DataFrame({
+            "predicted_mean_wait": sums["wait"] / sums["arrivals"],
+            "predicted_service_level": sums["within"] / sums["arrivals"],
+            "predicted_abandonment": sums["abandoned"] / sums["arrivals"]})
+    out.index.name = "interval_start"
+    return out

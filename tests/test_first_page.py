@@ -1,0 +1,140 @@
+"""The first page's speed work keeps every figure: scipy.stats' quantiles re-derived from
+scipy.special agree exactly with scipy.stats, and the first page's modules do not import the
+heavy libraries it does not use (measured by benchmarks/bench_first_page.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from queueopt.forecast import nbinom_ppf, poisson_ppf
+from queueopt.simulate import _t_ppf
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("q", [0.05, 0.1, 0.2, 0.5, 0.8, 0.9, 0.95])
+def test_quantiles_equal_scipy_stats(q: float) -> None:
+    rng = np.random.default_rng(7)
+    mu = np.concatenate([rng.gamma(0.5, 20.0, 5000), [0.0, 1e-12, 3.0, 1e5, np.nan, -1.0]])
+    assert np.array_equal(poisson_ppf(q, mu), stats.poisson.ppf(q, mu), equal_nan=True)
+    n = np.concatenate([rng.gamma(1.0, 5.0, 5000), [0.0, -1.0, np.nan, 2.0]])
+    p = np.concatenate([rng.uniform(0.0, 1.0, 5000), [0.5, 0.5, 0.5, 1.0]])
+    assert np.array_equal(nbinom_ppf(q, n, p), stats.nbinom.ppf(q, n, p), equal_nan=True)
+    df = np.arange(1, 300)
+    assert np.array_equal(_t_ppf(q, df), stats.t.ppf(q, df))
+
+
+def test_first_page_modules_skip_heavy_imports() -> None:
+    """The modules behind the Hall forecast page import neither scipy.stats, the solver,
+    nor matplotlib (each costs a visible part of the first render)."""
+    code = ("import sys; import queueopt.ui.cache, queueopt.io, queueopt.forecast, "
+            "queueopt.requirements, queueopt.whatif, queueopt.nudges, queueopt.calendar; "
+            "print(sorted(m for m in ('scipy.stats', 'ortools', 'matplotlib', 'scipy.optimize')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+# ------------------------------------------------ the ticket log's fast reading path
+_CELLS = ["a", "b1", " ", ",", "\n", "\r\n", '"', "\t", "\u00a0", "\u3000", "é", "x y", "NA", ""]
+
+
+def _random_csv(rng: np.random.Generator) -> bytes:
+    ncol = int(rng.integers(1, 4))
+    lines = [",".join(f"c{j}" for j in range(ncol))]
+    for _ in range(int(rng.integers(0, 5))):
+        cells = []
+        for _ in range(ncol + int(rng.random() < 0.05)):
+            cell = "".join(str(rng.choice(_CELLS)) if rng.random() < 0.3 else str(rng.choice(list("ab12")))
+                           for _ in range(int(rng.integers(0, 4))))
+            cells.append('"' + cell.replace('"', '""') + '"' if rng.random() < 0.2 else cell)
+        lines.append(",".join(cells))
+    text = "\n".join(lines) + ("\n" if rng.random() < 0.7 else "")
+    return ((" " if rng.random() < 0.1 else "") + text).encode("utf-8")
+
+
+def test_fast_csv_reading_equals_the_careful_path() -> None:
+    """Whenever pyarrow's one-thread read is taken it gives what the careful path (pandas'
+    reader, then a strip of every cell) gives: same cells, columns and types."""
+    from queueopt._reading import Problems, _arrow_frame, _checked_frame
+
+    rng = np.random.default_rng(3)
+    fast = 0
+    for _ in range(400):
+        raw = _random_csv(rng)
+        quick = _arrow_frame(raw)
+        if quick is None:
+            continue
+        fast += 1
+        careful = _checked_frame(raw, "t.csv", Problems())
+        assert careful is not None, raw
+        pd.testing.assert_frame_equal(quick, careful, check_exact=True, obj=repr(raw))
+    assert fast > 100  # the comparison ran on many files
+
+
+def test_strip_scan_sees_a_space_at_a_block_border() -> None:
+    """The scan that lets the reader skip the strip reads a megabyte at a time: a space
+    beside a separator is found on either side of a block border."""
+    from queueopt._reading import _may_need_strip
+
+    base = b"ab,cd\n" * 400_000
+    assert not _may_need_strip(base)
+    for pair in (b" ,", b", ", b" \n", b"\n "):
+        for k in range((1 << 20) - 2, (1 << 20) + 2):
+            assert _may_need_strip(base[:k] + pair + base[k:]), (pair, k)
+    assert _may_need_strip(base + b"\t")
+    assert _may_need_strip(b'"a",b\n')
+    assert _may_need_strip("a,\u00a0b\n".encode())
+
+
+_STAMPS = ["2024-01-01 10:00:00", "2024-02-29 23:59:59", "2026-08-03T08:31:05", "2026-08-03 08:31",
+           "", "2024-02-30 10:00:00", "2023-02-29 10:00:00", "2024-01-01 24:00:00",
+           "2024-01-01 23:59:60", "1800-01-01 10:00:00", "2300-01-01 10:00:00",
+           "2024-01-01 10:00:00Z", "2024-01-01 10:00:00.5", "x", "2024-1-01 10:00:00",
+           "2024-01-01", "2024-01-01 10:00:00+08:00"]
+
+
+def test_fast_timestamps_equal_pandas() -> None:
+    """pyarrow's parse of plain timestamps, when taken, equals pandas' ISO 8601 parse (the
+    general path), type included; an impossible date, a time zone or a date out of range
+    sends the column to the general path."""
+    from queueopt._reading import _arrow_timestamps
+
+    rng = np.random.default_rng(5)
+    taken = 0
+    for _ in range(300):
+        n = int(rng.integers(1, 20))
+        odd = rng.choice([0.0, 0.0, 0.1, 0.5])
+        cells = [str(rng.choice(_STAMPS[4:])) if rng.random() < odd else str(rng.choice(_STAMPS[:4]))
+                 for _ in range(n)]
+        text = pd.Series(cells, dtype="str")
+        fast = _arrow_timestamps(text)
+        if fast is None:
+            continue
+        taken += 1
+        assert all(c in _STAMPS[:5] for c in cells), cells  # only clean columns are taken
+        expected = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        pd.testing.assert_series_equal(fast, expected, check_exact=True)
+    assert taken > 50
+    for bad in _STAMPS[5:]:
+        assert _arrow_timestamps(pd.Series(["2024-01-01 10:00:00", bad], dtype="str")) is None, bad
+
+
+def test_duplicated_equals_pandas() -> None:
+    from queueopt._reading import duplicated
+
+    rng = np.random.default_rng(9)
+    for _ in range(500):
+        cells = [str(c) for c in rng.choice(["a", "b", "ab", "ba", "", "a "], int(rng.integers(0, 7)))]
+        if rng.random() < 0.3:
+            cells = sorted(set(cells))
+        text = pd.Series(cells, dtype="str")
+        pd.testing.assert_series_equal(duplicated(text), text.duplicated())

@@ -1,0 +1,65 @@
+"""The staffing simulation replayed on observed days, against models it did not produce."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from queueopt import queueing
+from queueopt.modelcheck_sim import simulate_observed
+
+
+def _day(arrivals: list[float], staff: list[float], handle: float = 3.0,
+         minutes: int = 30) -> pd.DataFrame:
+    start = pd.Timestamp("2026-03-02 08:00")
+    return pd.DataFrame({
+        "interval_start": pd.date_range(start, periods=len(arrivals), freq=f"{minutes}min"),
+        "arrivals": arrivals, "handle_minutes": handle, "staff_observed": staff})
+
+
+def test_steady_day_matches_erlang_a() -> None:
+    """Ten hours at 1.5 calls a minute, 5 agents, 3-minute calls (SCV 1, lognormal), patience 6:
+    after the first hour (the hall opens empty) each hour's simulated mean wait, share in time
+    and share who left are Erlang A's within the simulation's own noise."""
+    fine = _day([45.0] * 20, [5.0] * 20)
+    got = simulate_observed(fine, sim_minutes=30, check_minutes=60, handle_factor=1.0,
+                            handle_cv=1.0, patience=6.0, vip_share=0.0, threshold=1.0,
+                            replications=60, seed=1)
+    ea = queueing.erlang_a(1.5, 3.0, 5, 6.0)
+    sl = float(queueing.erlang_a_service_level(1.5, 3.0, 5, 6.0, 1.0))
+    later = got.iloc[1:]
+    assert later["predicted_mean_wait"].mean() == pytest.approx(float(ea.mean_wait), rel=0.12)
+    assert later["predicted_abandonment"].mean() == pytest.approx(float(ea.p_abandon), rel=0.12)
+    assert later["predicted_service_level"].mean() == pytest.approx(sl, abs=0.03)
+
+
+def test_queue_carries_over_into_a_quiet_hour() -> None:
+    """An overloaded hour (3 calls a minute, 4 agents) then a quiet one (0.5 a minute): the
+    stationary formula gives the quiet hour almost no wait; the replay carries the queue over."""
+    fine = _day([90.0, 90.0, 15.0, 15.0], [4.0] * 4)
+    got = simulate_observed(fine, sim_minutes=30, check_minutes=60, handle_factor=1.0,
+                            handle_cv=1.0, patience=10.0, vip_share=0.0, threshold=1.0,
+                            replications=40, seed=2)
+    stationary = float(queueing.erlang_a(0.5, 3.0, 4, 10.0).mean_wait)
+    assert stationary < 0.1
+    assert got["predicted_mean_wait"].iloc[1] > 5 * stationary + 0.3
+
+
+def test_fractional_staff_lies_between_the_whole_counts() -> None:
+    kw = dict(sim_minutes=30, check_minutes=60, handle_factor=1.0, handle_cv=1.0,
+              patience=6.0, vip_share=0.0, threshold=1.0, replications=20, seed=3)
+    w = {c: simulate_observed(_day([45.0] * 4, [c] * 4), **kw)["predicted_mean_wait"].mean()
+         for c in (4.0, 4.25, 5.0)}
+    assert w[4.25] == pytest.approx(0.75 * w[4.0] + 0.25 * w[5.0])
+    with pytest.raises(ValueError, match="multiple"):
+        simulate_observed(_day([45.0] * 4, [5.0] * 4), **{**kw, "check_minutes": 45})
+
+
+def test_handle_factor_scales_the_load() -> None:
+    """A factor f on handling times equals recorded times f times as long."""
+    kw = dict(sim_minutes=30, check_minutes=60, handle_cv=1.0, patience=6.0, vip_share=0.0,
+              threshold=1.0, replications=20, seed=4)
+    a = simulate_observed(_day([40.0] * 4, [5.0] * 4, handle=3.0), handle_factor=1.2, **kw)
+    b = simulate_observed(_day([40.0] * 4, [5.0] * 4, handle=3.6), handle_factor=1.0, **kw)
+    assert np.allclose(a.to_numpy(), b.to_numpy())
