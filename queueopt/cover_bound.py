@@ -47,7 +47,7 @@ import numpy.typing as npt
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from queueopt.covering import Column, CoverLP, DayNeed, ceil_to, lengths, paid_minutes
+from queueopt.covering import Column, CoverLP, DayNeed, ceil_to, column_key, lengths, paid_minutes
 from queueopt.model import ShiftRules
 from queueopt.rules import required_breaks
 
@@ -207,17 +207,14 @@ def integer_bound(need: DayNeed, rules: ShiftRules, lp: CoverLP, *,
     step = need.grid
     lp_bound = None if lp.bound_minutes is None else ceil_to(lp.bound_minutes, step)
     table = admissible_shapes(need, rules)
-    if lp_bound is None or not len(table):
+    if lp_bound is None or not len(table) or len(lp.cover_duals) != len(need.need):
         return IntegerBound(need.day, lp_bound, lp_bound, (), None, len(table), 0, False)
     pi, mu = lp.cover_duals, lp.people_dual
     rc = reduced_costs(table, need, rules, pi, mu)
     dual_value = float(pi @ need.need + mu * need.people)
     floor = need.people * min(0.0, float(rc.min()))
-    order = np.argsort(rc, kind="stable")
-    take = order[rc[order] <= margin][:max_shapes]
-    rest = order[len(take):]
-    excluded = dual_value + floor + float(rc[rest[0]]) if len(rest) else math.inf
-    cols = [table.column(int(j), rules, need.grid) for j in take]
+    cols, least_out = _mip_shapes(table, rc, lp, rules, need.grid, margin, max_shapes)
+    excluded = dual_value + floor + least_out
     found, mip_bound, finished = _day_mip(need, cols, step=step, node_limit=node_limit, wall=wall)
     raw = min(mip_bound, excluded)
     # every cover's paid minutes are a multiple of ``step``; 0.01 absorbs HiGHS's round-off
@@ -226,6 +223,30 @@ def integer_bound(need: DayNeed, rules: ShiftRules, lp: CoverLP, *,
     proven = cover_minutes is not None and cover_minutes <= minutes + 1e-6
     return IntegerBound(need.day, float(minutes), lp_bound, tuple(found), cover_minutes,
                         len(table), len(cols), proven or finished)
+
+
+def _mip_shapes(table: ShapeTable, rc: FloatArray, lp: CoverLP, rules: ShiftRules, grid: int,
+                margin: float, max_shapes: int) -> tuple[list[Column], float]:
+    """The MIP's shapes and the least reduced cost of the shapes left out (``inf``: none).
+
+    The covering LP's own columns come first (the LP's duals are often
+    degenerate: thousands of shapes tie at reduced cost 0, and the first of
+    them by start time alone may cover nothing late in the day), then the
+    shapes of least reduced cost up to ``margin``, ``max_shapes`` in all
+    beyond the LP's.
+    """
+    cols = list(dict.fromkeys(lp.columns))
+    have = {column_key(c) for c in cols}
+    added = 0
+    for j in np.argsort(rc, kind="stable"):
+        c = table.column(int(j), rules, grid)
+        if column_key(c) in have:
+            continue
+        if added >= max_shapes or rc[j] > margin:
+            return cols, float(rc[j])
+        cols.append(c)
+        added += 1
+    return cols, math.inf
 
 
 def _day_mip(need: DayNeed, cols: list[Column], *, step: int, node_limit: int, wall: float

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -117,7 +117,8 @@ class CoverLP:
     people available); ``columns``/``values`` the master's columns and LP
     values; ``reduced_costs`` their reduced costs at the last duals;
     ``cover_duals`` (per cell, paid minutes per staff on duty, >= 0) and
-    ``people_dual`` (paid minutes per shift, <= 0) those duals.
+    ``people_dual`` (paid minutes per shift, <= 0) those duals (empty when
+    not known: then no integer bound is computed from them).
     """
 
     day: dt.date
@@ -128,8 +129,8 @@ class CoverLP:
     reduced_costs: FloatArray
     converged: bool
     iterations: int
-    cover_duals: FloatArray
-    people_dual: float
+    cover_duals: FloatArray = field(default_factory=lambda: np.zeros(0))
+    people_dual: float = 0.0
 
 
 def column_key(c: Column) -> tuple[int, int, tuple[tuple[int, int], ...]]:
