@@ -178,10 +178,13 @@ def simulate_lane(inputs: HallInputs, lane: Lane, counters: npt.ArrayLike, *,
     """
     means, cvs, _ = sim_types(inputs)
     shares = np.where(lane.shares.sum(axis=1, keepdims=True) > 0, lane.shares, 1.0)
+    patience = inputs.counter_patience()  # per type once a correction fitted it (modelcheck)
+    if isinstance(patience, np.ndarray):
+        patience = np.r_[patience, patience]  # the types with cross-selling on, then paused
     return simulate_day(lane.lam, np.asarray(counters, np.int64), shares=shares,
                         handle_mean=means, handle_cv=cvs,
                         interval_minutes=inputs.interval_minutes, start_minute=start_minute,
-                        threshold=inputs.target.threshold, patience=inputs.patience,
+                        threshold=inputs.target.threshold, patience=patience,
                         vip_share=lane.priority, replications=replications, rng=rng,
                         emergency_after=emergency_after, emergency_counters=emergency_counters)
 

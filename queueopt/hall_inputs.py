@@ -88,6 +88,13 @@ class HallInputs:
     correction: str = ""
     """What the hall's fitted correction does (``""``: none); counter handling times above
     already include it (:class:`queueopt.model.HallCorrection`)."""
+    type_patience: FloatArray | None = None
+    """Mean patience per type at counters, minutes, from the correction (``None``: every
+    type leaves at ``patience``); the simulation draws each customer's patience from it."""
+
+    def counter_patience(self) -> float | FloatArray | None:
+        """Patience the counter simulation uses: per type when fitted, else ``patience``."""
+        return self.patience if self.type_patience is None else self.type_patience
 
     def __post_init__(self) -> None:
         n = len(self.types)
@@ -103,6 +110,12 @@ class HallInputs:
             raise ValueError(f"kiosk_adoption={self.kiosk_adoption} must be in [0, 1]")
         if not 0 <= self.vip_share < 1:
             raise ValueError(f"vip_share={self.vip_share} must be in [0, 1)")
+        if self.type_patience is not None:
+            tp = np.array(self.type_patience, dtype=float)
+            if tp.shape != (n,) or not np.all(tp > 0):
+                raise ValueError(f"type_patience must be {n} patience(s) > 0 minutes, one per type")
+            tp.setflags(write=False)
+            object.__setattr__(self, "type_patience", tp)
 
     def handle_minutes(self, cross_sell: bool) -> FloatArray:
         """Counter handling time per type (minutes), with or without cross-selling."""
@@ -186,7 +199,10 @@ def hall_inputs(ds: Dataset, hall_id: str, *, mix: pd.DataFrame | None = None,
         kiosk_adoption=float(adoption.get(hall_id, 0.0)),
         vip_share=measured_vip_share(tickets), patience=patience,
         target=ds.policy.target, interval_minutes=ds.policy.interval_minutes,
-        correction="" if correction is None else correction.describe())
+        correction="" if correction is None else correction.describe(),
+        type_patience=(None if correction is None or not correction.patience_by_type else
+                       np.array([dict(correction.patience_by_type).get(c, correction.patience)
+                                 for c in types], float)))
 
 
 def region_inputs(ds: Dataset) -> dict[str, HallInputs]:

@@ -463,11 +463,18 @@ def _simulated(tickets: pd.DataFrame, hold: pd.DataFrame, correction: HallCorrec
     cv = float(handle.std() / handle.mean()) if len(handle) > 1 and handle.mean() > 0 else 1.0
     mix = (before["transaction_type"].astype(str).value_counts(normalize=True)
            if "transaction_type" in before else pd.Series(dtype=float))
-    fine = interval_table(tickets[tickets["issued_at"] >= cut], threshold, staffing_minutes,
-                          idle_gap, staff)
+    after = tickets[tickets["issued_at"] >= cut]
+    fine = interval_table(after, threshold, staffing_minutes, idle_gap, staff)
+    by_type = dict(correction.patience_by_type)
+    types = _counter_waits(after, threshold, staffing_minutes)
+    arrivals_by_type = (types.groupby(["slot", types["transaction_type"].astype(str)]).size()
+                        .unstack(fill_value=0) if by_type and "transaction_type" in types
+                        else None)
     sim = simulate_observed(fine, sim_minutes=staffing_minutes, check_minutes=interval_minutes,
                             handle_factor=correction.handle_factor, handle_cv=cv,
-                            patience=correction.patience_for(list(mix.index), mix.tolist()),
+                            patience=(by_type if arrivals_by_type is not None
+                                      else correction.patience_for(list(mix.index), mix.tolist())),
+                            mix=arrivals_by_type,
                             vip_share=measured_vip_share(tickets[tickets["issued_at"] < cut]),
                             threshold=threshold, replications=replications, seed=seed)
     got = sim.reindex(pd.to_datetime(hold["interval_start"]))

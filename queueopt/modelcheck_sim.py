@@ -15,9 +15,9 @@ observed day with what happened as its inputs:
 * the staff observed on duty; a fractional count ``c`` gives the results at
   ``floor(c)`` and ``floor(c) + 1`` counters weighted ``1 - (c - floor(c))``
   and ``c - floor(c)`` (the same interpolation as the formulas);
-* the correction's patience for the training weeks' mix of types
-  (:meth:`queueopt.model.HallCorrection.patience_for`, what staffing uses) and
-  the training weeks' VIP share.
+* each interval's own mix of transaction types, each type leaving at its own
+  patience (the correction's ``patience_by_type``, as staffing simulates it),
+  and the training weeks' VIP share.
 
 The sums (arrivals, minutes waited, called in time, left) are added up over
 the check's longer intervals and divided there, so ``predicted_*`` are
@@ -26,7 +26,10 @@ arrival-weighted like the observed figures. Units: minutes, shares 0-1.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from queueopt.simulate import simulate_day
@@ -34,17 +37,28 @@ from queueopt.simulate import simulate_day
 PREDICTED = ("predicted_mean_wait", "predicted_service_level", "predicted_abandonment")
 
 
-def _day_sums(day: pd.DataFrame, *, sim_minutes: int, handle_factor: float, handle_cv: float,
-              patience: float, vip_share: float, threshold: float, replications: int,
-              seed: int) -> pd.DataFrame:
-    """Simulated sums per interval of one day (``day`` on a full grid of ``sim_minutes``)."""
+def _day_sums(day: pd.DataFrame, mix: pd.DataFrame, *, sim_minutes: int, handle_factor: float,
+              handle_cv: float, patience: npt.NDArray[np.float64], vip_share: float,
+              threshold: float, replications: int, seed: int) -> pd.DataFrame:
+    """Simulated sums per interval of one day (``day`` and ``mix`` on a full grid of ``sim_minutes``).
+
+    The simulated types are (handling group, transaction type) pairs: each
+    interval's handling time with the interval's mix of ``mix``'s columns,
+    whose patience is ``patience`` (one per column).
+    """
     lam = day["arrivals"].fillna(0.0).to_numpy(float) / sim_minutes
     handle = day["handle_minutes"].to_numpy(float)
     fill = np.nanmean(handle) if np.isfinite(handle).any() else 1.0
     handle = np.round(np.where(np.isfinite(handle) & (handle > 0), handle, fill) * handle_factor, 2)
-    types, idx = np.unique(handle, return_inverse=True)
-    shares = np.zeros((len(handle), len(types)))
-    shares[np.arange(len(handle)), idx] = 1.0
+    groups, idx = np.unique(handle, return_inverse=True)
+    counts = mix.to_numpy(float)
+    k = counts.shape[1]
+    total = counts.sum(axis=1, keepdims=True)
+    share = np.divide(counts, total, out=np.full_like(counts, 1.0 / k), where=total > 0)
+    shares = np.zeros((len(handle), len(groups) * k))
+    for i, g in enumerate(idx):
+        shares[i, g * k:(g + 1) * k] = share[i]
+    types = np.repeat(groups, k)
     staff = np.clip(day["staff_observed"].fillna(0.0).to_numpy(float), 0.0, None)
     lo = np.floor(staff)
     weight = staff - lo
@@ -55,7 +69,8 @@ def _day_sums(day: pd.DataFrame, *, sim_minutes: int, handle_factor: float, hand
                            handle_cv=np.full(len(types), handle_cv),
                            interval_minutes=sim_minutes,
                            start_minute=float(start.hour * 60 + start.minute),
-                           threshold=threshold, patience=patience, vip_share=vip_share,
+                           threshold=threshold, patience=np.tile(patience, len(groups)),
+                           vip_share=vip_share,
                            replications=replications, rng=seed)
         for name, arr in (("arrivals", res.arrivals), ("wait", res.wait_sum),
                           ("within", res.within), ("abandoned", res.abandoned)):
@@ -64,9 +79,10 @@ def _day_sums(day: pd.DataFrame, *, sim_minutes: int, handle_factor: float, hand
 
 
 def simulate_observed(fine: pd.DataFrame, *, sim_minutes: int, check_minutes: int,
-                      handle_factor: float, handle_cv: float, patience: float,
-                      vip_share: float, threshold: float, replications: int = 40,
-                      seed: int = 20261204) -> pd.DataFrame:
+                      handle_factor: float, handle_cv: float,
+                      patience: float | Mapping[str, float], vip_share: float,
+                      threshold: float, mix: pd.DataFrame | None = None,
+                      replications: int = 40, seed: int = 20261204) -> pd.DataFrame:
     """The staffing simulation's figures per check interval on the observed days.
 
     Parameters
@@ -83,11 +99,15 @@ def simulate_observed(fine: pd.DataFrame, *, sim_minutes: int, check_minutes: in
     handle_cv:
         Coefficient of variation of handling times.
     patience:
-        Mean patience, minutes.
+        Mean patience, minutes: one for all, or per transaction type (types
+        not named leave at the mean of those named).
     vip_share:
         Share of customers served first (0-1).
     threshold:
         Service-level threshold, minutes.
+    mix:
+        Arrivals per ``sim_minutes`` interval (index ``interval_start``) and
+        transaction type (columns); ``None``: one type.
     replications:
         Simulated copies of each day (the same random numbers for every day).
     seed:
@@ -103,12 +123,21 @@ def simulate_observed(fine: pd.DataFrame, *, sim_minutes: int, check_minutes: in
         raise ValueError(f"the check's interval ({check_minutes} min) must be a multiple of the "
                          f"simulation's ({sim_minutes} min)")
     f = fine.set_index(pd.to_datetime(fine["interval_start"])).sort_index()
+    if mix is None or mix.shape[1] == 0:
+        mix = pd.DataFrame({"all": f["arrivals"]}, index=f.index)
+    if isinstance(patience, Mapping):
+        known = [float(v) for v in patience.values()]
+        rest = float(np.mean(known)) if known else float("inf")
+        pat = np.array([float(patience.get(str(c), rest)) for c in mix.columns])
+    else:
+        pat = np.full(mix.shape[1], float(patience))
     parts = []
     for _, day in f.groupby(f.index.normalize()):
         grid = pd.date_range(day.index[0], day.index[-1], freq=f"{sim_minutes}min")
-        parts.append(_day_sums(day.reindex(grid), sim_minutes=sim_minutes,
+        parts.append(_day_sums(day.reindex(grid), mix.reindex(grid).fillna(0.0),
+                               sim_minutes=sim_minutes,
                                handle_factor=handle_factor, handle_cv=handle_cv,
-                               patience=patience, vip_share=vip_share, threshold=threshold,
+                               patience=pat, vip_share=vip_share, threshold=threshold,
                                replications=replications, seed=seed))
     if not parts:
         return pd.DataFrame(columns=list(PREDICTED), index=pd.DatetimeIndex([], name="interval_start"))

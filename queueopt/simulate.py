@@ -353,7 +353,7 @@ def t_interval(x: FloatArray, level: float = 0.95) -> tuple[float, float, float]
 def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
                  shares: npt.ArrayLike, handle_mean: npt.ArrayLike, handle_cv: npt.ArrayLike,
                  interval_minutes: int = 15, start_minute: float = 0.0,
-                 threshold: float = 10.0, patience: float | None = None,
+                 threshold: float = 10.0, patience: float | npt.ArrayLike | None = None,
                  vip_share: float = 0.0, kiosks: int = 0,
                  kiosk_eligible: npt.ArrayLike | None = None, kiosk_adoption: float = 0.0,
                  kiosk_mean: npt.ArrayLike | None = None, kiosk_cv: float = 0.5,
@@ -381,7 +381,9 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
     threshold:
         Service-level threshold, minutes.
     patience:
-        Mean patience at counters, minutes (exponential); ``None`` = nobody leaves.
+        Mean patience at counters, minutes (exponential); ``None`` = nobody leaves;
+        one per transaction type (shape (types,), ``inf`` = never leaves) when
+        types of customer give up at different rates.
     vip_share:
         Share of counter customers served first.
     kiosks:
@@ -393,7 +395,8 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
     kiosk_mean, kiosk_cv:
         Kiosk handling time per type (minutes) and its coefficient of variation.
     kiosk_patience:
-        Mean patience at kiosks, minutes (``None`` = ``patience``).
+        Mean patience at kiosks, minutes (``None`` = ``patience``, or the mean of the
+        types' patience when it is given per type).
     replications:
         Independent hall-days.
     service:
@@ -426,14 +429,20 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
     if emergency_after is not None and (emergency_after < 0 or emergency_counters < 1):
         raise ValueError(f"emergency_after={emergency_after} must be >= 0 minutes and "
                          f"emergency_counters={emergency_counters} >= 1")
-    pat = np.inf if patience is None else float(patience)
+    given = np.asarray(np.inf if patience is None else patience, dtype=float)
+    if given.ndim > 1 or given.size not in (1, p.shape[1]) or np.any(np.isnan(given)) \
+            or np.any(given <= 0):
+        raise ValueError(f"patience must be > 0 minutes, one number or one per type ({p.shape[1]})")
+    pat_type = np.broadcast_to(given.reshape(-1), (p.shape[1],)).copy()
+    pat = float(np.mean(pat_type))
     day = _Day(
         lam=lam, open_c=open_c, cum=np.cumsum(p, axis=1), mean=mean, cv=cv,
         eligible=(np.zeros(p.shape[1], bool) if kiosk_eligible is None
                   else np.asarray(kiosk_eligible, dtype=bool)),
         k_mean=mean if kiosk_mean is None else np.asarray(kiosk_mean, dtype=float),
         kiosk_cv=kiosk_cv, adopt=kiosk_adoption if kiosks > 0 else 0.0, kiosks=kiosks,
-        vip_share=vip_share, pat=pat, k_pat=pat if kiosk_patience is None else float(kiosk_patience),
+        vip_share=vip_share, pat=pat_type,
+        k_pat=pat if kiosk_patience is None else float(kiosk_patience),
         interval=interval_minutes, start=start_minute, threshold=threshold,
         exponential=service == "exponential",
         em=({} if emergency_after is None else
@@ -509,7 +518,8 @@ class _Day:
     adopt: float
     kiosks: int
     vip_share: float
-    pat: float
+    pat: FloatArray
+    """Mean counter patience per type, minutes (``inf``: never leaves)."""
     k_pat: float
     interval: int
     start: float
@@ -537,8 +547,9 @@ def _replicate(day: _Day, gen: np.random.Generator, r: int, out: dict[str, np.nd
         work = gen.exponential(1.0, nc) * day.mean[ttype[c]]
     else:
         work = lognormal(gen, day.mean[ttype[c]], day.cv[ttype[c]])
-    patience_c = (gen.exponential(1.0, nc) * day.pat if np.isfinite(day.pat)
-                  else np.full(nc, np.inf))
+    pat_c = day.pat[ttype[c]]
+    patience_c = (np.where(np.isfinite(pat_c), gen.exponential(1.0, nc) * pat_c, np.inf)
+                  if np.isfinite(day.pat).any() else np.full(nc, np.inf))
     log: list[tuple[float, float]] = []
     call, _ = serve_queue(t_arr[c], work, patience_c, vip[c], day.open_c, step, day.start,
                           emergency_log=log, **day.em)  # type: ignore[arg-type]

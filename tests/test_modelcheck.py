@@ -73,6 +73,26 @@ def test_correction_is_saved_and_staffing_uses_it(checked: tuple[Path, Path]) ->
     hazard = sum(sh / by_type[c] for c, sh in zip(inputs.types, inputs.shares))
     assert inputs.patience == pytest.approx(1.0 / hazard)
     assert inputs.patience != pytest.approx(ds.policy.patience, rel=1e-3)
+    assert inputs.type_patience is not None
+    assert inputs.type_patience.tolist() == pytest.approx([by_type[c] for c in inputs.types])
+
+
+def test_the_plans_simulation_draws_each_types_patience(checked: tuple[Path, Path],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan's simulation (evaluator.simulate_lane, used by staffing and the plan check)
+    receives the saved patience of each type, twice (cross-selling on, then paused)."""
+    import queueopt.evaluator as ev
+
+    data, _ = checked
+    saved = json.loads((data / "corrections.json").read_text())["BANK"]["patience_by_type"]
+    inputs = hall_inputs(load_dataset(data), "BANK")
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(ev, "simulate_day", lambda *a, **kw: seen.update(kw))
+    k = len(inputs.types)
+    lane = ev.Lane("general", np.full(4, 1.0), np.full((4, 2 * k), 1.0 / (2 * k)), 0.0)
+    ev.simulate_lane(inputs, lane, [3, 3, 3, 3], replications=2, rng=1)
+    expect = [saved[c] for c in inputs.types] * 2
+    assert np.asarray(seen["patience"]).tolist() == pytest.approx(expect)
 
 
 def test_patience_by_type_recounted_from_tickets(checked: tuple[Path, Path]) -> None:

@@ -63,3 +63,24 @@ def test_handle_factor_scales_the_load() -> None:
     a = simulate_observed(_day([40.0] * 4, [5.0] * 4, handle=3.0), handle_factor=1.2, **kw)
     b = simulate_observed(_day([40.0] * 4, [5.0] * 4, handle=3.6), handle_factor=1.0, **kw)
     assert np.allclose(a.to_numpy(), b.to_numpy())
+
+
+def test_patience_per_type_by_hand() -> None:
+    """One counter, 0.2 callers a minute, 2-minute exponential calls; half the callers leave
+    at once if not called (patience 0.001 min), half never leave. Only the patient half and the
+    impatient callers who find the counter free are served, so the busy share is
+    rho = 0.2 + 0.2 (1 - rho) = 1/3, and by PASTA the share who leave is 0.5 * 1/3 = 1/6.
+    One patience for all (the mean of the two would be 500 minutes) gives almost no leavers."""
+    from queueopt.simulate import simulate_day
+
+    kw = dict(shares=[0.5, 0.5], handle_mean=[2.0, 2.0], handle_cv=[1.0, 1.0],
+              interval_minutes=60, threshold=1.0, replications=60, service="exponential", rng=9)
+    per_type = simulate_day([0.2] * 24, [1] * 24, patience=[0.001, 1e9], **kw)
+    left = per_type.abandoned[:, 2:].sum() / per_type.arrivals[:, 2:].sum()
+    assert left == pytest.approx(1 / 6, abs=0.012)
+    pooled = simulate_day([0.2] * 24, [1] * 24, patience=500.0, **kw)
+    assert pooled.abandoned.sum() / pooled.arrivals.sum() < 0.02
+    same = simulate_day([0.2] * 24, [1] * 24, patience=[500.0, 500.0], **kw)
+    assert np.array_equal(same.wait_sum, pooled.wait_sum)  # one patience per type = one for all
+    with pytest.raises(ValueError, match="one per type"):
+        simulate_day([0.2] * 24, [1] * 24, patience=[1.0, 2.0, 3.0], **kw)
