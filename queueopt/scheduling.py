@@ -7,9 +7,12 @@ Three steps per hall-week:
    least the minimum staff on duty, on cells over which it is constant.
 2. **Covering LP per day** (:mod:`queueopt.covering`): column generation over
    every admissible shift and break placement gives a proven lower bound on
-   the paid minutes of full cover and a pool of good shapes. A small CP-SAT
-   model per day picks an integer cover from all generated shapes (a start
-   for step 3).
+   the paid minutes of full cover and a pool of good shapes; the day's
+   integer cover (:mod:`queueopt.cover_bound`: every admissible shape,
+   reduced-cost fixing, a node-limited HiGHS MIP) raises the bound to the
+   integer problem's where it can and adds its cover to the pool. A HiGHS MIP
+   over the week picks integer covers within the staff's total hours and days
+   (a start for step 3).
 3. **Named roster over the week** (OR-Tools CP-SAT): each eligible person
    (skill ``counter``) takes at most one shape a day from the day's pool,
    with availability and leave, contract maximum hours, days per week and in
@@ -35,7 +38,7 @@ import time
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -44,7 +47,8 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from queueopt.calendar import HallCalendar
-from queueopt.covering import SLACK_COST, Column, CoverLP, DayNeed, ceil_to, column_key, cover_lp
+from queueopt.cover_bound import IntegerBound, integer_bound
+from queueopt.covering import SLACK_COST, Column, CoverLP, DayNeed, column_key, cover_lp
 from queueopt.model import Hall, LabourRules, ShiftRules, StaffMember
 from queueopt.plan_summary import SolverStatus, gap
 from queueopt.rules import ROLE_SKILL, Shift, Violation, clock, time_grid, validate_roster, working_window
@@ -54,6 +58,9 @@ DEFAULT_TIME_LIMIT_S = 20.0
 """Default work budget of the roster solves, in CP-SAT deterministic seconds."""
 COUNTER_SKILL = ROLE_SKILL["counter"]
 """Skill a person needs to be rostered on a counter."""
+
+DAY_MIP_NODES = 200
+"""Branch-and-bound nodes of each day's integer-bound MIP (:mod:`queueopt.cover_bound`)."""
 
 MIP_SHAPES = 250
 """Shapes per day (beyond both LPs' support) the week's integer cover chooses from."""
@@ -154,7 +161,8 @@ class ScheduleResult:
     """A named roster and how good it is (minutes inside, hours as properties).
 
     ``lower_bound_minutes`` is the proven bound on the paid minutes of full
-    cover (``None`` when no full cover exists even in the LP);
+    cover (``None`` when no full cover exists even in the LP): per day the
+    larger of the LP bound and the integer-cover bound (``integer_bounds``);
     ``shortfall`` lists the cells left short (:func:`shortfall_frame`);
     ``unavoidable_shortfall_staff_minutes`` a proven lower bound on the
     shortfall of every roster of these staff; ``binding`` says in words
@@ -173,6 +181,7 @@ class ScheduleResult:
     binding: list[str] = field(default_factory=list)
     needs: list[DayNeed] = field(default_factory=list)
     covers: list[CoverLP] = field(default_factory=list)
+    integer_bounds: list[IntegerBound] = field(default_factory=list)
 
     @property
     def staff_hours(self) -> float:
@@ -774,21 +783,25 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     covers: list[CoverLP] = []
     lk_cols = [[Column(s.start, s.end, s.breaks, s.paid_minutes(shift_rules))
                 for s in locks if s.day == nd.day] for nd in needs]
-    done: dict[object, CoverLP] = {}
+    done: dict[object, tuple[CoverLP, IntegerBound]] = {}
+    integer: list[IntegerBound] = []
     for k, nd in enumerate(needs):
         say(0.05 + 0.35 * k / max(len(needs), 1), f"covering {nd.day:%a %d %b}")
         same = (tuple(nd.need), nd.start, nd.cell, nd.people, tuple(map(column_key, lk_cols[k])))
-        if same not in done:  # days with the same need share the LP
-            done[same] = cover_lp(nd, shift_rules, seed_columns=lk_cols[k])
-        lp = done[same]
-        covers.append(CoverLP(nd.day, lp.bound_minutes, lp.lp_minutes, lp.columns, lp.values,
-                              lp.reduced_costs, lp.converged, lp.iterations))
+        if same not in done:  # days with the same need share the LP and the integer bound
+            lp = cover_lp(nd, shift_rules, seed_columns=lk_cols[k])
+            done[same] = (lp, integer_bound(nd, shift_rules, lp, node_limit=DAY_MIP_NODES,
+                                            wall=wall))
+        lp, ib = done[same]
+        covers.append(replace(lp, day=nd.day))
+        integer.append(replace(ib, day=nd.day))
     say(0.4, "covering the week within the staff's hours and days")
     wlp = week_lp(needs, staff, shift_rules, labour, short_weight=SLACK_COST, paid_weight=1.0,
                   seed_columns=[c.columns for c in covers])
     # the MIP's shapes: both LPs' support and the covering LP's least reduced costs (all the
     # generated shapes make HiGHS's root node too slow to finish within a node limit)
-    union = [_best_shapes(c, w, x, size=MIP_SHAPES) for c, w, x in zip(covers, wlp.columns, wlp.values)]
+    union = [list(dict.fromkeys(list(ib.cover) + _best_shapes(c, w, x, size=MIP_SHAPES)))
+             for c, w, x, ib in zip(covers, wlp.columns, wlp.values, integer)]
     chosen, mip_wall = week_integer_cover(needs, union, lk_cols, staff, labour, wall=wall,
                                           node_limit=max(int(50 * time_limit_s), 50))
     say(0.55, "naming staff on the shifts")
@@ -797,8 +810,7 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
                                    instances=True)
     people = [p for p in staff if eligible(p)]
     hint = _greedy_hint(variables, needs, people, labour, history)
-    bounds = [None if c.bound_minutes is None else ceil_to(c.bound_minutes, nd.grid)
-              for c, nd in zip(covers, needs)]
+    bounds = [ib.minutes for ib in integer]
     rounds: tuple[int, ...] = (0, 1, 2)
     if variables.evaluate(needs, hint)[0] > 0:  # the greedy start is short: name by MIP
         named, named_wall = name_staff_mip(variables, needs, people, sorted(day_kinds), labour,
@@ -860,7 +872,8 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
                           status=status, solve_seconds=time.perf_counter() - t_start,
                           shortfall=short, over_counters_staff_minutes=over,
                           unavoidable_shortfall_staff_minutes=float(unavoidable),
-                          slot_minutes=slot_minutes, binding=binding, needs=needs, covers=covers)
+                          slot_minutes=slot_minutes, binding=binding, needs=needs, covers=covers,
+                          integer_bounds=integer)
 
 
 def _greedy_hint(variables: RosterVars, needs: Sequence[DayNeed],

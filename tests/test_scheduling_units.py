@@ -307,6 +307,17 @@ def test_no_isolated_day_off() -> None:
     assert (two[1] - two[0]).days == 1
 
 
+def test_an_isolated_day_off_costs_more_than_a_minute_under_contract() -> None:
+    """Mon-Wed, one 4-hour shift a day, at most 2 days each. A wishes Tuesday off and has a
+    contract minimum of 4 h 1.5 min (one day leaves 1 minute under: weight 2); working Mon and
+    Wed would meet it but leave Tuesday an isolated day off (weight 4). So A works one day."""
+    lab = LabourRules(min_staff_on_duty=0, opening_cover=0, closing_cover=0, max_days_per_week=2)
+    needs = [_need(d, [1] * 4, 8) for d in WEEK[:3]]
+    staff = [_person("A", lo=4.025, prefs=("off:tue",)), _person("B")]
+    shifts = _soft(needs, [[_col(8, 12)]] * 3, staff, {d: "workday" for d in WEEK[:3]}, labour=lab)
+    assert len(shifts) == 3 and sum(s.staff_id == "A" for s in shifts) == 1
+
+
 def test_weekend_days_and_late_shifts_are_shared() -> None:
     """Sat and Sun (weekend kinds) each need one person, 13:00-21:00 (a late shift: ends at or
     after 19:00): A and B get one each, never one person both."""
@@ -615,6 +626,8 @@ def test_solve_takes_the_days_bounds_as_cuts_with_round_off() -> None:
     # a bound of 240.5 minutes means at least 241: 08-12 (240) contradicts it
     assert _solve({(0, 0, 0): 1}, bound_by_day=[240.5])[0] == [_col(8, 16).shift("A", MON)]
     assert _solve({(0, 0, 0): 1}, bound_by_day=[None])[0] == [_col(8, 12).shift("A", MON)]
+    # a bound above every roster (wrong input) leaves no round feasible: the start is kept
+    assert _solve({(0, 0, 0): 1}, bound_by_day=[600.0])[0] == [_col(8, 16).shift("A", MON)]
 
 
 def test_solve_without_a_start_and_without_a_roster() -> None:
