@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -115,7 +115,10 @@ class CoverLP:
     ``bound_minutes`` is a proven lower bound on the paid minutes of every
     full cover (``None`` when the LP cannot cover the day fully with the
     people available); ``columns``/``values`` the master's columns and LP
-    values; ``reduced_costs`` their reduced costs at the last duals.
+    values; ``reduced_costs`` their reduced costs at the last duals;
+    ``cover_duals`` (per cell, paid minutes per staff on duty, >= 0) and
+    ``people_dual`` (paid minutes per shift, <= 0) those duals (empty when
+    not known: then no integer bound is computed from them).
     """
 
     day: dt.date
@@ -126,6 +129,8 @@ class CoverLP:
     reduced_costs: FloatArray
     converged: bool
     iterations: int
+    cover_duals: FloatArray = field(default_factory=lambda: np.zeros(0))
+    people_dual: float = 0.0
 
 
 def column_key(c: Column) -> tuple[int, int, tuple[tuple[int, int], ...]]:
@@ -327,7 +332,8 @@ def cover_lp(need: DayNeed, rules: ShiftRules, *, max_iterations: int = 60,
     else:
         rc = np.zeros(0)
     bound = max(best_bound, 0.0) if slack_total <= 1e-6 else None
-    return CoverLP(need.day, bound, lp_value, tuple(cols), x, rc, converged, it)
+    return CoverLP(need.day, bound, lp_value, tuple(cols), x, rc, converged, it,
+                   np.maximum(pi, 0.0), min(mu, 0.0))
 
 
 def _master(need: DayNeed, cols: Sequence[Column], rows: Sequence[IntArray]

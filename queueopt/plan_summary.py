@@ -75,7 +75,10 @@ class PlanSummary:
         Paid hours of the roster (meal breaks unpaid).
     lower_bound_hours:
         Proven lower bound on the paid hours of every roster that covers the
-        need fully (``None`` when no roster can).
+        need fully (``None`` when no roster can): the sum over days of the
+        larger of the covering LP bound (:mod:`queueopt.covering`) and the
+        integer-cover bound (:mod:`queueopt.cover_bound`), each rounded up to
+        the paid-minute step.
     gap:
         ``staff_hours / lower_bound_hours - 1`` (see :func:`gap`), or ``None``.
     solver_status:

@@ -7,9 +7,12 @@ Three steps per hall-week:
    least the minimum staff on duty, on cells over which it is constant.
 2. **Covering LP per day** (:mod:`queueopt.covering`): column generation over
    every admissible shift and break placement gives a proven lower bound on
-   the paid minutes of full cover and a pool of good shapes. A small CP-SAT
-   model per day picks an integer cover from all generated shapes (a start
-   for step 3).
+   the paid minutes of full cover and a pool of good shapes; the day's
+   integer cover (:mod:`queueopt.cover_bound`: every admissible shape,
+   reduced-cost fixing, a node-limited HiGHS MIP) raises the bound to the
+   integer problem's where it can and adds its cover to the pool. A HiGHS MIP
+   over the week picks integer covers within the staff's total hours and days
+   (a start for step 3).
 3. **Named roster over the week** (OR-Tools CP-SAT): each eligible person
    (skill ``counter``) takes at most one shape a day from the day's pool,
    with availability and leave, contract maximum hours, days per week and in
@@ -35,7 +38,7 @@ import time
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -44,7 +47,8 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from queueopt.calendar import HallCalendar
-from queueopt.covering import SLACK_COST, Column, CoverLP, DayNeed, ceil_to, column_key, cover_lp
+from queueopt.cover_bound import IntegerBound, integer_bound
+from queueopt.covering import SLACK_COST, Column, CoverLP, DayNeed, column_key, cover_lp
 from queueopt.model import Hall, LabourRules, ShiftRules, StaffMember
 from queueopt.plan_summary import SolverStatus, gap
 from queueopt.rules import ROLE_SKILL, Shift, Violation, clock, time_grid, validate_roster, working_window
@@ -54,6 +58,9 @@ DEFAULT_TIME_LIMIT_S = 20.0
 """Default work budget of the roster solves, in CP-SAT deterministic seconds."""
 COUNTER_SKILL = ROLE_SKILL["counter"]
 """Skill a person needs to be rostered on a counter."""
+
+DAY_MIP_NODES = 200
+"""Branch-and-bound nodes of each day's integer-bound MIP (:mod:`queueopt.cover_bound`)."""
 
 MIP_SHAPES = 250
 """Shapes per day (beyond both LPs' support) the week's integer cover chooses from."""
@@ -154,7 +161,8 @@ class ScheduleResult:
     """A named roster and how good it is (minutes inside, hours as properties).
 
     ``lower_bound_minutes`` is the proven bound on the paid minutes of full
-    cover (``None`` when no full cover exists even in the LP);
+    cover (``None`` when no full cover exists even in the LP): per day the
+    larger of the LP bound and the integer-cover bound (``integer_bounds``);
     ``shortfall`` lists the cells left short (:func:`shortfall_frame`);
     ``unavoidable_shortfall_staff_minutes`` a proven lower bound on the
     shortfall of every roster of these staff; ``binding`` says in words
@@ -173,6 +181,7 @@ class ScheduleResult:
     binding: list[str] = field(default_factory=list)
     needs: list[DayNeed] = field(default_factory=list)
     covers: list[CoverLP] = field(default_factory=list)
+    integer_bounds: list[IntegerBound] = field(default_factory=list)
 
     @property
     def staff_hours(self) -> float:
@@ -371,10 +380,36 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
     most one person.
     """
     model = cp_model.CpModel()
-    hist = history or {}
-    days = sorted(day_kinds)
     didx = {nd.day: k for k, nd in enumerate(needs)}
     people = [p for p in staff if eligible(p)]
+    plist, lock_at = _pools_with_locks(needs, pools, locked, shift_rules, instances)
+    assign, locked_vars = _assignments(model, people, needs, plist, lock_at)
+    short, short_terms, paid_by_day = _cover_rows(model, needs, plist, assign, instances)
+    soft: list[tuple[cp_model.IntVar, int]] = []
+    works: dict[tuple[int, int], cp_model.IntVar] = {}
+    for e, p in enumerate(people):
+        for k, nd in enumerate(needs):
+            mine = [v for (ee, kk, _), v in assign.items() if ee == e and kk == k]
+            w = model.new_bool_var(f"works_{p.staff_id}_{nd.day:%m%d}")
+            model.add(sum(mine) == w)
+            works[(e, k)] = w
+        _rest(model, e, p, needs, plist, assign, works, labour)
+        ws = [works.get((e, didx[d]), 0) if d in didx else 0 for d in sorted(day_kinds)]
+        _days_worked(model, ws, labour, (history or {}).get(p.staff_id, 0))
+        soft.extend(_contract_hours(model, e, p, plist, assign))
+        soft.extend(_preferences(model, e, p, needs, plist, assign, works))
+    soft.extend(_fairness(model, people, needs, plist, assign, works, day_kinds, vip_counters))
+    return model, RosterVars(assign=assign, short=short, pools=plist,
+                             short_minutes=sum(short_terms), paid_minutes=sum(paid_by_day),
+                             paid_by_day=paid_by_day, soft=soft, locked=locked_vars)
+
+
+def _pools_with_locks(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
+                      locked: Sequence[Shift], shift_rules: ShiftRules, instances: bool
+                      ) -> tuple[list[list[Column]], dict[tuple[str, dt.date], int]]:
+    """The days' pools with each locked shift's shape added (once, or once per lock with
+    ``instances``), and the pool index of each ``(staff_id, day)`` lock."""
+    didx = {nd.day: k for k, nd in enumerate(needs)}
     plist: list[list[Column]] = [list(x) for x in pools]
     lock_at: dict[tuple[str, dt.date], int] = {}
     for lk in locked:
@@ -388,7 +423,15 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
             lock_at[(lk.staff_id, lk.day)] = len(plist[k]) - 1
         else:
             lock_at[(lk.staff_id, lk.day)] = keys.index(column_key(col))
-    cover = [[c.on_duty(nd) for c in pl] for nd, pl in zip(needs, plist)]
+    return plist, lock_at
+
+
+def _assignments(model: cp_model.CpModel, people: Sequence[StaffMember],
+                 needs: Sequence[DayNeed], plist: Sequence[Sequence[Column]],
+                 lock_at: Mapping[tuple[str, dt.date], int]
+                 ) -> tuple[dict[tuple[int, int, int], cp_model.IntVar], set[tuple[int, int, int]]]:
+    """One yes/no variable per (person, day, shape) the person is available for; a locked
+    person-day has only its locked shape, fixed to 1 (the second value: those variables)."""
     assign: dict[tuple[int, int, int], cp_model.IntVar] = {}
     locked_vars: set[tuple[int, int, int]] = set()
     for e, p in enumerate(people):
@@ -405,6 +448,17 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
                 if lk_j is not None:
                     model.add(v == 1)
                     locked_vars.add((e, k, j))
+    return assign, locked_vars
+
+
+def _cover_rows(model: cp_model.CpModel, needs: Sequence[DayNeed],
+                plist: Sequence[Sequence[Column]],
+                assign: Mapping[tuple[int, int, int], cp_model.IntVar], instances: bool
+                ) -> tuple[dict[tuple[int, int], cp_model.IntVar], list[cp_model.LinearExprT],
+                           list[cp_model.LinearExprT]]:
+    """Cover per cell with a shortage variable (staff short); the shortage terms (staff
+    minutes) and each day's paid minutes. With ``instances`` each shape is one shift."""
+    cover = [[c.on_duty(nd) for c in pl] for nd, pl in zip(needs, plist)]
     short: dict[tuple[int, int], cp_model.IntVar] = {}
     short_terms: list[cp_model.LinearExprT] = []
     paid_by_day: list[cp_model.LinearExprT] = []
@@ -425,37 +479,37 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
                       >= int(nd.need[cell]))
             short_terms.append(nd.cell * sv)
         paid_by_day.append(sum(plist[k][j].paid * v for j, vs in by_col.items() for v in vs))
-    soft: list[tuple[cp_model.IntVar, int]] = []
-    works: dict[tuple[int, int], cp_model.IntVar] = {}
-    for e, p in enumerate(people):
-        for k, nd in enumerate(needs):
-            mine = [v for (ee, kk, _), v in assign.items() if ee == e and kk == k]
-            w = model.new_bool_var(f"works_{p.staff_id}_{nd.day:%m%d}")
-            model.add(sum(mine) == w)
-            works[(e, k)] = w
-        _rest(model, e, p, needs, plist, assign, works, labour)
-        ws = [works.get((e, didx[d]), 0) if d in didx else 0 for d in days]
-        model.add(sum(ws) <= labour.max_days_per_week)
-        mx = labour.max_consecutive_days
-        padded = [1] * min(hist.get(p.staff_id, 0), mx) + ws
-        for s0 in range(0, len(padded) - mx):
-            window = padded[s0:s0 + mx + 1]
-            fixed = sum(1 for v in window if isinstance(v, int) and v)
-            vars_ = [v for v in window if not isinstance(v, int)]
-            if vars_:
-                model.add(sum(vars_) <= mx - fixed)
-        paid = sum(plist[k][j].paid * v for (ee, k, j), v in assign.items() if ee == e)
-        model.add(paid <= int(p.max_hours_week * 60))
-        lo = int(p.min_hours_week * 60)
-        if lo:
-            under = model.new_int_var(0, lo, f"under_{p.staff_id}")
-            model.add(paid + under >= lo)
-            soft.append((under, 2))
-        soft.extend(_preferences(model, e, p, needs, plist, assign, works))
-    soft.extend(_fairness(model, people, needs, plist, assign, works, day_kinds, vip_counters))
-    return model, RosterVars(assign=assign, short=short, pools=plist,
-                             short_minutes=sum(short_terms), paid_minutes=sum(paid_by_day),
-                             paid_by_day=paid_by_day, soft=soft, locked=locked_vars)
+    return short, short_terms, paid_by_day
+
+
+def _days_worked(model: cp_model.CpModel, ws: Sequence[cp_model.IntVar | int],
+                 labour: LabourRules, before: int) -> None:
+    """Days per week and days in a row; ``ws`` says per calendar day whether the person
+    works (0 on a day without a need), ``before`` the days in a row worked before the week."""
+    model.add(sum(ws) <= labour.max_days_per_week)
+    mx = labour.max_consecutive_days
+    padded = [1] * min(before, mx) + list(ws)
+    for s0 in range(0, len(padded) - mx):
+        window = padded[s0:s0 + mx + 1]
+        fixed = sum(1 for v in window if isinstance(v, int) and v)
+        vars_ = [v for v in window if not isinstance(v, int)]
+        if vars_:
+            model.add(sum(vars_) <= mx - fixed)
+
+
+def _contract_hours(model: cp_model.CpModel, e: int, p: StaffMember,
+                    plist: Sequence[Sequence[Column]],
+                    assign: Mapping[tuple[int, int, int], cp_model.IntVar]
+                    ) -> list[tuple[cp_model.IntVar, int]]:
+    """The contract's maximum paid minutes (hard) and minimum (soft: the minutes under it)."""
+    paid = sum(plist[k][j].paid * v for (ee, k, j), v in assign.items() if ee == e)
+    model.add(paid <= int(p.max_hours_week * 60))
+    lo = int(p.min_hours_week * 60)
+    if not lo:
+        return []
+    under = model.new_int_var(0, lo, f"under_{p.staff_id}")
+    model.add(paid + under >= lo)
+    return [(under, 2)]
 
 
 def _rest(model: cp_model.CpModel, e: int, p: StaffMember, needs: Sequence[DayNeed],
@@ -774,21 +828,25 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     covers: list[CoverLP] = []
     lk_cols = [[Column(s.start, s.end, s.breaks, s.paid_minutes(shift_rules))
                 for s in locks if s.day == nd.day] for nd in needs]
-    done: dict[object, CoverLP] = {}
+    done: dict[object, tuple[CoverLP, IntegerBound]] = {}
+    integer: list[IntegerBound] = []
     for k, nd in enumerate(needs):
         say(0.05 + 0.35 * k / max(len(needs), 1), f"covering {nd.day:%a %d %b}")
         same = (tuple(nd.need), nd.start, nd.cell, nd.people, tuple(map(column_key, lk_cols[k])))
-        if same not in done:  # days with the same need share the LP
-            done[same] = cover_lp(nd, shift_rules, seed_columns=lk_cols[k])
-        lp = done[same]
-        covers.append(CoverLP(nd.day, lp.bound_minutes, lp.lp_minutes, lp.columns, lp.values,
-                              lp.reduced_costs, lp.converged, lp.iterations))
+        if same not in done:  # days with the same need share the LP and the integer bound
+            lp = cover_lp(nd, shift_rules, seed_columns=lk_cols[k])
+            done[same] = (lp, integer_bound(nd, shift_rules, lp, node_limit=DAY_MIP_NODES,
+                                            wall=wall))
+        lp, ib = done[same]
+        covers.append(replace(lp, day=nd.day))
+        integer.append(replace(ib, day=nd.day))
     say(0.4, "covering the week within the staff's hours and days")
     wlp = week_lp(needs, staff, shift_rules, labour, short_weight=SLACK_COST, paid_weight=1.0,
                   seed_columns=[c.columns for c in covers])
     # the MIP's shapes: both LPs' support and the covering LP's least reduced costs (all the
     # generated shapes make HiGHS's root node too slow to finish within a node limit)
-    union = [_best_shapes(c, w, x, size=MIP_SHAPES) for c, w, x in zip(covers, wlp.columns, wlp.values)]
+    union = [list(dict.fromkeys(list(ib.cover) + _best_shapes(c, w, x, size=MIP_SHAPES)))
+             for c, w, x, ib in zip(covers, wlp.columns, wlp.values, integer)]
     chosen, mip_wall = week_integer_cover(needs, union, lk_cols, staff, labour, wall=wall,
                                           node_limit=max(int(50 * time_limit_s), 50))
     say(0.55, "naming staff on the shifts")
@@ -797,8 +855,7 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
                                    instances=True)
     people = [p for p in staff if eligible(p)]
     hint = _greedy_hint(variables, needs, people, labour, history)
-    bounds = [None if c.bound_minutes is None else ceil_to(c.bound_minutes, nd.grid)
-              for c, nd in zip(covers, needs)]
+    bounds = [ib.minutes for ib in integer]
     rounds: tuple[int, ...] = (0, 1, 2)
     if variables.evaluate(needs, hint)[0] > 0:  # the greedy start is short: name by MIP
         named, named_wall = name_staff_mip(variables, needs, people, sorted(day_kinds), labour,
@@ -860,7 +917,8 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
                           status=status, solve_seconds=time.perf_counter() - t_start,
                           shortfall=short, over_counters_staff_minutes=over,
                           unavoidable_shortfall_staff_minutes=float(unavoidable),
-                          slot_minutes=slot_minutes, binding=binding, needs=needs, covers=covers)
+                          slot_minutes=slot_minutes, binding=binding, needs=needs, covers=covers,
+                          integer_bounds=integer)
 
 
 def _greedy_hint(variables: RosterVars, needs: Sequence[DayNeed],

@@ -367,7 +367,10 @@ def test_floor_role_does_not_count_as_counter_cover(tmp_path: Path) -> None:
 
 SUMMARY_BROKEN: dict[str, tuple[dict, set[str]]] = {
     "staff hours": ({"staff_hours": 65.0, "gap": 65 / 51 - 1}, {"staff_hours"}),
-    "false bound": ({"lower_bound_hours": 51.5, "gap": 66 / 51.5 - 1}, {"false_bound"}),
+    # LP bound 51 h; least integer cover 3 x 17.25 = 51.75 h (a HiGHS MIP over every pattern);
+    # the checker's own quick covers at most 3 x 19.5 = 58.5 h; the roster 66 h
+    "false bound": ({"lower_bound_hours": 59.0, "gap": 66 / 59.0 - 1}, {"false_bound"}),
+    "bound above the roster": ({"lower_bound_hours": 66.5, "gap": 0.0}, {"false_bound"}),
     "negative gap": ({"lower_bound_hours": 50.0, "gap": -0.05}, {"gap"}),
     "gap off its figures": ({"gap": 0.2}, {"gap"}),
     "gap reads 0 without a bound": ({"lower_bound_hours": None, "gap": 0.0}, {"gap"}),
@@ -394,6 +397,15 @@ def test_each_summary_check_names_a_wrong_figure(name: str, tmp_path: Path) -> N
         return
     found = _rules_broken(tmp_path, BASE_ROSTER, summary=changes)
     assert expected <= found, f"{name}: expected {expected}, found {found}"
+
+
+def test_an_integer_bound_above_the_lp_is_not_called_false(tmp_path: Path) -> None:
+    """A bound above the LP bound (51 h) but not above the least integer cover (3 x 17.25 h, a
+    HiGHS MIP over every pattern) is true: the integer bound of queueopt.cover_bound lies there;
+    the checker must not call it false."""
+    found = _rules_broken(tmp_path, BASE_ROSTER,
+                          summary={"lower_bound_hours": 51.75, "gap": round(66 / 51.75 - 1, 4)})
+    assert "false_bound" not in found and "gap" not in found
 
 
 def test_optimal_is_said_only_when_proven(tmp_path: Path) -> None:

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from scipy.optimize import linprog
+from scipy.optimize import LinearConstraint, linprog, milp
 
 from plan_checker.inputs import Rules
 from plan_checker.patterns import PatternSet, cover_matrix
@@ -159,6 +160,14 @@ def _big(cost: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> float:
 
 def _colgen(a: sp.csc_matrix, cost: npt.NDArray[np.float64], b: npt.NDArray[np.float64],
             patterns: PatternSet, cap: int | None) -> float | None:
+    found = _colgen_duals(a, cost, b, patterns, cap)
+    return None if found is None else found[0]
+
+
+def _colgen_duals(a: sp.csc_matrix, cost: npt.NDArray[np.float64], b: npt.NDArray[np.float64],
+                  patterns: PatternSet, cap: int | None
+                  ) -> tuple[float, npt.NDArray[np.float64]] | None:
+    """(LP value, reduced cost of every pattern) at the LP optimum, ``None`` without a cover."""
     # start from one break placement per (start, length); elastic slack keeps the master feasible
     cur = np.flatnonzero(patterns.config == 0)
     at = a.T.tocsr()
@@ -169,7 +178,49 @@ def _colgen(a: sp.csc_matrix, cost: npt.NDArray[np.float64], b: npt.NDArray[np.f
         neg = np.setdiff1d(np.flatnonzero(reduced < -1e-7 * max(1.0, float(cost.max()))), cur)
         if not len(neg):
             if slack > 1e-7:  # the full LP itself needs slack: no cover within the cap
-                return _full(a, cost, b, patterns, cap)
-            return value
+                full = _full(a, cost, b, patterns, cap)
+                return None if full is None else (full, reduced)
+            return value, reduced
         cur = np.union1d(cur, neg[np.argsort(reduced[neg])[:200]])
     raise RuntimeError("column generation did not converge in 1000 rounds")
+
+
+def day_integer_cover(rules: Rules, window: tuple[int, int] | None, need: npt.NDArray[np.int64],
+                      *, max_shifts: int | None = None, patterns_in_mip: int = 400,
+                      node_limit: int = 100) -> float | None:
+    """Paid minutes of an integer cover of ``need`` the checker finds itself, or ``None``.
+
+    Any integer cover (at most ``max_shifts`` shifts, each an admissible
+    pattern) costs at least the least integer cover, which every true lower
+    bound of the day must not exceed; so this figure is an *upper* limit for
+    any valid bound (the LP bound is the lower end). Found by a HiGHS MIP over
+    the ``patterns_in_mip`` patterns of least reduced cost at the LP optimum
+    (one thread, a node limit); ``None`` when that finds no cover.
+    """
+    if window is None:
+        return 0.0 if not int(np.asarray(need).sum()) else None
+    lo, hi = window
+    if not int(need[lo:hi].sum()):
+        return 0.0 if not int(np.asarray(need).sum()) else None
+    cell = cell_size(rules, (lo, hi), need)
+    patterns, a, cost = _day_matrix(rules, lo, hi, cell)
+    n = (hi - lo) // cell
+    b = need[lo:hi].reshape(n, cell).max(axis=1).astype(float)
+    found = _colgen_duals(a, cost, b, patterns, max_shifts)
+    if found is None:
+        return None
+    pick = np.argsort(found[1], kind="stable")[:patterns_in_mip]
+    sub = sp.vstack([a[:, pick], sp.csr_matrix(np.ones((1, len(pick))))], format="csr")
+    top = float(max_shifts) if max_shifts is not None else np.inf
+    with warnings.catch_warnings():  # HiGHS options scipy does not list are passed on verbatim
+        warnings.simplefilter("ignore")
+        res = milp(cost[pick], integrality=np.ones(len(pick)),
+                   constraints=LinearConstraint(sub, np.r_[b, -np.inf], np.r_[np.full(n, np.inf), top]),
+                   options={"node_limit": node_limit, "threads": 1, "random_seed": 0,
+                            "time_limit": 120.0})
+    if res.x is None:
+        return None
+    x = np.round(res.x)
+    if (a[:, pick] @ x < b - 1e-9).any() or (max_shifts is not None and x.sum() > max_shifts):
+        return None
+    return float(cost[pick] @ x)

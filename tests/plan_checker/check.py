@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from plan_checker.bound import DayBound, day_lp_bound
+from plan_checker.bound import DayBound, day_integer_cover, day_lp_bound
 from plan_checker.inputs import (
     HallFacts,
     Person,
@@ -158,6 +158,8 @@ class PlanReport:
     staff_hours: float
     day_bounds: dict[dt.date, DayBound]
     figure_findings: list[Finding] = field(default_factory=list)
+    staff: Any = None
+    _cover_hours: tuple[float | None] | None = None
 
     @property
     def bound_hours(self) -> float | None:
@@ -165,6 +167,30 @@ class PlanReport:
         roster can cover."""
         vals = [b.minutes for b in self.day_bounds.values()]
         return None if any(v is None for v in vals) else sum(vals) / 60  # type: ignore[misc]
+
+    def integer_cover_hours(self) -> float | None:
+        """Paid hours of integer covers of each day (a valid bound lies at or below it), ``None``
+        when some day has none; computed on first use.
+
+        A day's cover is the cheaper of one the checker finds itself (a MIP over its own
+        patterns, :func:`plan_checker.bound.day_integer_cover`) and the roster's own shifts
+        of that day when they keep every rule and cover that day's need in full.
+        """
+        if self._cover_hours is None:
+            rules_kept = not [f for f in self.rule_findings if f.rule not in SOFT_RULES]
+            total: float | None = 0.0
+            for d, n in self.needs.items():
+                cap = people_available(self.rules, self.staff, d, n.window)
+                found = day_integer_cover(self.rules, n.window, n.need, max_shifts=cap)
+                mine = [s for s in self.shifts if s.day == d]
+                inside = slice(*n.window) if n.window else slice(0, 0)
+                if rules_kept and len(mine) <= cap and (
+                        on_duty_count(mine, d)[inside] >= n.need[inside]).all():
+                    own = float(sum(paid_minutes(s, self.rules) for s in mine))
+                    found = own if found is None else min(found, own)
+                total = None if total is None or found is None else total + found
+            self._cover_hours = (None if total is None else total / 60,)
+        return self._cover_hours[0]
 
     @property
     def lp_hours(self) -> float | None:
@@ -236,10 +262,19 @@ def check_figures(report: PlanReport, counters_rows: list[dict[str, str]] | None
                                          f"{never} staff-minutes lie where no shift may work")
     bound = report.bound_hours
     reported_bound = s.get("lower_bound_hours")
-    if isinstance(reported_bound, (int, float)) and bound is not None \
-            and reported_bound > bound + HOURS_TOL:
-        bad("false_bound", f"lower_bound_hours {reported_bound} is above the LP bound "
-                           f"{bound:.2f} h over every admissible shift and break placement")
+    if isinstance(reported_bound, (int, float)):
+        # a valid bound lies at or below the least integer cover of each day: above the LP bound
+        # it may lie (the integer bound), above an integer cover or a full-cover roster it may not
+        if not short and reported_bound > report.staff_hours + HOURS_TOL:
+            bad("false_bound", f"lower_bound_hours {reported_bound} is above the full-cover "
+                               f"roster's {report.staff_hours:.2f} h")
+        elif bound is not None and reported_bound > bound + HOURS_TOL:
+            cover = report.integer_cover_hours()
+            if cover is None or reported_bound > cover + HOURS_TOL:
+                bad("false_bound", f"lower_bound_hours {reported_bound} is above the LP bound "
+                                   f"{bound:.2f} h over every admissible shift and break "
+                                   f"placement and above the checker's integer covers "
+                                   f"({cover if cover is None else round(cover, 2)} h)")
     if bound is not None and not short and report.staff_hours < bound - HOURS_TOL:
         bad("below_bound", f"a full-cover roster of {report.staff_hours:.2f} h is below the "
                            f"checker's own bound {bound:.2f} h (a rule the checker misses?)")
@@ -336,7 +371,7 @@ def check_plan(plan_dir: Path, data_dir: Path, *, requirement_column: str = "req
         rule_findings=check_rules(shifts, ctx) + (
             check_locks(shifts, read_roster(locked)) if locked else []),
         cover=recompute_cover(shifts, needs, hall.counters),
-        staff_hours=total_paid_hours(shifts, rules),
+        staff_hours=total_paid_hours(shifts, rules), staff=staff,
         day_bounds={d: day_lp_bound(rules, n.window, n.need, method=bound_method,
                                     max_shifts=people_available(rules, staff, d, n.window))
                     for d, n in needs.items()})
