@@ -399,11 +399,12 @@ def test_greedy_hint_for_one_person_counts_the_run_and_the_rest() -> None:
 def test_day_needs_by_hand() -> None:
     """09:00-17:00 with 15-minute covers, 2 staff on duty while open, 3 counters, a 30-minute
     slot: the window is 08:45-17:15 in 15-minute cells; a cell takes its slot's requirement
-    (09:15 is in the 09:00 slot), rounded up (1.2 -> 2, 3.0 stays 3), capped at the counters
-    (5 -> 3), at least 2 while open and 1 during the covers; nothing required = 0."""
+    (09:15 is in the 09:00 slot), rounded up (0.5 -> 1, 1.2 -> 2, 3.0 stays 3), capped at the
+    counters (5 -> 3), at least 2 while open (from 09:00 itself) and 1 during the covers;
+    nothing required = 0."""
     hall = _hall(9 * 60, 17 * 60, counters=3)
     lab = LabourRules(min_staff_on_duty=2, opening_cover=15, closing_cover=15)
-    slots = {9 * 60: 1.2, 9 * 60 + 30: 3.0, 10 * 60: 5.0, 16 * 60 + 30: 0.5}
+    slots = {9 * 60: 0.5, 9 * 60 + 30: 3.0, 10 * 60: 5.0, 10 * 60 + 30: 1.2, 16 * 60 + 30: 0.5}
     req = pd.DataFrame({"interval_start": [pd.Timestamp(MON) + pd.Timedelta(minutes=m) for m in slots],
                         "required": list(slots.values())})
     away = (Unavailability(MON, 8 * 60 + 45, 17 * 60 + 15),)  # the whole window: cannot work
@@ -415,11 +416,22 @@ def test_day_needs_by_hand() -> None:
                   + (OpeningHours.closed(),), OpeningHours(540, 1020))
     (nd,) = day_needs(closed, staff, req, kinds, RULES, lab, 30)
     assert (nd.day, nd.start, nd.cell, nd.grid, nd.people) == (MON, 525, 15, 15, 2)
-    required = [0, 2, 2, 3, 3, 5, 5] + [0] * 24 + [1, 1, 0]
+    required = [0, 1, 1, 3, 3, 5, 5, 2, 2] + [0] * 22 + [1, 1, 0]
     assert nd.required.tolist() == required
-    assert nd.need.tolist() == [1, 2, 2, 3, 3, 3, 3] + [2] * 24 + [2, 2, 1]
+    assert nd.need.tolist() == [1, 2, 2, 3, 3, 3, 3, 2, 2] + [2] * 22 + [2, 2, 1]
     (five,) = day_needs(hall, staff, req, {MON: "workday"}, RULES, lab, 10)
     assert (five.grid, five.cell, len(five.need)) == (5, 5, 102)
+
+
+def test_roster_variables_evaluate_an_assignment_by_hand() -> None:
+    """Two days needing one person 08-12; shapes 08-12 and 08-16. A on Monday's 08-16, B's
+    Monday 08-12 listed but not taken (0), nobody on Tuesday: 240 staff-minutes short (Tuesday),
+    480 paid."""
+    needs = [_need(d, [1] * 4 + [0] * 4, 8) for d in WEEK[:2]]
+    _, var = build_model(needs, [[_col(8, 12), _col(8, 16)]] * 2, [_person("A"), _person("B")],
+                         {d: "workday" for d in WEEK[:2]}, RULES, LAB)
+    assert var.evaluate(needs, {(0, 0, 1): 1, (1, 0, 0): 0}) == (240, 480)
+    assert var.evaluate(needs, {}) == (480, 0)
 
 
 def test_on_duty_shortfall_and_over_counters() -> None:
