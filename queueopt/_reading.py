@@ -98,8 +98,10 @@ def read_bytes(path: Path, table: str, problems: Problems) -> bytes | None:
             return None
         if not name.endswith(".gz"):
             return path.read_bytes()
-        with gzip.open(path, "rb") as fh:
-            raw = fh.read(limit + 1)
+        raw = _gunzip_one_member(path.read_bytes(), limit + 1)
+        if raw is None:
+            with gzip.open(path, "rb") as fh:
+                raw = fh.read(limit + 1)
     except (OSError, EOFError, zlib.error) as err:
         problems.add(name, None, None, f"cannot read the file: {err}")
         return None
@@ -108,6 +110,20 @@ def read_bytes(path: Path, table: str, problems: Problems) -> bytes | None:
                      f"for {table} is {_mb(limit)} (see README, Security and data safety)")
         return None
     return raw
+
+
+def _gunzip_one_member(packed: bytes, most: int) -> bytes | None:
+    """The first ``most`` bytes of a gzip file of one member, unpacked in one call (checked
+    against its CRC); None for anything else (several members, damage), which the
+    ``gzip`` module then reads and explains."""
+    unpack = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        raw = unpack.decompress(packed, most)
+    except zlib.error:
+        return None
+    if len(raw) >= most:
+        return raw  # over the limit: the caller refuses it
+    return raw if unpack.eof and not unpack.unused_data else None
 
 
 def _header_names(text: str, name: str, problems: Problems) -> list[str] | None:

@@ -11,7 +11,11 @@ observed day with what happened as its inputs:
 
 * arrivals per interval (the rate is the count over the interval);
 * each interval's mean handling time times the correction's factor, with the
-  training weeks' coefficient of variation;
+  training weeks' coefficient of variation; the mean of an interval with few
+  served customers is noisy, and a queue's wait is convex in its load, so noise
+  alone would lengthen the simulated waits: each interval's mean is shrunk
+  towards its check interval's by :data:`HANDLE_PRIOR_CUSTOMERS` pseudo-customers
+  (:func:`shrunk_handle_minutes`);
 * the staff observed on duty; a fractional count ``c`` gives the results at
   ``floor(c)`` and ``floor(c) + 1`` counters weighted ``1 - (c - floor(c))``
   and ``c - floor(c)`` (the same interpolation as the formulas);
@@ -35,6 +39,27 @@ import pandas as pd
 from queueopt.simulate import simulate_day
 
 PREDICTED = ("predicted_mean_wait", "predicted_service_level", "predicted_abandonment")
+HANDLE_PRIOR_CUSTOMERS = 10.0
+"""Pseudo-customers at the check interval's mean handling time added to each interval's."""
+
+
+def shrunk_handle_minutes(fine: pd.DataFrame, check_minutes: int,
+                          prior: float = HANDLE_PRIOR_CUSTOMERS) -> pd.Series:
+    """Each interval's mean handling time (minutes) shrunk towards its check interval's.
+
+    ``(n h + prior H) / (n + prior)``: ``h`` the interval's mean over its ``n``
+    served customers (``arrivals - abandoned``), ``H`` the mean over all served
+    customers of the check interval (``check_minutes``) it lies in. An
+    interval nobody was served in takes ``H``.
+    """
+    start = pd.to_datetime(fine["interval_start"])
+    n = (fine["arrivals"] - fine["abandoned"]).clip(lower=0).astype(float)
+    h = fine["handle_minutes"].astype(float)
+    n = n.where(h.notna(), 0.0)
+    work = (n * h.fillna(0.0)).groupby(start.dt.floor(f"{check_minutes}min")).transform("sum")
+    served = n.groupby(start.dt.floor(f"{check_minutes}min")).transform("sum")
+    coarse = work / served.where(served > 0)
+    return ((n * h.fillna(0.0) + prior * coarse) / (n + prior)).rename("handle_minutes")
 
 
 def _day_sums(day: pd.DataFrame, mix: pd.DataFrame, *, sim_minutes: int, handle_factor: float,
@@ -89,7 +114,7 @@ def simulate_observed(fine: pd.DataFrame, *, sim_minutes: int, check_minutes: in
     ----------
     fine:
         What happened per ``sim_minutes`` interval (:func:`queueopt.modelcheck.interval_table`):
-        ``interval_start, arrivals, handle_minutes, staff_observed``.
+        ``interval_start, arrivals, abandoned, handle_minutes, staff_observed``.
     sim_minutes:
         The staffing interval, minutes (the policy's).
     check_minutes:
@@ -122,6 +147,7 @@ def simulate_observed(fine: pd.DataFrame, *, sim_minutes: int, check_minutes: in
     if sim_minutes <= 0 or check_minutes % sim_minutes:
         raise ValueError(f"the check's interval ({check_minutes} min) must be a multiple of the "
                          f"simulation's ({sim_minutes} min)")
+    fine = fine.assign(handle_minutes=shrunk_handle_minutes(fine, check_minutes).to_numpy())
     f = fine.set_index(pd.to_datetime(fine["interval_start"])).sort_index()
     if mix is None or mix.shape[1] == 0:
         mix = pd.DataFrame({"all": f["arrivals"]}, index=f.index)

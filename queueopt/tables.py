@@ -477,6 +477,8 @@ def read_tickets(path: Path, problems: Problems, hall_keys: Collection[str],
                          "quarantine.csv and the run goes on")
         return None, None
     keep = keep_mask(quarantine, len(df))
+    if keep.all():  # the common case: no copy of the log
+        return parsed, quarantine
     return parsed[keep].reset_index(drop=True), quarantine
 
 

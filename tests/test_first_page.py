@@ -138,3 +138,29 @@ def test_duplicated_equals_pandas() -> None:
             cells = sorted(set(cells))
         text = pd.Series(cells, dtype="str")
         pd.testing.assert_series_equal(duplicated(text), text.duplicated())
+
+
+def test_one_call_gunzip_reads_what_gzip_reads(tmp_path: Path) -> None:
+    """One-member gzip files are unpacked in one call, limit and CRC included; several
+    members or damage go to the gzip module (same bytes, same messages as before)."""
+    import gzip
+
+    from queueopt._reading import Problems, _gunzip_one_member, read_bytes
+
+    body = b"ticket_id,hall_id\n" + b"".join(b"T%06d,H01\n" % k for k in range(50_000))
+    packed = gzip.compress(body)
+    assert _gunzip_one_member(packed, len(body) + 1) == body
+    assert _gunzip_one_member(packed, 100) == body[:100]
+    two = gzip.compress(body[:18]) + gzip.compress(body[18:])
+    assert _gunzip_one_member(two, 10**9) is None
+    assert _gunzip_one_member(packed[:-12], 10**9) is None
+    damaged = bytearray(packed)
+    damaged[-8] ^= 0xFF  # the CRC
+    assert _gunzip_one_member(bytes(damaged), 10**9) is None
+    for name, data in (("one.csv.gz", packed), ("two.csv.gz", two)):
+        (tmp_path / name).write_bytes(data)
+        assert read_bytes(tmp_path / name, "tickets", Problems()) == body
+    (tmp_path / "bad.csv.gz").write_bytes(bytes(damaged))
+    problems = Problems()
+    assert read_bytes(tmp_path / "bad.csv.gz", "tickets", problems) is None
+    assert "CRC" in problems.items[0].message

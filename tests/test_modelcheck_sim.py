@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from queueopt import queueing
-from queueopt.modelcheck_sim import simulate_observed
+from queueopt.modelcheck_sim import shrunk_handle_minutes, simulate_observed
 
 
 def _day(arrivals: list[float], staff: list[float], handle: float = 3.0,
@@ -15,7 +15,8 @@ def _day(arrivals: list[float], staff: list[float], handle: float = 3.0,
     start = pd.Timestamp("2026-03-02 08:00")
     return pd.DataFrame({
         "interval_start": pd.date_range(start, periods=len(arrivals), freq=f"{minutes}min"),
-        "arrivals": arrivals, "handle_minutes": handle, "staff_observed": staff})
+        "arrivals": arrivals, "abandoned": 0.0, "handle_minutes": handle,
+        "staff_observed": staff})
 
 
 def test_steady_day_matches_erlang_a() -> None:
@@ -84,3 +85,16 @@ def test_patience_per_type_by_hand() -> None:
     assert np.array_equal(same.wait_sum, pooled.wait_sum)  # one patience per type = one for all
     with pytest.raises(ValueError, match="one per type"):
         simulate_day([0.2] * 24, [1] * 24, patience=[1.0, 2.0, 3.0], **kw)
+
+
+def test_handling_mean_shrunk_by_hand() -> None:
+    """Two half-hours of one hour: 2 served at 10 min and 38 (40 arrived, 2 left) at 2 min.
+    The hour's mean is (2*10 + 38*2) / 40 = 2.4; with 10 pseudo-customers at 2.4 the first
+    becomes (20 + 24) / 12 and the second (76 + 24) / 48. A half-hour nobody was served in
+    takes its hour's mean."""
+    fine = pd.DataFrame({"interval_start": pd.to_datetime(
+        ["2026-03-02 08:00", "2026-03-02 08:30", "2026-03-02 09:00", "2026-03-02 09:30"]),
+        "arrivals": [2.0, 40.0, 3.0, 5.0], "abandoned": [0.0, 2.0, 3.0, 0.0],
+        "handle_minutes": [10.0, 2.0, np.nan, 4.0]})
+    got = shrunk_handle_minutes(fine, 60).tolist()
+    assert got == pytest.approx([44 / 12, 100 / 48, 4.0, 4.0])
