@@ -431,10 +431,36 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
     most one person.
     """
     model = cp_model.CpModel()
-    hist = history or {}
-    days = sorted(day_kinds)
     didx = {nd.day: k for k, nd in enumerate(needs)}
     people = [p for p in staff if eligible(p)]
+    plist, lock_at = _pools_with_locks(needs, pools, locked, shift_rules, instances)
+    assign, locked_vars = _assignments(model, people, needs, plist, lock_at)
+    short, short_terms, paid_by_day = _cover_rows(model, needs, plist, assign, instances)
+    soft: list[tuple[cp_model.IntVar, int]] = []
+    works: dict[tuple[int, int], cp_model.IntVar] = {}
+    for e, p in enumerate(people):
+        for k, nd in enumerate(needs):
+            mine = [v for (ee, kk, _), v in assign.items() if ee == e and kk == k]
+            w = model.new_bool_var(f"works_{p.staff_id}_{nd.day:%m%d}")
+            model.add(sum(mine) == w)
+            works[(e, k)] = w
+        _rest(model, e, p, needs, plist, assign, works, labour)
+        ws = [works.get((e, didx[d]), 0) if d in didx else 0 for d in sorted(day_kinds)]
+        _days_worked(model, ws, labour, (history or {}).get(p.staff_id, 0))
+        soft.extend(_contract_hours(model, e, p, plist, assign))
+        soft.extend(_preferences(model, e, p, needs, plist, assign, works))
+    soft.extend(_fairness(model, people, needs, plist, assign, works, day_kinds, vip_counters))
+    return model, RosterVars(assign=assign, short=short, pools=plist,
+                             short_minutes=sum(short_terms), paid_minutes=sum(paid_by_day),
+                             paid_by_day=paid_by_day, soft=soft, locked=locked_vars)
+
+
+def _pools_with_locks(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
+                      locked: Sequence[Shift], shift_rules: ShiftRules, instances: bool
+                      ) -> tuple[list[list[Column]], dict[tuple[str, dt.date], int]]:
+    """The days' pools with each locked shift's shape added (once, or once per lock with
+    ``instances``), and the pool index of each ``(staff_id, day)`` lock."""
+    didx = {nd.day: k for k, nd in enumerate(needs)}
     plist: list[list[Column]] = [list(x) for x in pools]
     lock_at: dict[tuple[str, dt.date], int] = {}
     for lk in locked:
@@ -448,7 +474,15 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
             lock_at[(lk.staff_id, lk.day)] = len(plist[k]) - 1
         else:
             lock_at[(lk.staff_id, lk.day)] = keys.index(column_key(col))
-    cover = [[c.on_duty(nd) for c in pl] for nd, pl in zip(needs, plist)]
+    return plist, lock_at
+
+
+def _assignments(model: cp_model.CpModel, people: Sequence[StaffMember],
+                 needs: Sequence[DayNeed], plist: Sequence[Sequence[Column]],
+                 lock_at: Mapping[tuple[str, dt.date], int]
+                 ) -> tuple[dict[tuple[int, int, int], cp_model.IntVar], set[tuple[int, int, int]]]:
+    """One yes/no variable per (person, day, shape) the person is available for; a locked
+    person-day has only its locked shape, fixed to 1 (the second value: those variables)."""
     assign: dict[tuple[int, int, int], cp_model.IntVar] = {}
     locked_vars: set[tuple[int, int, int]] = set()
     for e, p in enumerate(people):
@@ -465,6 +499,17 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
                 if lk_j is not None:
                     model.add(v == 1)
                     locked_vars.add((e, k, j))
+    return assign, locked_vars
+
+
+def _cover_rows(model: cp_model.CpModel, needs: Sequence[DayNeed],
+                plist: Sequence[Sequence[Column]],
+                assign: Mapping[tuple[int, int, int], cp_model.IntVar], instances: bool
+                ) -> tuple[dict[tuple[int, int], cp_model.IntVar], list[cp_model.LinearExprT],
+                           list[cp_model.LinearExprT]]:
+    """Cover per cell with a shortage variable (staff short); the shortage terms (staff
+    minutes) and each day's paid minutes. With ``instances`` each shape is one shift."""
+    cover = [[c.on_duty(nd) for c in pl] for nd, pl in zip(needs, plist)]
     short: dict[tuple[int, int], cp_model.IntVar] = {}
     short_terms: list[cp_model.LinearExprT] = []
     paid_by_day: list[cp_model.LinearExprT] = []
@@ -485,37 +530,37 @@ def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
                       >= int(nd.need[cell]))
             short_terms.append(nd.cell * sv)
         paid_by_day.append(sum(plist[k][j].paid * v for j, vs in by_col.items() for v in vs))
-    soft: list[tuple[cp_model.IntVar, int]] = []
-    works: dict[tuple[int, int], cp_model.IntVar] = {}
-    for e, p in enumerate(people):
-        for k, nd in enumerate(needs):
-            mine = [v for (ee, kk, _), v in assign.items() if ee == e and kk == k]
-            w = model.new_bool_var(f"works_{p.staff_id}_{nd.day:%m%d}")
-            model.add(sum(mine) == w)
-            works[(e, k)] = w
-        _rest(model, e, p, needs, plist, assign, works, labour)
-        ws = [works.get((e, didx[d]), 0) if d in didx else 0 for d in days]
-        model.add(sum(ws) <= labour.max_days_per_week)
-        mx = labour.max_consecutive_days
-        padded = [1] * min(hist.get(p.staff_id, 0), mx) + ws
-        for s0 in range(0, len(padded) - mx):
-            window = padded[s0:s0 + mx + 1]
-            fixed = sum(1 for v in window if isinstance(v, int) and v)
-            vars_ = [v for v in window if not isinstance(v, int)]
-            if vars_:
-                model.add(sum(vars_) <= mx - fixed)
-        paid = sum(plist[k][j].paid * v for (ee, k, j), v in assign.items() if ee == e)
-        model.add(paid <= int(p.max_hours_week * 60))
-        lo = int(p.min_hours_week * 60)
-        if lo:
-            under = model.new_int_var(0, lo, f"under_{p.staff_id}")
-            model.add(paid + under >= lo)
-            soft.append((under, 2))
-        soft.extend(_preferences(model, e, p, needs, plist, assign, works))
-    soft.extend(_fairness(model, people, needs, plist, assign, works, day_kinds, vip_counters))
-    return model, RosterVars(assign=assign, short=short, pools=plist,
-                             short_minutes=sum(short_terms), paid_minutes=sum(paid_by_day),
-                             paid_by_day=paid_by_day, soft=soft, locked=locked_vars)
+    return short, short_terms, paid_by_day
+
+
+def _days_worked(model: cp_model.CpModel, ws: Sequence[cp_model.IntVar | int],
+                 labour: LabourRules, before: int) -> None:
+    """Days per week and days in a row; ``ws`` says per calendar day whether the person
+    works (0 on a day without a need), ``before`` the days in a row worked before the week."""
+    model.add(sum(ws) <= labour.max_days_per_week)
+    mx = labour.max_consecutive_days
+    padded = [1] * min(before, mx) + list(ws)
+    for s0 in range(0, len(padded) - mx):
+        window = padded[s0:s0 + mx + 1]
+        fixed = sum(1 for v in window if isinstance(v, int) and v)
+        vars_ = [v for v in window if not isinstance(v, int)]
+        if vars_:
+            model.add(sum(vars_) <= mx - fixed)
+
+
+def _contract_hours(model: cp_model.CpModel, e: int, p: StaffMember,
+                    plist: Sequence[Sequence[Column]],
+                    assign: Mapping[tuple[int, int, int], cp_model.IntVar]
+                    ) -> list[tuple[cp_model.IntVar, int]]:
+    """The contract's maximum paid minutes (hard) and minimum (soft: the minutes under it)."""
+    paid = sum(plist[k][j].paid * v for (ee, k, j), v in assign.items() if ee == e)
+    model.add(paid <= int(p.max_hours_week * 60))
+    lo = int(p.min_hours_week * 60)
+    if not lo:
+        return []
+    under = model.new_int_var(0, lo, f"under_{p.staff_id}")
+    model.add(paid + under >= lo)
+    return [(under, 2)]
 
 
 def _rest(model: cp_model.CpModel, e: int, p: StaffMember, needs: Sequence[DayNeed],

@@ -181,7 +181,8 @@ def _case(name: str) -> tuple[list[DayNeed], list[list[Column]], list[StaffMembe
     if name == "contract_hours":
         # at most 10 paid hours over two 8-hour days: one 8-hour shape and one 2-hour one (the
         # 2 h 10 min shape would be 10 minutes over)
-        needs = [_need(d, [1] * 8 + [0], 8) for d in WEEK[:2]]
+        needs = [DayNeed(d, 480, 10, np.r_[np.ones(48, np.int64), np.zeros(6, np.int64)],
+                         np.ones(54, np.int64), 9, 10) for d in WEEK[:2]]  # one person 08-16
         pools = [[_col(8, 16), _col(8, 10), Column(480, 610, (), 130)]] * 2
         return needs, pools, [_person("A", hi=10)], two, LAB, None
     if name == "in_a_row_without_history":
@@ -350,11 +351,11 @@ def test_a_vip_skilled_person_works_each_day_of_a_hall_with_a_vip_counter() -> N
 def test_greedy_hint_hands_out_longest_first_to_the_least_loaded() -> None:
     """Day 1: 8 h and 4 h shapes: a tie (no days, no minutes) goes to the first, A takes the 8 h,
     B the 4 h. Day 2: the 8 h goes to the one with fewer paid minutes (B), the 4 h to A. Day 3:
-    A's contract (15 h) has room for neither (12 h done), so B takes the 8 h shape and nobody
-    the 4 h."""
+    A's contract (15 h 48 min) has room for neither (12 h done, 4 h more is 16 h), so B takes
+    the 8 h shape and nobody the 4 h."""
     needs = [_need(d, [1] * 8, 8) for d in WEEK[:3]]
     pools = [[_col(8, 12), _col(8, 16)]] * 3
-    staff = [_person("A", hi=15), _person("B", hi=48)]
+    staff = [_person("A", hi=15.8), _person("B", hi=48)]
     _, var = build_model(needs, pools, staff, {d: "workday" for d in WEEK[:3]}, RULES, LAB,
                          instances=True)
     hint = _greedy_hint(var, needs, staff, LAB, None)
@@ -398,11 +399,12 @@ def test_greedy_hint_for_one_person_counts_the_run_and_the_rest() -> None:
 def test_day_needs_by_hand() -> None:
     """09:00-17:00 with 15-minute covers, 2 staff on duty while open, 3 counters, a 30-minute
     slot: the window is 08:45-17:15 in 15-minute cells; a cell takes its slot's requirement
-    (09:15 is in the 09:00 slot), rounded up (1.2 -> 2, 3.0 stays 3), capped at the counters
-    (5 -> 3), at least 2 while open and 1 during the covers; nothing required = 0."""
+    (09:15 is in the 09:00 slot), rounded up (0.5 -> 1, 1.2 -> 2, 3.0 stays 3), capped at the
+    counters (5 -> 3), at least 2 while open (from 09:00 itself) and 1 during the covers;
+    nothing required = 0."""
     hall = _hall(9 * 60, 17 * 60, counters=3)
     lab = LabourRules(min_staff_on_duty=2, opening_cover=15, closing_cover=15)
-    slots = {9 * 60: 1.2, 9 * 60 + 30: 3.0, 10 * 60: 5.0, 16 * 60 + 30: 0.5}
+    slots = {9 * 60: 0.5, 9 * 60 + 30: 3.0, 10 * 60: 5.0, 10 * 60 + 30: 1.2, 16 * 60 + 30: 0.5}
     req = pd.DataFrame({"interval_start": [pd.Timestamp(MON) + pd.Timedelta(minutes=m) for m in slots],
                         "required": list(slots.values())})
     away = (Unavailability(MON, 8 * 60 + 45, 17 * 60 + 15),)  # the whole window: cannot work
@@ -414,11 +416,22 @@ def test_day_needs_by_hand() -> None:
                   + (OpeningHours.closed(),), OpeningHours(540, 1020))
     (nd,) = day_needs(closed, staff, req, kinds, RULES, lab, 30)
     assert (nd.day, nd.start, nd.cell, nd.grid, nd.people) == (MON, 525, 15, 15, 2)
-    required = [0, 2, 2, 3, 3, 5, 5] + [0] * 24 + [1, 1, 0]
+    required = [0, 1, 1, 3, 3, 5, 5, 2, 2] + [0] * 22 + [1, 1, 0]
     assert nd.required.tolist() == required
-    assert nd.need.tolist() == [1, 2, 2, 3, 3, 3, 3] + [2] * 24 + [2, 2, 1]
+    assert nd.need.tolist() == [1, 2, 2, 3, 3, 3, 3, 2, 2] + [2] * 22 + [2, 2, 1]
     (five,) = day_needs(hall, staff, req, {MON: "workday"}, RULES, lab, 10)
     assert (five.grid, five.cell, len(five.need)) == (5, 5, 102)
+
+
+def test_roster_variables_evaluate_an_assignment_by_hand() -> None:
+    """Two days needing one person 08-12; shapes 08-12 and 08-16. A on Monday's 08-16, B's
+    Monday 08-12 listed but not taken (0), nobody on Tuesday: 240 staff-minutes short (Tuesday),
+    480 paid."""
+    needs = [_need(d, [1] * 4 + [0] * 4, 8) for d in WEEK[:2]]
+    _, var = build_model(needs, [[_col(8, 12), _col(8, 16)]] * 2, [_person("A"), _person("B")],
+                         {d: "workday" for d in WEEK[:2]}, RULES, LAB)
+    assert var.evaluate(needs, {(0, 0, 1): 1, (1, 0, 0): 0}) == (240, 480)
+    assert var.evaluate(needs, {}) == (480, 0)
 
 
 def test_on_duty_shortfall_and_over_counters() -> None:
@@ -666,3 +679,42 @@ def test_the_work_budget_is_split_between_the_rounds(monkeypatch: pytest.MonkeyP
     assert limits[0] == pytest.approx(9.0)
     assert limits[1] == pytest.approx(9.0 - used)
     assert limits[2] == pytest.approx(1.0)
+
+
+class _StoppedSolver:
+    """A real CP-SAT solver that reports what a solver stopped by a limit reports: a roster
+    without proof (FEASIBLE) after ``wall_time`` seconds."""
+
+    def __init__(self, real: object, wall_time: float) -> None:
+        self._real, self.wall_time = real, wall_time
+
+    def solve(self, model: object) -> int:
+        from ortools.sat.python import cp_model
+
+        code = self._real.solve(model)  # type: ignore[attr-defined]
+        return int(cp_model.FEASIBLE) if code == cp_model.OPTIMAL else int(code)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+
+@pytest.mark.parametrize("at_wall", [True, False])
+def test_the_wall_limit_is_reported_only_when_it_stopped_a_round(
+        monkeypatch: pytest.MonkeyPatch, at_wall: bool) -> None:
+    """Rounds that end with a roster but no proof: stopped by the wall clock (its whole limit
+    used) the solve says so; stopped by the work budget (a tenth of the wall limit used), not."""
+    import queueopt.scheduling as sch
+
+    real = sch._solver
+
+    def stopped(det_time: float, wall: float, seed: int) -> object:
+        s = real(det_time, wall, seed)
+        limit = s.parameters.max_time_in_seconds
+        return _StoppedSolver(s, limit if at_wall else limit / 10)
+
+    needs, pools, staff, kinds = _one_day()
+    model, var = build_model(needs, pools, staff, kinds, RULES, LAB, instances=True)
+    monkeypatch.setattr(sch, "_solver", stopped)
+    values, found, wall = solve(model, var, needs, det_time=2.0, wall=20.0)
+    assert found and wall == at_wall
+    assert _shifts(values, var.pools, needs, staff) == [_col(8, 12).shift("A", MON)]
