@@ -364,6 +364,57 @@ def week_integer_cover(needs: Sequence[DayNeed], columns: Sequence[Sequence[Colu
              for k in range(len(needs))], wall_hit)
 
 
+def _pool_cuts(bounds: Sequence[float | None], integer: Sequence[IntegerBound],
+               pools: Sequence[Sequence[Column]]) -> list[float | None]:
+    """Per day the least paid minutes of a full cover from the day's pool (a cut for CP-SAT).
+
+    The day's bound, raised to the day MIP's bound over its own shapes when
+    every shape of the pool was among them (a cover from the pool is then a
+    cover from those shapes); lets CP-SAT prove the paid-minute round at once.
+    """
+    out: list[float | None] = []
+    for b, ib, pool in zip(bounds, integer, pools):
+        keys = {column_key(c) for c in pool}
+        if b is not None and ib.restricted_minutes is not None and keys <= ib.mip_keys:
+            b = max(b, ib.restricted_minutes)
+        out.append(b)
+    return out
+
+
+def _cheaper_week(needs: Sequence[DayNeed], chosen: list[list[Column]],
+                  day_covers: list[list[Column]], staff: Sequence[StaffMember],
+                  labour: LabourRules) -> list[list[Column]]:
+    """The days' own integer covers instead of the week MIP's choice, when they are cheaper.
+
+    Both are compared by (staff-minutes short, paid minutes); the days' covers
+    qualify only when every day has one and together they keep the week MIP's
+    limits (:func:`week_integer_cover`): per cell at most the staff available,
+    over the week at most the staff's contracted minutes and working days.
+    """
+    from queueopt.shortage import available_per_cell, capacities
+
+    if any(not c for c, nd in zip(day_covers, needs) if nd.need.any()):
+        return chosen
+    minutes_cap, shifts_cap = capacities(needs, staff, labour)
+    if (sum(c.paid for day in day_covers for c in day) > minutes_cap
+            or sum(len(day) for day in day_covers) > shifts_cap):
+        return chosen
+
+    def score(days: list[list[Column]]) -> tuple[int, int]:
+        short = paid = 0
+        for nd, day in zip(needs, days):
+            on = sum((c.on_duty(nd) for c in day), np.zeros(len(nd.need), dtype=np.int64))
+            short += int((np.maximum(nd.need - on, 0) * nd.cell).sum())
+            paid += sum(c.paid for c in day)
+        return short, paid
+
+    for nd, day in zip(needs, day_covers):
+        on = sum((c.on_duty(nd) for c in day), np.zeros(len(nd.need), dtype=np.int64))
+        if (on > available_per_cell(nd, staff)).any():
+            return chosen
+    return day_covers if score(day_covers) < score(chosen) else chosen
+
+
 def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
                 staff: Sequence[StaffMember], day_kinds: Mapping[dt.date, str],
                 shift_rules: ShiftRules, labour: LabourRules, *,
@@ -858,6 +909,8 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
              for c, w, x, ib in zip(covers, wlp.columns, wlp.values, integer)]
     chosen, mip_wall = week_integer_cover(needs, union, lk_cols, staff, labour, wall=wall,
                                           node_limit=max(int(50 * time_limit_s), 50))
+    if not locks:
+        chosen = _cheaper_week(needs, chosen, [list(ib.cover) for ib in integer], staff, labour)
     say(0.55, "naming staff on the shifts")
     model, variables = build_model(needs, chosen, staff, day_kinds, shift_rules, labour,
                                    locked=locks, history=history, vip_counters=hall.vip_counters,
@@ -875,8 +928,9 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
             hint, rounds = named, (2,)  # shortage and paid minutes are the MIP's (lexicographic)
     left = time_limit_s * 0.85
     values, found, wall_hit = solve(model, variables, needs, det_time=left,
-                                    wall=wall,
-                                    seed=seed, bound_by_day=bounds, hint=hint, rounds=rounds)
+                                    wall=wall, seed=seed,
+                                    bound_by_day=_pool_cuts(bounds, integer, variables.pools),
+                                    hint=hint, rounds=rounds)
     unavoidable: float | None = None
     short_now = variables.evaluate(needs, values)[0] if found else math.inf
     if short_now > 0:
