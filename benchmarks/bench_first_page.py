@@ -15,6 +15,10 @@ queueopt is timed in two cold cases:
 * **seen data**: a restarted server whose disk cache already holds the page's
   results for these data files (keyed by their content hash).
 
+Each never-seen server starts without its cache folder and must fill it; the
+seen servers must add nothing to theirs (every result a hit), else the run
+stops: a changed package would silently turn "seen" into "never seen".
+
 Prints each case's median over the rounds and its ratio to the hello-world
 app's median (target <= 1.5x, goal 1.2x).
 
@@ -109,6 +113,11 @@ def first_render(browser: object, url: str, title: str, charts: int, tables: int
     return seconds
 
 
+def _entries(folder: Path) -> set[str]:
+    """The disk cache entries in ``folder`` (none when it does not exist)."""
+    return {f.name for f in folder.glob("*.pkl")} if folder.exists() else set()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -127,14 +136,19 @@ def main() -> None:
         # fill the disk cache once (a server that has shown these data before)
         with server(app, {**base, "QUEUEOPT_CACHE": str(seen_cache)}) as url:
             first_render(browser, url, "Next week's footfall", 2, 1)
+        seen_files = _entries(seen_cache)
         for k in range(args.rounds):
             with server(hello, {}) as url:
                 times["hello"].append(first_render(browser, url, "Hello world", 1, 1))
             empty = work / f"empty{k}"
+            assert not empty.exists()
             with server(app, {**base, "QUEUEOPT_CACHE": str(empty)}) as url:
                 times["never-seen"].append(first_render(browser, url, "Next week's footfall", 2, 1))
+            assert _entries(empty), "the never-seen server stored nothing: did it compute the page?"
             with server(app, {**base, "QUEUEOPT_CACHE": str(seen_cache)}) as url:
                 times["seen"].append(first_render(browser, url, "Next week's footfall", 2, 1))
+            # a server that missed (a changed package, say) would have added entries
+            assert _entries(seen_cache) == seen_files, "the seen server recomputed: not a seen run"
             print(f"round {k + 1}: " + ", ".join(f"{n} {v[-1]:.2f} s" for n, v in times.items()),
                   flush=True)
         browser.close()

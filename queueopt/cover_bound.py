@@ -168,8 +168,13 @@ class IntegerBound:
     cover (at least the LP bound, rounded up to the paid-minute step);
     ``cover``: the best integer cover the MIP found (shapes with repeats,
     empty when none), ``cover_minutes`` its paid minutes; ``shapes``: shapes
-    of the day, ``in_mip`` how many entered the MIP; ``proven``: the MIP
-    finished (its bound met its cover or the excluded shapes' bound).
+    of the day, ``in_mip`` how many entered the MIP; ``proven``: the cover
+    is a least integer cover (its paid minutes equal ``minutes``).
+    ``restricted_minutes``: lower bound on the paid minutes of every integer
+    cover made only of the MIP's shapes (``mip_keys``, see
+    :func:`queueopt.covering.column_key`); NOT a bound of the day (shapes
+    left out may do better), but a valid cut for a model whose shapes are
+    among them.
     """
 
     day: dt.date
@@ -180,6 +185,8 @@ class IntegerBound:
     shapes: int
     in_mip: int
     proven: bool
+    restricted_minutes: float | None = None
+    mip_keys: frozenset[tuple[int, int, tuple[tuple[int, int], ...]]] = frozenset()
 
 
 def integer_bound(need: DayNeed, rules: ShiftRules, lp: CoverLP, *,
@@ -215,14 +222,16 @@ def integer_bound(need: DayNeed, rules: ShiftRules, lp: CoverLP, *,
     floor = need.people * min(0.0, float(rc.min()))
     cols, least_out = _mip_shapes(table, rc, lp, rules, need.grid, margin, max_shapes)
     excluded = dual_value + floor + least_out
-    found, mip_bound, finished = _day_mip(need, cols, step=step, node_limit=node_limit, wall=wall)
+    found, mip_bound, _ = _day_mip(need, cols, step=step, node_limit=node_limit, wall=wall)
     raw = min(mip_bound, excluded)
     # every cover's paid minutes are a multiple of ``step``; 0.01 absorbs HiGHS's round-off
     minutes = max(lp_bound, ceil_to(raw - 0.01, step)) if math.isfinite(raw) else lp_bound
     cover_minutes = float(sum(c.paid for c in found)) if found else None
     proven = cover_minutes is not None and cover_minutes <= minutes + 1e-6
+    restricted = ceil_to(mip_bound - 0.01, step) if math.isfinite(mip_bound) else None
     return IntegerBound(need.day, float(minutes), lp_bound, tuple(found), cover_minutes,
-                        len(table), len(cols), proven or finished)
+                        len(table), len(cols), proven, restricted,
+                        frozenset(column_key(c) for c in cols))
 
 
 def _mip_shapes(table: ShapeTable, rc: FloatArray, lp: CoverLP, rules: ShiftRules, grid: int,

@@ -78,8 +78,8 @@ def _day_sums(day: pd.DataFrame, mix: pd.DataFrame, *, sim_minutes: int, handle_
     groups, idx = np.unique(handle, return_inverse=True)
     counts = mix.to_numpy(float)
     k = counts.shape[1]
-    total = counts.sum(axis=1, keepdims=True)
-    share = np.divide(counts, total, out=np.full_like(counts, 1.0 / k), where=total > 0)
+    mix_total = counts.sum(axis=1, keepdims=True)
+    share = np.divide(counts, mix_total, out=np.full_like(counts, 1.0 / k), where=mix_total > 0)
     shares = np.zeros((len(handle), len(groups) * k))
     for i, g in enumerate(idx):
         shares[i, g * k:(g + 1) * k] = share[i]

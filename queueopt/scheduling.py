@@ -364,6 +364,57 @@ def week_integer_cover(needs: Sequence[DayNeed], columns: Sequence[Sequence[Colu
              for k in range(len(needs))], wall_hit)
 
 
+def _pool_cuts(bounds: Sequence[float | None], integer: Sequence[IntegerBound],
+               pools: Sequence[Sequence[Column]]) -> list[float | None]:
+    """Per day the least paid minutes of a full cover from the day's pool (a cut for CP-SAT).
+
+    The day's bound, raised to the day MIP's bound over its own shapes when
+    every shape of the pool was among them (a cover from the pool is then a
+    cover from those shapes); lets CP-SAT prove the paid-minute round at once.
+    """
+    out: list[float | None] = []
+    for b, ib, pool in zip(bounds, integer, pools):
+        keys = {column_key(c) for c in pool}
+        if b is not None and ib.restricted_minutes is not None and keys <= ib.mip_keys:
+            b = max(b, ib.restricted_minutes)
+        out.append(b)
+    return out
+
+
+def _cheaper_week(needs: Sequence[DayNeed], chosen: list[list[Column]],
+                  day_covers: list[list[Column]], staff: Sequence[StaffMember],
+                  labour: LabourRules) -> list[list[Column]]:
+    """The days' own integer covers instead of the week MIP's choice, when they are cheaper.
+
+    Both are compared by (staff-minutes short, paid minutes); the days' covers
+    qualify only when every day has one and together they keep the week MIP's
+    limits (:func:`week_integer_cover`): per cell at most the staff available,
+    over the week at most the staff's contracted minutes and working days.
+    """
+    from queueopt.shortage import available_per_cell, capacities
+
+    if any(not c for c, nd in zip(day_covers, needs) if nd.need.any()):
+        return chosen
+    minutes_cap, shifts_cap = capacities(needs, staff, labour)
+    if (sum(c.paid for day in day_covers for c in day) > minutes_cap
+            or sum(len(day) for day in day_covers) > shifts_cap):
+        return chosen
+
+    def score(days: list[list[Column]]) -> tuple[int, int]:
+        short = paid = 0
+        for nd, day in zip(needs, days):
+            on = sum((c.on_duty(nd) for c in day), np.zeros(len(nd.need), dtype=np.int64))
+            short += int((np.maximum(nd.need - on, 0) * nd.cell).sum())
+            paid += sum(c.paid for c in day)
+        return short, paid
+
+    for nd, day in zip(needs, day_covers):
+        on = sum((c.on_duty(nd) for c in day), np.zeros(len(nd.need), dtype=np.int64))
+        if (on > available_per_cell(nd, staff)).any():
+            return chosen
+    return day_covers if score(day_covers) < score(chosen) else chosen
+
+
 def build_model(needs: Sequence[DayNeed], pools: Sequence[Sequence[Column]],
                 staff: Sequence[StaffMember], day_kinds: Mapping[dt.date, str],
                 shift_rules: ShiftRules, labour: LabourRules, *,
@@ -702,33 +753,9 @@ def name_staff_mip(variables: RosterVars, needs: Sequence[DayNeed], people: Sequ
     for u, (k, c) in enumerate(cells):
         items = [(index[key], 1.0) for key in keys if key[1] == k and cover[k][key[2]][c]]
         row(items + [(nx + u, 1.0)], float(needs[k].need[c]), np.inf)
-    hist = history or {}
-    didx = {nd.day: k for k, nd in enumerate(needs)}
-    mx = labour.max_consecutive_days
     for e, p in enumerate(people):
-        mine = [i for i, key in enumerate(keys) if key[0] == e]
-        row([(i, 1.0) for i in mine], -np.inf, float(labour.max_days_per_week))
-        row([(i, float(variables.pools[keys[i][1]][keys[i][2]].paid)) for i in mine], -np.inf,
-            float(int(p.max_hours_week * 60)))
-        padded: list[int | None] = [None] * min(hist.get(p.staff_id, 0), mx) + [
-            didx.get(d, -1) for d in days]
-        for s0 in range(0, len(padded) - mx):
-            window = padded[s0:s0 + mx + 1]
-            fixed = sum(1 for w in window if w is None)
-            items = [(i, 1.0) for w in window if w is not None and w >= 0
-                     for i in by_pd.get((e, w), [])]
-            if items:
-                row(items, -np.inf, float(mx - fixed))
-        for k in range(len(needs) - 1):
-            if (needs[k + 1].day - needs[k].day).days != 1:
-                continue
-            today = [(i, variables.pools[k][keys[i][2]]) for i in by_pd.get((e, k), [])]
-            nxt = [(i, variables.pools[k + 1][keys[i][2]]) for i in by_pd.get((e, k + 1), [])]
-            for t in sorted({c.end for _, c in today}):
-                late = [i for i, c in today if c.end >= t]
-                early = [i for i, c in nxt if 1440 + c.start - t < labour.min_rest]
-                if early:
-                    row([(i, 1.0) for i in late + early], -np.inf, 1.0)
+        _person_rows(row, e, p, keys, by_pd, variables.pools, needs, days, labour,
+                     (history or {}).get(p.staff_id, 0))
     cost = np.zeros(nv)
     cost[:nx] = [variables.pools[k][j].paid for _, k, j in keys]
     cost[nx:] = [1000.0 * needs[k].cell for k, _ in cells]
@@ -748,6 +775,39 @@ def name_staff_mip(variables: RosterVars, needs: Sequence[DayNeed], people: Sequ
     if res.x is None:
         return None, wall_hit
     return {key: int(round(res.x[i])) for i, key in enumerate(keys)}, wall_hit
+
+
+def _person_rows(row: Callable[[Sequence[tuple[int, float]], float, float], None], e: int,
+                 p: StaffMember, keys: Sequence[tuple[int, int, int]],
+                 by_pd: Mapping[tuple[int, int], list[int]],
+                 pools: Sequence[Sequence[Column]], needs: Sequence[DayNeed],
+                 days: Sequence[dt.date], labour: LabourRules, before: int) -> None:
+    """:func:`name_staff_mip`'s rows of person ``e``: days per week, contract maximum (paid
+    minutes), days in a row (``before`` worked before the week) and rest between days."""
+    mine = [i for i, key in enumerate(keys) if key[0] == e]
+    row([(i, 1.0) for i in mine], -np.inf, float(labour.max_days_per_week))
+    row([(i, float(pools[keys[i][1]][keys[i][2]].paid)) for i in mine], -np.inf,
+        float(int(p.max_hours_week * 60)))
+    didx = {nd.day: k for k, nd in enumerate(needs)}
+    mx = labour.max_consecutive_days
+    padded: list[int | None] = [None] * min(before, mx) + [didx.get(d, -1) for d in days]
+    for s0 in range(0, len(padded) - mx):
+        window = padded[s0:s0 + mx + 1]
+        fixed = sum(1 for w in window if w is None)
+        items = [(i, 1.0) for w in window if w is not None and w >= 0
+                 for i in by_pd.get((e, w), [])]
+        if items:
+            row(items, -np.inf, float(mx - fixed))
+    for k in range(len(needs) - 1):
+        if (needs[k + 1].day - needs[k].day).days != 1:
+            continue
+        today = [(i, pools[k][keys[i][2]]) for i in by_pd.get((e, k), [])]
+        nxt = [(i, pools[k + 1][keys[i][2]]) for i in by_pd.get((e, k + 1), [])]
+        for t in sorted({c.end for _, c in today}):
+            late = [i for i, c in today if c.end >= t]
+            early = [i for i, c in nxt if 1440 + c.start - t < labour.min_rest]
+            if early:
+                row([(i, 1.0) for i in late + early], -np.inf, 1.0)
 
 
 def _best_shapes(cover: CoverLP, week_columns: Sequence[Column], week_values: np.ndarray,
@@ -849,6 +909,8 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
              for c, w, x, ib in zip(covers, wlp.columns, wlp.values, integer)]
     chosen, mip_wall = week_integer_cover(needs, union, lk_cols, staff, labour, wall=wall,
                                           node_limit=max(int(50 * time_limit_s), 50))
+    if not locks:
+        chosen = _cheaper_week(needs, chosen, [list(ib.cover) for ib in integer], staff, labour)
     say(0.55, "naming staff on the shifts")
     model, variables = build_model(needs, chosen, staff, day_kinds, shift_rules, labour,
                                    locked=locks, history=history, vip_counters=hall.vip_counters,
@@ -866,8 +928,9 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
             hint, rounds = named, (2,)  # shortage and paid minutes are the MIP's (lexicographic)
     left = time_limit_s * 0.85
     values, found, wall_hit = solve(model, variables, needs, det_time=left,
-                                    wall=wall,
-                                    seed=seed, bound_by_day=bounds, hint=hint, rounds=rounds)
+                                    wall=wall, seed=seed,
+                                    bound_by_day=_pool_cuts(bounds, integer, variables.pools),
+                                    hint=hint, rounds=rounds)
     unavoidable: float | None = None
     short_now = variables.evaluate(needs, values)[0] if found else math.inf
     if short_now > 0:

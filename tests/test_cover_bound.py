@@ -24,9 +24,10 @@ from plan_checker.patterns import cover_matrix
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from queueopt.cover_bound import admissible_shapes, break_placements, integer_bound
-from queueopt.covering import DayNeed, ceil_to, cover_lp
-from queueopt.model import ShiftRules
+from queueopt.cover_bound import IntegerBound, admissible_shapes, break_placements, integer_bound
+from queueopt.covering import Column, DayNeed, ceil_to, column_key, cover_lp
+from queueopt.model import LabourRules, ShiftRules, StaffMember
+from queueopt.scheduling import _cheaper_week, _pool_cuts
 
 DAY = dt.date(2026, 11, 23)
 
@@ -170,3 +171,37 @@ def test_a_mip_over_generated_columns_only_is_caught(solved: list) -> None:
               if opt is not None and (v := _generated_columns_mip(day)) is not None
               and v > opt + 1e-6]
     assert caught == [251]
+
+
+# ---------------------------------------------------------------- using the integer cover
+def _col(a_h: float, b_h: float) -> Column:
+    a, b = int(a_h * 60), int(b_h * 60)
+    return Column(a, b, (), b - a)
+
+
+def _ib(cover: list[Column], keys: list[Column], restricted: float | None) -> IntegerBound:
+    return IntegerBound(DAY, 400.0, 400.0, tuple(cover), float(sum(c.paid for c in cover)), 10,
+                        len(keys), False, restricted, frozenset(column_key(c) for c in keys))
+
+
+def test_pool_cuts_use_the_restricted_bound_only_for_a_pool_inside_the_mip() -> None:
+    """The MIP's own bound (480) is a cut only when every pool shape was in the MIP."""
+    a, b, c = _col(8, 12), _col(12, 16), _col(9, 13)
+    ib = _ib([a, b], [a, b], 480.0)
+    assert _pool_cuts([400.0], [ib], [[a, b]]) == [480.0]
+    assert _pool_cuts([400.0], [ib], [[a, b, c]]) == [400.0]  # c was not in the MIP
+    assert _pool_cuts([None], [ib], [[a, b]]) == [None]
+
+
+def test_the_days_covers_replace_a_dearer_week_choice_within_the_staffs_hours() -> None:
+    """Need 1 from 08 to 16: the day's cover 08-12 + 12-16 (480) replaces 08-16 + 08-12 (720);
+    not when the staff's weekly maximum (7 h) is below it, nor when a day has no cover."""
+    nd = DayNeed(DAY, 8 * 60, 60, np.ones(8, dtype=np.int64), np.ones(8, dtype=np.int64), 2, 15)
+    lab = LabourRules(min_staff_on_duty=0, opening_cover=0, closing_cover=0)
+    people = [StaffMember(s, "T1", s, frozenset({"counter"}), 0, 48) for s in ("A", "B")]
+    dear, cheap = [[_col(8, 16), _col(8, 12)]], [[_col(8, 12), _col(12, 16)]]
+    assert _cheaper_week([nd], dear, cheap, people, lab) == cheap
+    assert _cheaper_week([nd], cheap, dear, people, lab) == cheap
+    short = [StaffMember(s, "T1", s, frozenset({"counter"}), 0, 3.5) for s in ("A", "B")]
+    assert _cheaper_week([nd], dear, cheap, short, lab) == dear
+    assert _cheaper_week([nd], dear, [[]], people, lab) == dear

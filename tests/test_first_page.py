@@ -164,3 +164,18 @@ def test_one_call_gunzip_reads_what_gzip_reads(tmp_path: Path) -> None:
     problems = Problems()
     assert read_bytes(tmp_path / "bad.csv.gz", "tickets", problems) is None
     assert "CRC" in problems.items[0].message
+
+
+def test_rows_of_a_hall_equal_a_boolean_selection() -> None:
+    """A hall's tickets taken as one slice (a log kept hall by hall) or row by row (any
+    other order) are the rows a boolean selection gives."""
+    from queueopt.dataset import _rows_of
+
+    rng = np.random.default_rng(2)
+    halls = np.repeat(["H01", "H02", "H03"], [5, 7, 4])
+    log = pd.DataFrame({"hall_id": pd.array(halls, dtype="str"), "n": np.arange(16),
+                        "at": pd.date_range("2026-01-01", periods=16, freq="min")})
+    for frame in (log, log.iloc[rng.permutation(16)].reset_index(drop=True)):
+        for hall in ("H01", "H02", "H03", "H09"):
+            expected = frame[frame["hall_id"] == hall].reset_index(drop=True)
+            pd.testing.assert_frame_equal(_rows_of(frame, hall), expected, check_exact=True)

@@ -368,8 +368,8 @@ def test_floor_role_does_not_count_as_counter_cover(tmp_path: Path) -> None:
 SUMMARY_BROKEN: dict[str, tuple[dict, set[str]]] = {
     "staff hours": ({"staff_hours": 65.0, "gap": 65 / 51 - 1}, {"staff_hours"}),
     # LP bound 51 h; least integer cover 3 x 17.25 = 51.75 h (a HiGHS MIP over every pattern);
-    # the checker's own quick covers at most 3 x 19.5 = 58.5 h; the roster 66 h
-    "false bound": ({"lower_bound_hours": 59.0, "gap": 66 / 59.0 - 1}, {"false_bound"}),
+    # the checker's own quick covers 57-63 h in every run seen (node-limited MIPs); the roster 66 h
+    "false bound": ({"lower_bound_hours": 65.0, "gap": 66 / 65.0 - 1}, {"false_bound"}),
     "bound above the roster": ({"lower_bound_hours": 66.5, "gap": 0.0}, {"false_bound"}),
     "negative gap": ({"lower_bound_hours": 50.0, "gap": -0.05}, {"gap"}),
     "gap off its figures": ({"gap": 0.2}, {"gap"}),

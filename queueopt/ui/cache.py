@@ -20,12 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import importlib
 import json
 import os
 import pickle
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -124,30 +122,11 @@ def _prune(folder: Path) -> None:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def dataset(path: str, sig: str) -> Dataset:
-    """The validated dataset (shared, never mutated by the pages).
-
-    While it loads, a thread imports the modules the first page computes with: reading
-    the ticket log spends much of its time outside Python's lock (decompressing, pyarrow),
-    so the imports mostly overlap it instead of following it.
-    """
+    """The validated dataset (shared, never mutated by the pages)."""
     from queueopt.io import load_dataset
 
     del sig
-    threading.Thread(target=_import_models, name="queueopt-imports", daemon=True).start()
     return load_dataset(path)
-
-
-_FIRST_PAGE_MODULES = ("queueopt.forecast", "queueopt.requirements", "queueopt.whatif",
-                       "queueopt.nudges")
-"""The modules behind the Hall forecast page's figures (imported early by :func:`dataset`)."""
-
-
-def _import_models() -> None:
-    for name in _FIRST_PAGE_MODULES:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - the page's own import reports any real problem
-            return
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
