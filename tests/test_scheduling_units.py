@@ -395,6 +395,19 @@ def test_greedy_hint_for_one_person_counts_the_run_and_the_rest() -> None:
     assert sorted(k for (e, k, j), v in hint.items() if v) == [0, 1, 3]
 
 
+def test_greedy_hint_restarts_the_run_after_a_closed_day() -> None:
+    """At most 2 days in a row; Wednesday closed: Mon, Tue, then Thu and Fri start a new run."""
+    lab = LabourRules(min_staff_on_duty=0, opening_cover=0, closing_cover=0,
+                      max_consecutive_days=2)
+    days = [WEEK[0], WEEK[1], WEEK[3], WEEK[4]]
+    needs = [_need(d, [1] * 4, 8) for d in days]
+    a = [_person("A")]
+    _, var = build_model(needs, [[_col(8, 12)]] * 4, a, {d: "workday" for d in WEEK[:5]}, RULES,
+                         lab, instances=True)
+    hint = _greedy_hint(var, needs, a, lab, None)
+    assert sorted(k for (e, k, j), v in hint.items() if v) == [0, 1, 2, 3]
+
+
 # ---------------------------------------------------------------- need per cell
 def test_day_needs_by_hand() -> None:
     """09:00-17:00 with 15-minute covers, 2 staff on duty while open, 3 counters, a 30-minute
@@ -435,16 +448,19 @@ def test_roster_variables_evaluate_an_assignment_by_hand() -> None:
 
 
 def test_on_duty_shortfall_and_over_counters() -> None:
-    nd = DayNeed(MON, 540, 15, np.array([1, 2, 2, 1]), np.array([1, 5, 2, 1]), 3, 15)
+    nd = DayNeed(MON, 540, 15, np.array([1, 2, 2, 3]), np.array([1, 5, 2, 1]), 3, 15)
     shifts = [Shift("A", MON, 540, 600, ((555, 570),)), Shift("B", MON, 555, 600),
               Shift("C", WEEK[1], 540, 600)]
     assert on_duty(shifts, nd).tolist() == [1, 1, 2, 2]
     frame = shortfall_frame(shifts, [nd])
-    assert frame.to_dict("records") == [{"interval_start": pd.Timestamp("2026-11-16 09:15"),
-                                         "minutes": 15, "need": 2, "on_duty": 1, "short": 1}]
+    assert frame.to_dict("records") == [
+        {"interval_start": pd.Timestamp("2026-11-16 09:15"), "minutes": 15, "need": 2,
+         "on_duty": 1, "short": 1},
+        {"interval_start": pd.Timestamp("2026-11-16 09:45"), "minutes": 15, "need": 3,
+         "on_duty": 2, "short": 1}]
     assert over_counters_staff_minutes([nd, nd], 3) == 2 * 2 * 15
     res = ScheduleResult(shifts, 90, 60.0, SolverStatus.FEASIBLE, 0.0, frame, 0.0, 0.0, 15)
-    assert (res.staff_hours, res.lower_bound_hours, res.shortfall_staff_minutes) == (1.5, 1.0, 15.0)
+    assert (res.staff_hours, res.lower_bound_hours, res.shortfall_staff_minutes) == (1.5, 1.0, 30.0)
     assert res.gap is None  # short: no gap
     empty = ScheduleResult([], 90, None, SolverStatus.FEASIBLE, 0.0, shortfall_frame([], []),
                            0.0, 0.0, 15)
@@ -579,6 +595,10 @@ def test_plan_week_on_a_tiny_day() -> None:
     plan_week(hall, staff, two, {MON: "workday", WEEK[1]: "workday"}, RULES, LAB, time_limit_s=1,
               progress=lambda f, m: seen.append(f))
     assert seen == sorted(seen) and seen[0] >= 0.0 and seen[-1] == 1.0 and len(seen) >= 5
+    # nothing needed: the empty roster meets the bound of 0, proved optimal
+    idle = plan_week(hall, staff, req.assign(required=0), {MON: "workday"}, RULES, LAB,
+                     time_limit_s=1)
+    assert (idle.shifts, idle.staff_minutes, idle.status) == ([], 0, SolverStatus.OPTIMAL)
     # nobody can work: all of it short, and no roster of these staff can avoid it
     away = [_person("A", unavailable=(Unavailability(MON),))]
     none = plan_week(hall, away, req, {MON: "workday"}, RULES, LAB, time_limit_s=1)
