@@ -753,33 +753,9 @@ def name_staff_mip(variables: RosterVars, needs: Sequence[DayNeed], people: Sequ
     for u, (k, c) in enumerate(cells):
         items = [(index[key], 1.0) for key in keys if key[1] == k and cover[k][key[2]][c]]
         row(items + [(nx + u, 1.0)], float(needs[k].need[c]), np.inf)
-    hist = history or {}
-    didx = {nd.day: k for k, nd in enumerate(needs)}
-    mx = labour.max_consecutive_days
     for e, p in enumerate(people):
-        mine = [i for i, key in enumerate(keys) if key[0] == e]
-        row([(i, 1.0) for i in mine], -np.inf, float(labour.max_days_per_week))
-        row([(i, float(variables.pools[keys[i][1]][keys[i][2]].paid)) for i in mine], -np.inf,
-            float(int(p.max_hours_week * 60)))
-        padded: list[int | None] = [None] * min(hist.get(p.staff_id, 0), mx) + [
-            didx.get(d, -1) for d in days]
-        for s0 in range(0, len(padded) - mx):
-            window = padded[s0:s0 + mx + 1]
-            fixed = sum(1 for w in window if w is None)
-            items = [(i, 1.0) for w in window if w is not None and w >= 0
-                     for i in by_pd.get((e, w), [])]
-            if items:
-                row(items, -np.inf, float(mx - fixed))
-        for k in range(len(needs) - 1):
-            if (needs[k + 1].day - needs[k].day).days != 1:
-                continue
-            today = [(i, variables.pools[k][keys[i][2]]) for i in by_pd.get((e, k), [])]
-            nxt = [(i, variables.pools[k + 1][keys[i][2]]) for i in by_pd.get((e, k + 1), [])]
-            for t in sorted({c.end for _, c in today}):
-                late = [i for i, c in today if c.end >= t]
-                early = [i for i, c in nxt if 1440 + c.start - t < labour.min_rest]
-                if early:
-                    row([(i, 1.0) for i in late + early], -np.inf, 1.0)
+        _person_rows(row, e, p, keys, by_pd, variables.pools, needs, days, labour,
+                     (history or {}).get(p.staff_id, 0))
     cost = np.zeros(nv)
     cost[:nx] = [variables.pools[k][j].paid for _, k, j in keys]
     cost[nx:] = [1000.0 * needs[k].cell for k, _ in cells]
@@ -799,6 +775,39 @@ def name_staff_mip(variables: RosterVars, needs: Sequence[DayNeed], people: Sequ
     if res.x is None:
         return None, wall_hit
     return {key: int(round(res.x[i])) for i, key in enumerate(keys)}, wall_hit
+
+
+def _person_rows(row: Callable[[Sequence[tuple[int, float]], float, float], None], e: int,
+                 p: StaffMember, keys: Sequence[tuple[int, int, int]],
+                 by_pd: Mapping[tuple[int, int], list[int]],
+                 pools: Sequence[Sequence[Column]], needs: Sequence[DayNeed],
+                 days: Sequence[dt.date], labour: LabourRules, before: int) -> None:
+    """:func:`name_staff_mip`'s rows of person ``e``: days per week, contract maximum (paid
+    minutes), days in a row (``before`` worked before the week) and rest between days."""
+    mine = [i for i, key in enumerate(keys) if key[0] == e]
+    row([(i, 1.0) for i in mine], -np.inf, float(labour.max_days_per_week))
+    row([(i, float(pools[keys[i][1]][keys[i][2]].paid)) for i in mine], -np.inf,
+        float(int(p.max_hours_week * 60)))
+    didx = {nd.day: k for k, nd in enumerate(needs)}
+    mx = labour.max_consecutive_days
+    padded: list[int | None] = [None] * min(before, mx) + [didx.get(d, -1) for d in days]
+    for s0 in range(0, len(padded) - mx):
+        window = padded[s0:s0 + mx + 1]
+        fixed = sum(1 for w in window if w is None)
+        items = [(i, 1.0) for w in window if w is not None and w >= 0
+                 for i in by_pd.get((e, w), [])]
+        if items:
+            row(items, -np.inf, float(mx - fixed))
+    for k in range(len(needs) - 1):
+        if (needs[k + 1].day - needs[k].day).days != 1:
+            continue
+        today = [(i, pools[k][keys[i][2]]) for i in by_pd.get((e, k), [])]
+        nxt = [(i, pools[k + 1][keys[i][2]]) for i in by_pd.get((e, k + 1), [])]
+        for t in sorted({c.end for _, c in today}):
+            late = [i for i, c in today if c.end >= t]
+            early = [i for i, c in nxt if 1440 + c.start - t < labour.min_rest]
+            if early:
+                row([(i, 1.0) for i in late + early], -np.inf, 1.0)
 
 
 def _best_shapes(cover: CoverLP, week_columns: Sequence[Column], week_values: np.ndarray,

@@ -718,3 +718,29 @@ def test_the_wall_limit_is_reported_only_when_it_stopped_a_round(
     values, found, wall = solve(model, var, needs, det_time=2.0, wall=20.0)
     assert found and wall == at_wall
     assert _shifts(values, var.pools, needs, staff) == [_col(8, 12).shift("A", MON)]
+
+
+def test_integer_cover_shorts_the_day_that_loses_fewer_staff_minutes() -> None:
+    """One person, one shift in the week, two days: Monday needs 08-12 in 15-minute cells (240
+    staff-minutes), Tuesday 08-13 in hour cells (300). The cover takes Tuesday."""
+    mon = DayNeed(MON, 480, 15, np.ones(16, np.int64), np.ones(16, np.int64), 5, 15)
+    tue = DayNeed(WEEK[1], 480, 60, np.ones(5, np.int64), np.ones(5, np.int64), 5, 15)
+    one = LabourRules(min_staff_on_duty=0, opening_cover=0, closing_cover=0, max_days_per_week=1)
+    chosen, _ = week_integer_cover([mon, tue], [[_col(8, 12)], [_col(8, 13)]], [[], []],
+                                   [_person("A")], one, node_limit=100, wall=20)
+    assert chosen == [[], [_col(8, 13)]]
+
+
+def test_plan_week_keeps_a_lock_to_its_own_day() -> None:
+    """Two days like test_plan_week_on_a_tiny_day (one person 10:00-14:00, best 10:00-15:15);
+    A is locked on Monday's best shift: both days are covered with 315 paid minutes each."""
+    hall = _hall(9 * 60, 17 * 60)
+    day = pd.date_range("2026-11-16 10:00", periods=16, freq="15min")
+    req = pd.DataFrame({"interval_start": day.append(day + pd.Timedelta(days=1)), "required": 1})
+    staff = [_person("A"), _person("B")]
+    lock = Shift("A", MON, 600, 915, ((840, 855),))
+    kinds = {MON: "workday", WEEK[1]: "workday"}
+    res = plan_week(hall, staff, req, kinds, RULES, LAB, locked=[lock], time_limit_s=1)
+    assert lock in res.shifts and res.shortfall_staff_minutes == 0
+    assert res.staff_minutes == 630
+    assert validate_roster(res.shifts, staff, hall, kinds, RULES, LAB, locked=[lock]) == []
