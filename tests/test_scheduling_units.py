@@ -327,6 +327,9 @@ def test_weekend_days_and_late_shifts_are_shared() -> None:
     for staff in ([_person("A"), _person("B")], [_person("B"), _person("A")]):
         shifts = _soft(needs, [[_col(13, 21)]] * 2, staff, {sat: "weekend", sun: "weekend"})
         assert sorted(s.staff_id for s in shifts) == ["A", "B"]
+    # one person may still work the whole weekend when nobody else can
+    shifts = _soft(needs, [[_col(13, 21)]] * 2, [_person("A")], {sat: "weekend", sun: "weekend"})
+    assert [s.staff_id for s in shifts] == ["A", "A"]
     # two workdays, 11:00-19:00 (ends at 19:00: a late shift). B wishes early shifts (starting
     # before 11:00: each of these costs 6), so giving A both would save 12, but A's two late
     # shifts cost 20 against 10 for one each: one each
