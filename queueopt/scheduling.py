@@ -52,7 +52,7 @@ from queueopt.covering import SLACK_COST, Column, CoverLP, DayNeed, column_key, 
 from queueopt.model import Hall, LabourRules, ShiftRules, StaffMember
 from queueopt.plan_summary import SolverStatus, gap
 from queueopt.rules import ROLE_SKILL, Shift, Violation, clock, time_grid, validate_roster, working_window
-from queueopt.shortage import unavoidable_shortfall, week_lp
+from queueopt.shortage import WeekLP, unavoidable_shortfall, week_lp
 
 DEFAULT_TIME_LIMIT_S = 20.0
 """Default work budget of the roster solves, in CP-SAT deterministic seconds."""
@@ -885,21 +885,9 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     locks = check_locks(locked, staff, hall, day_kinds, shift_rules, labour, slot_minutes, history,
                         calendar)
     needs = day_needs(hall, staff, required, day_kinds, shift_rules, labour, slot_minutes, calendar)
-    covers: list[CoverLP] = []
     lk_cols = [[Column(s.start, s.end, s.breaks, s.paid_minutes(shift_rules))
                 for s in locks if s.day == nd.day] for nd in needs]
-    done: dict[object, tuple[CoverLP, IntegerBound]] = {}
-    integer: list[IntegerBound] = []
-    for k, nd in enumerate(needs):
-        say(0.05 + 0.35 * k / max(len(needs), 1), f"covering {nd.day:%a %d %b}")
-        same = (tuple(nd.need), nd.start, nd.cell, nd.people, tuple(map(column_key, lk_cols[k])))
-        if same not in done:  # days with the same need share the LP and the integer bound
-            lp = cover_lp(nd, shift_rules, seed_columns=lk_cols[k])
-            done[same] = (lp, integer_bound(nd, shift_rules, lp, node_limit=DAY_MIP_NODES,
-                                            wall=wall))
-        lp, ib = done[same]
-        covers.append(replace(lp, day=nd.day))
-        integer.append(replace(ib, day=nd.day))
+    covers, integer = _cover_days(needs, lk_cols, shift_rules, wall, say)
     say(0.4, "covering the week within the staff's hours and days")
     wlp = week_lp(needs, staff, shift_rules, labour, short_weight=SLACK_COST, paid_weight=1.0,
                   seed_columns=[c.columns for c in covers])
@@ -912,67 +900,25 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
     if not locks:
         chosen = _cheaper_week(needs, chosen, [list(ib.cover) for ib in integer], staff, labour)
     say(0.55, "naming staff on the shifts")
-    model, variables = build_model(needs, chosen, staff, day_kinds, shift_rules, labour,
-                                   locked=locks, history=history, vip_counters=hall.vip_counters,
-                                   instances=True)
-    people = [p for p in staff if eligible(p)]
-    hint = _greedy_hint(variables, needs, people, labour, history)
-    bounds = [ib.minutes for ib in integer]
-    rounds: tuple[int, ...] = (0, 1, 2)
-    if variables.evaluate(needs, hint)[0] > 0:  # the greedy start is short: name by MIP
-        named, named_wall = name_staff_mip(variables, needs, people, sorted(day_kinds), labour,
-                                           history, node_limit=max(int(50 * time_limit_s), 50),
-                                           wall=wall)
-        mip_wall = mip_wall or named_wall
-        if named is not None and variables.evaluate(needs, named) <= variables.evaluate(needs, hint):
-            hint, rounds = named, (2,)  # shortage and paid minutes are the MIP's (lexicographic)
-    left = time_limit_s * 0.85
-    values, found, wall_hit = solve(model, variables, needs, det_time=left,
-                                    wall=wall, seed=seed,
-                                    bound_by_day=_pool_cuts(bounds, integer, variables.pools),
-                                    hint=hint, rounds=rounds)
-    unavoidable: float | None = None
-    short_now = variables.evaluate(needs, values)[0] if found else math.inf
-    if short_now > 0:
-        unavoidable = unavoidable_shortfall(needs, staff, shift_rules, labour,
-                                            seed_columns=[c.columns for c in covers])
-    if short_now > (unavoidable or 0.0):
-        # the week's shifts could not all be named: name staff on a wider choice of shapes
-        say(0.8, "naming staff on more shift shapes")
-        wide = [list(dict.fromkeys(chosen[k] + _best_shapes(covers[k], wlp.columns[k],
-                                                             wlp.values[k])))
-                for k in range(len(needs))]
-        _, wide_vars = build_model(needs, wide, staff, day_kinds, shift_rules, labour,
-                                   locked=locks, history=history, vip_counters=hall.vip_counters)
-        named, named_wall = name_staff_mip(wide_vars, needs, people, sorted(day_kinds), labour,
-                                           history, node_limit=max(int(50 * time_limit_s), 50),
-                                           wall=wall, instances=False)
-        mip_wall = mip_wall or named_wall
-        if named is not None and (wide_vars.evaluate(needs, named)
-                                  < variables.evaluate(needs, values)):
-            values, variables, found = named, wide_vars, True
-    shifts: list[Shift] = []
-    for (e, k, j), v in sorted(values.items()):
-        if v:
-            shifts.append(variables.pools[k][j].shift(people[e].staff_id, needs[k].day))
+    named = _name_week(needs, chosen, covers, wlp, integer, staff, day_kinds, shift_rules,
+                       labour, locks, history, hall, time_limit_s=time_limit_s, wall=wall,
+                       seed=seed, say=say)
+    shifts = [named.variables.pools[k][j].shift(named.people[e].staff_id, needs[k].day)
+              for (e, k, j), v in sorted(named.values.items()) if v]
     say(0.9, "roles and checks")
     shifts = assign_roles(shifts, staff, hall, locks)
     staff_minutes = sum(s.paid_minutes(shift_rules) for s in shifts)
+    bounds = [ib.minutes for ib in integer]
     bound = None if any(b is None for b in bounds) else float(sum(b for b in bounds if b is not None))
     short = shortfall_frame(shifts, needs)
     short_min = float((short["short"] * short["minutes"]).sum()) if len(short) else 0.0
+    unavoidable = named.unavoidable
     if short_min > 0 and unavoidable is None:
         unavoidable = unavoidable_shortfall(needs, staff, shift_rules, labour,
                                             seed_columns=[c.columns for c in covers])
     unavoidable = min(unavoidable or 0.0, short_min)
-    if not found:
-        status = SolverStatus.NO_ROSTER
-    elif wall_hit or mip_wall:
-        status = SolverStatus.WALL_LIMIT
-    elif short_min == 0 and bound is not None and staff_minutes <= bound + 1e-6:
-        status = SolverStatus.OPTIMAL
-    else:
-        status = SolverStatus.FEASIBLE
+    status = _week_status(named.found, named.wall_hit or mip_wall or named.mip_wall, short_min,
+                          bound, staff_minutes)
     over = over_counters_staff_minutes(needs, hall.counters)
     binding = _binding(needs, short, short_min, unavoidable, over, staff, hall, shift_rules)
     say(1.0, "done")
@@ -982,6 +928,108 @@ def plan_week(hall: Hall, staff: Sequence[StaffMember], required: pd.DataFrame,
                           unavoidable_shortfall_staff_minutes=float(unavoidable),
                           slot_minutes=slot_minutes, binding=binding, needs=needs, covers=covers,
                           integer_bounds=integer)
+
+
+def _cover_days(needs: Sequence[DayNeed], lk_cols: Sequence[Sequence[Column]],
+                shift_rules: ShiftRules, wall: float, say: Progress
+                ) -> tuple[list[CoverLP], list[IntegerBound]]:
+    """Each day's covering LP and integer bound (staff-minutes); ``wall``: seconds per solve.
+
+    Days with the same need (and the same locked shapes) share the LP and the bound.
+    """
+    covers: list[CoverLP] = []
+    integer: list[IntegerBound] = []
+    done: dict[object, tuple[CoverLP, IntegerBound]] = {}
+    for k, nd in enumerate(needs):
+        say(0.05 + 0.35 * k / max(len(needs), 1), f"covering {nd.day:%a %d %b}")
+        same = (tuple(nd.need), nd.start, nd.cell, nd.people, tuple(map(column_key, lk_cols[k])))
+        if same not in done:
+            lp = cover_lp(nd, shift_rules, seed_columns=lk_cols[k])
+            done[same] = (lp, integer_bound(nd, shift_rules, lp, node_limit=DAY_MIP_NODES,
+                                            wall=wall))
+        lp, ib = done[same]
+        covers.append(replace(lp, day=nd.day))
+        integer.append(replace(ib, day=nd.day))
+    return covers, integer
+
+
+@dataclass(frozen=True)
+class _Named:
+    """Staff named on the week's shifts: the assignment, its variables and how it went."""
+
+    values: dict[tuple[int, int, int], int]
+    variables: RosterVars
+    people: list[StaffMember]
+    found: bool
+    wall_hit: bool
+    mip_wall: bool
+    unavoidable: float | None
+    """The unavoidable shortfall (staff-minutes) when it had to be computed, else ``None``."""
+
+
+def _name_week(needs: Sequence[DayNeed], chosen: Sequence[Sequence[Column]],
+               covers: Sequence[CoverLP], wlp: WeekLP, integer: Sequence[IntegerBound],
+               staff: Sequence[StaffMember], day_kinds: Mapping[dt.date, str],
+               shift_rules: ShiftRules, labour: LabourRules, locks: Sequence[Shift],
+               history: Mapping[str, int] | None, hall: Hall, *, time_limit_s: float,
+               wall: float, seed: int, say: Progress) -> _Named:
+    """Name staff on the chosen shifts (greedy start, MIP when short, CP-SAT); when that
+    leaves a shortfall beyond the unavoidable one, retry by MIP on a wider choice of shapes.
+
+    ``time_limit_s``: deterministic seconds of CP-SAT; ``wall``: seconds per solver call.
+    """
+    model, variables = build_model(needs, chosen, staff, day_kinds, shift_rules, labour,
+                                   locked=locks, history=history, vip_counters=hall.vip_counters,
+                                   instances=True)
+    people = [p for p in staff if eligible(p)]
+    node_limit = max(int(50 * time_limit_s), 50)
+    hint = _greedy_hint(variables, needs, people, labour, history)
+    rounds: tuple[int, ...] = (0, 1, 2)
+    mip_wall = False
+    if variables.evaluate(needs, hint)[0] > 0:  # the greedy start is short: name by MIP
+        named, mip_wall = name_staff_mip(variables, needs, people, sorted(day_kinds), labour,
+                                         history, node_limit=node_limit, wall=wall)
+        if named is not None and variables.evaluate(needs, named) <= variables.evaluate(needs, hint):
+            hint, rounds = named, (2,)  # shortage and paid minutes are the MIP's (lexicographic)
+    values, found, wall_hit = solve(model, variables, needs, det_time=time_limit_s * 0.85,
+                                    wall=wall, seed=seed,
+                                    bound_by_day=_pool_cuts([ib.minutes for ib in integer],
+                                                            integer, variables.pools),
+                                    hint=hint, rounds=rounds)
+    unavoidable: float | None = None
+    short_now = variables.evaluate(needs, values)[0] if found else math.inf
+    if short_now > 0:
+        unavoidable = unavoidable_shortfall(needs, staff, shift_rules, labour,
+                                            seed_columns=[c.columns for c in covers])
+    if short_now > (unavoidable or 0.0):
+        # the week's shifts could not all be named: name staff on a wider choice of shapes
+        say(0.8, "naming staff on more shift shapes")
+        wide = [list(dict.fromkeys(list(chosen[k]) + _best_shapes(covers[k], wlp.columns[k],
+                                                                   wlp.values[k])))
+                for k in range(len(needs))]
+        _, wide_vars = build_model(needs, wide, staff, day_kinds, shift_rules, labour,
+                                   locked=locks, history=history, vip_counters=hall.vip_counters)
+        named, named_wall = name_staff_mip(wide_vars, needs, people, sorted(day_kinds), labour,
+                                           history, node_limit=node_limit, wall=wall,
+                                           instances=False)
+        mip_wall = mip_wall or named_wall
+        if named is not None and (wide_vars.evaluate(needs, named)
+                                  < variables.evaluate(needs, values)):
+            values, variables, found = named, wide_vars, True
+    return _Named(values, variables, people, found, wall_hit, mip_wall, unavoidable)
+
+
+def _week_status(found: bool, wall_hit: bool, short_min: float, bound: float | None,
+                 staff_minutes: float) -> SolverStatus:
+    """The roster's status: no roster, a wall-clock limit hit, proved optimal (nothing short
+    and the paid staff-minutes at the integer bound) or feasible."""
+    if not found:
+        return SolverStatus.NO_ROSTER
+    if wall_hit:
+        return SolverStatus.WALL_LIMIT
+    if short_min == 0 and bound is not None and staff_minutes <= bound + 1e-6:
+        return SolverStatus.OPTIMAL
+    return SolverStatus.FEASIBLE
 
 
 def _greedy_hint(variables: RosterVars, needs: Sequence[DayNeed],

@@ -138,7 +138,8 @@ def _figures(req: pd.DataFrame, counters: np.ndarray, scv: float, threshold: flo
 def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float = 0.0,
              app_share: float = 0.25, shift_to: tuple[int, int] | None = None,
              kiosk_adoption: float | None = None, kiosks: int | None = None,
-             pause_cross_sell: bool = False, next_day_share: float = 0.0) -> WhatIf:
+             pause_cross_sell: bool = False, next_day_share: float = 0.0,
+             requirements_before: pd.DataFrame | None = None) -> WhatIf:
     """Before/after of the levers on a hall's forecast: the one owner of the what-if figures.
 
     ``queueopt whatif`` and the app's Nudges & kiosks page both show what
@@ -172,6 +173,15 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
         the same day's (0-1; with the default quiet windows only). Movers who
         find no spare capacity where they go are put back into the busy
         hours of the day they went to, so every customer is still counted.
+    requirements_before:
+        The before requirements if the caller already has them: exactly
+        ``requirements_for(hall_inputs(ds, hall_id), forecast, method="sipp")``
+        (what :func:`queueopt.requirements.hall_requirements` returns with
+        ``method="sipp"``); computed when ``None``.
+
+    When no lever changes anything (no shift, kiosks and adoption as now,
+    cross-selling on), the after requirements are the before ones (the same
+    call on the same inputs), so they are not computed twice.
 
     Raises
     ------
@@ -188,7 +198,8 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
         else:
             after_fc = shift_demand(fc, shift, app_share=app_share, next_day_share=next_day_share)
     inputs_after = inputs if kiosks is None else inputs.with_kiosks(kiosks)
-    before = requirements_for(inputs, fc, method="sipp")
+    before = (requirements_for(inputs, fc, method="sipp") if requirements_before is None
+              else requirements_before)
     # the M/G/c correction's SCV: the hall's whole mix with cross-selling on, before and after
     _, scv = mix_moments(inputs.shares, inputs.handle_minutes(True), inputs.cv)
     if shift > 0:
@@ -196,7 +207,10 @@ def evaluate(ds: Dataset, hall_id: str, forecast: pd.DataFrame, *, shift: float 
                                           target.service_level, interval)
     policy = PeakPolicy(kiosk_adoption=kiosk_adoption,
                         cross_sell_paused="all" if pause_cross_sell else frozenset())
-    after = requirements_for(inputs_after, after_fc, method="sipp", policy=policy)
+    unchanged = (shift <= 0 and not pause_cross_sell and kiosks in (None, inputs.kiosks)
+                 and kiosk_adoption in (None, inputs.kiosk_adoption))
+    after = (before if unchanged
+             else requirements_for(inputs_after, after_fc, method="sipp", policy=policy))
     counters = np.maximum(before["required"].to_numpy(), 1)
     figures = (counters, float(scv), target.threshold, target.service_level, interval,
                inputs.patience)

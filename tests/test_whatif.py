@@ -13,8 +13,8 @@ from queueopt.errors import InfeasibleError
 from queueopt.forecast import forecast_arrivals
 from queueopt.io import Dataset, load_dataset
 from queueopt.poster import render_poster
+from queueopt.queueing import arrival_weighted_mean, mix_moments
 from queueopt.simulate import simulate_day
-from queueopt.queueing import arrival_weighted_mean
 from queueopt.whatif import FIGURES, Figures, evaluate, simulate_change
 
 
@@ -152,3 +152,40 @@ def test_cli_on_every_sample_hall(ds: Dataset, sample_dir: Path, tmp_path: Path,
     assert main(["whatif", "--data", str(sample_dir), "--hall", "H01", "--shift", "0.2",
                  "--shift-to", "21:00-22:00"]) == 2
     assert "the hall is open" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lever", ["none", "adoption_as_now", "kiosks_as_now", "pause",
+                                   "adoption", "one_more_kiosk"])
+def test_after_reuses_before_only_when_no_lever_changes(ds: Dataset, lever: str) -> None:
+    """The after side equals a forced recomputation of the after requirements (the same
+    SIPP call with the lever's policy), whether or not ``evaluate`` reuses the before
+    frame; and handing in the before frame (as the app does, from ``hall_requirements``)
+    changes nothing. Fails when the reuse ignores the pause or the kiosk count (tried)."""
+    from queueopt.hall_inputs import hall_inputs
+    from queueopt.requirements import PeakPolicy, hall_requirements, requirements_for
+    from queueopt.whatif import _figures
+
+    hall = "H05"
+    fc = _fc(ds, hall, days=1)
+    inputs = hall_inputs(ds, hall)
+    levers: dict = {"none": {}, "adoption_as_now": {"kiosk_adoption": inputs.kiosk_adoption},
+                    "kiosks_as_now": {"kiosks": inputs.kiosks},
+                    "pause": {"pause_cross_sell": True}, "adoption": {"kiosk_adoption": 0.9},
+                    "one_more_kiosk": {"kiosks": inputs.kiosks + 1}}[lever]
+    r = evaluate(ds, hall, fc, **levers)
+    inputs_after = inputs.with_kiosks(levers.get("kiosks", inputs.kiosks))
+    policy = PeakPolicy(kiosk_adoption=levers.get("kiosk_adoption"),
+                        cross_sell_paused="all" if levers.get("pause_cross_sell") else frozenset())
+    forced = requirements_for(inputs_after, fc, method="sipp", policy=policy)
+    pd.testing.assert_frame_equal(r.requirements_after, forced)
+    b = r.requirements_before
+    _, scv = mix_moments(inputs.shares, inputs.handle_minutes(True), inputs.cv)
+    counters = np.maximum(b["required"].to_numpy(), 1)
+    t = inputs.target
+    assert r.after == _figures(forced, counters, float(scv), t.threshold, t.service_level,
+                               inputs.interval_minutes, inputs.patience)
+    shared = evaluate(ds, hall, fc, **levers,
+                      requirements_before=hall_requirements(ds, hall, fc, method="sipp"))
+    assert (shared.before, shared.after) == (r.before, r.after)
+    if lever in ("pause", "adoption", "one_more_kiosk"):
+        assert r.after != r.before

@@ -218,11 +218,13 @@ def measured_adoption(path: str, sig: str, hall_id: str) -> float:
 def whatif(path: str, sig: str, hall_id: str, shift: float, adoption: float | None,
            pause: bool) -> pd.DataFrame:
     """:func:`queueopt.whatif.evaluate` on next week's forecast: rows the figures, columns
-    ``before, after, change`` (what ``queueopt whatif`` prints)."""
+    ``before, after, change`` (what ``queueopt whatif`` prints). The before requirements
+    are :func:`requirements` (the same SIPP call: computed once for both)."""
     from queueopt.whatif import evaluate
 
     res = evaluate(dataset(path, sig), hall_id, week_forecast(path, sig, hall_id), shift=shift,
-                   kiosk_adoption=adoption, pause_cross_sell=pause)
+                   kiosk_adoption=adoption, pause_cross_sell=pause,
+                   requirements_before=requirements(path, sig, hall_id))
     return res.to_frame()
 
 
