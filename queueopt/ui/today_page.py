@@ -116,6 +116,16 @@ def live_part() -> None:
     st.session_state["today_view"] = view
     st.caption(t("today_caption", day=day_label(day), now=_clock(view.now), s=REFRESH))
     st.caption(source)
+    _show_counts(view)
+    _show_queue(view)
+    _show_announced(view)
+    _show_advice(view)
+    _show_rest_of_day(view, today, now)
+    _show_staff(view)
+
+
+def _show_counts(view: LiveView) -> None:
+    """Counter customers waiting, counters open (busy), tickets issued, served and left."""
     snap = view.snapshot
     counter_wait = snap.waiting[snap.waiting["channel"] == "counter"]["waiting"].sum() \
         if len(snap.waiting) else 0
@@ -126,6 +136,10 @@ def live_part() -> None:
     c[3].metric(t("today_served"), snap.served)
     c[4].metric(t("today_left"), snap.abandoned)
 
+
+def _show_queue(view: LiveView) -> None:
+    """Who waits now, per channel, transaction type and tier (longest wait in minutes)."""
+    snap = view.snapshot
     st.subheader(t("today_queue"))
     if len(snap.waiting):
         w = snap.waiting.assign(
@@ -139,6 +153,9 @@ def live_part() -> None:
     else:
         st.write(t("today_nobody"))
 
+
+def _show_announced(view: LiveView) -> None:
+    """The waits to announce per transaction type and tier (minutes, with 80% ranges)."""
     st.subheader(t("today_announce"))
     st.caption(t("today_announce_caption"))
     a = view.announced
@@ -156,6 +173,9 @@ def live_part() -> None:
         table = table.drop(columns=[t("today_col_kiosk"), t("today_col_kiosk_range")])
     st.dataframe(table, hide_index=True, width="stretch")
 
+
+def _show_advice(view: LiveView) -> None:
+    """The duty manager's advice and the next intervals' planned/needed/advised counters."""
     adv = view.advice
     if adv is not None:
         st.subheader(t("today_advice"))
@@ -172,24 +192,32 @@ def live_part() -> None:
             t("today_col_advised"): nxt["advised"],
             t("today_col_wait_planned"): nxt["wait_planned"],
             t("today_col_wait_advised"): nxt["wait_advised"]}), hide_index=True, width="stretch")
-    if len(view.rest_of_day):
-        st.subheader(t("today_rest"))
-        rest = view.rest_of_day
-        step = 15
-        seen = today[today["issued_at"] < now]["issued_at"].dt.floor(f"{step}min").value_counts()
-        long = pd.concat([
-            pd.DataFrame({"time": rest["interval_start"], "customers": rest["forecast"],
-                          "series": t("today_forecast")}),
-            pd.DataFrame({"time": rest["interval_start"], "customers": rest["updated"],
-                          "series": t("today_updated")}),
-            pd.DataFrame({"time": seen.index, "customers": seen.to_numpy(float),
-                          "series": t("today_seen")})])
-        chart: Any = alt.Chart(long).mark_line(point=True).encode(
-            x=alt.X("time:T", title=t("today_time"), axis=alt.Axis(format="%H:%M")),
-            y=alt.Y("customers:Q", title=t("today_customers")),
-            color=alt.Color("series:N", title=t("today_series")))
-        st.altair_chart(chart.properties(height=260), width="stretch")
 
+
+def _show_rest_of_day(view: LiveView, today: pd.DataFrame, now: pd.Timestamp) -> None:
+    """Customers per 15 minutes for the rest of the day: forecast, updated and seen so far."""
+    if not len(view.rest_of_day):
+        return
+    st.subheader(t("today_rest"))
+    rest = view.rest_of_day
+    step = 15
+    seen = today[today["issued_at"] < now]["issued_at"].dt.floor(f"{step}min").value_counts()
+    long = pd.concat([
+        pd.DataFrame({"time": rest["interval_start"], "customers": rest["forecast"],
+                      "series": t("today_forecast")}),
+        pd.DataFrame({"time": rest["interval_start"], "customers": rest["updated"],
+                      "series": t("today_updated")}),
+        pd.DataFrame({"time": seen.index, "customers": seen.to_numpy(float),
+                      "series": t("today_seen")})])
+    chart: Any = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("time:T", title=t("today_time"), axis=alt.Axis(format="%H:%M")),
+        y=alt.Y("customers:Q", title=t("today_customers")),
+        color=alt.Color("series:N", title=t("today_series")))
+    st.altair_chart(chart.properties(height=260), width="stretch")
+
+
+def _show_staff(view: LiveView) -> None:
+    """Each person's status now and until when (when a roster is published)."""
     st.subheader(t("today_staff"))
     if view.staff is None:
         st.caption(t("today_no_roster"))
