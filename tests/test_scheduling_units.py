@@ -319,6 +319,17 @@ def test_an_isolated_day_off_costs_more_than_a_minute_under_contract() -> None:
     assert len(shifts) == 3 and sum(s.staff_id == "A" for s in shifts) == 1
 
 
+def test_a_day_off_after_a_working_day_is_not_isolated_by_itself() -> None:
+    """Mon-Wed, one 4-hour shift a day, at most 2 days each. A wishes Wednesday off; B's
+    contract minimum of 4 h 1.5 min wants two days. A on Monday and B on Tuesday and Wednesday
+    costs nothing (A's Tuesday off is followed by a day off, not isolated)."""
+    lab = LabourRules(min_staff_on_duty=0, opening_cover=0, closing_cover=0, max_days_per_week=2)
+    needs = [_need(d, [1] * 4, 8) for d in WEEK[:3]]
+    staff = [_person("A", prefs=("off:wed",)), _person("B", lo=4.025)]
+    shifts = _soft(needs, [[_col(8, 12)]] * 3, staff, {d: "workday" for d in WEEK[:3]}, labour=lab)
+    assert [(s.staff_id, s.day.day) for s in shifts] == [("A", 16), ("B", 17), ("B", 18)]
+
+
 def test_weekend_days_and_late_shifts_are_shared() -> None:
     """Sat and Sun (weekend kinds) each need one person, 13:00-21:00 (a late shift: ends at or
     after 19:00): A and B get one each, never one person both."""
