@@ -93,8 +93,10 @@ def recent_waits(log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike, las
     """Mean wait (minutes) of the ``last`` customers of the query's queue called by each moment.
 
     Ibrahim and Whitt's delay-history predictors average the waits of the
-    most recent customers to enter service; ``last=1`` is LES. A customer
-    called at the query's moment counts; 0 before anyone is called.
+    most recent customers to enter service; ``last=1`` is LES. Customers
+    called before the query's moment count (not one called at it: a ticket
+    called the moment it is issued does not predict itself); 0 before anyone
+    is called.
     """
     t = np.atleast_1d(np.asarray(times, float))
     k = np.broadcast_to(np.asarray(kiosk, bool), t.shape)
@@ -106,7 +108,7 @@ def recent_waits(log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike, las
         sel = np.flatnonzero(np.isfinite(log.called) & (log.kiosk == channel))
         order = sel[np.argsort(log.called[sel], kind="stable")]
         total = np.r_[0.0, np.cumsum(log.called[order] - log.issued[order])]
-        j = np.searchsorted(log.called[order], t[q], "right")
+        j = np.searchsorted(log.called[order], t[q], "left")
         lo = np.maximum(j - last, 0)
         out[q] = np.where(j > 0, (total[j] - total[lo]) / np.maximum(j - lo, 1), 0.0)
     return out
