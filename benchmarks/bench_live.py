@@ -608,6 +608,8 @@ def main(argv: list[str] | None = None) -> int:
                              "simulated days (re-simulating every ticket; a few minutes more)")
     parser.add_argument("--floor-draws", type=int, default=200, metavar="R",
                         help="re-simulations per ticket for --floor (default 200)")
+    parser.add_argument("--days", type=int, default=7, metavar="N",
+                        help="simulated days replayed per hall in part 1 (default 7)")
     parser.add_argument("--parts", default="1,2,3,4",
                         help="parts to run, comma-separated (1 simulated days, 2 the bank log, "
                              "3 counter advice, 4 speed; default all)")
@@ -621,7 +623,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         replayed: list[SimulatedDay] = []
         sim = simulated_announcements(ds, ["H01", "H04", "H07", "H10"] if not args.quick
-                                      else ["H04"], 2 if args.quick else 7, ar, replayed)
+                                      else ["H04"], 2 if args.quick else args.days, ar,
+                                      replayed)
         print(f"   ({time.perf_counter() - t0:.0f} s)")
         if args.floor:
             print("1b. The proven floor: sqrt(E[Var(wait | the simulator's whole state at the "

@@ -319,7 +319,8 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
                    seed: int = 0, keys: npt.ArrayLike | None = None,
                    schedule: Schedule | None = None,
                    variance: FloatArray | None = None) -> FloatArray:
-    """``QL-S``: the expected wait from the line as it is, by Monte Carlo (minutes).
+    """``QL-S``: the expected wait of a newcomer who is called, from the line as it is, by
+    Monte Carlo (minutes).
 
     Each draw serves the customers ahead in calling order at the servers
     busy now (their remaining handling time drawn from the type's lognormal
@@ -327,7 +328,10 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
     leaves when their remaining patience (exponential, rate ``theta`` per
     minute) runs out first; for a regular customer behind VIPs, VIPs keep
     arriving (Poisson, ``vip_rate`` per minute) and go first. The new
-    customer's wait is when the next server frees after everyone ahead.
+    customer's wait is when the next server frees after everyone ahead;
+    the mean weighs each draw by the newcomer's chance to stay that long
+    (``exp(-theta w)``), since the waits told and judged are those of
+    customers who are called, not of those who leave first.
     This uses what the queue-length predictors average away: the types
     ahead (a 1.5-minute top-up or a 20-minute contract) and how long each
     service in progress has run.
@@ -378,10 +382,12 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
         first = _serve_line(line, log, float(t[i]), bool(ks[i]), bool(behind[i]),
                             float(th[i]), float(lv[i]), handling, gen, free_t, sched)
         w = np.where(np.isfinite(first), first, t[i] + 600.0) - t[i]
-        out[i] = float(np.mean(w))
-        if variance is not None:  # the newcomer stays with chance exp(-theta w)
-            stay = np.exp(-th[i] * (w - w.min()))
-            variance[i] = float(np.average((w - np.average(w, weights=stay)) ** 2, weights=stay))
+        # the newcomer stays to be called with chance exp(-theta w): the wait of a customer
+        # who is called (the waits announced and judged) weighs each draw by it
+        stay = np.exp(-th[i] * (w - w.min()))
+        out[i] = float(np.average(w, weights=stay))
+        if variance is not None:
+            variance[i] = float(np.average((w - out[i]) ** 2, weights=stay))
     return out
 
 

@@ -77,9 +77,11 @@ def test_spread_is_the_waits_variance_given_the_newcomer_stays() -> None:
     z = integrate.quad(lambda w: np.exp(-theta * w) * dist.pdf(w), 0, 60)[0]
     m1 = integrate.quad(lambda w: w * np.exp(-theta * w) * dist.pdf(w), 0, 60)[0] / z
     m2 = integrate.quad(lambda w: w * w * np.exp(-theta * w) * dist.pdf(w), 0, 60)[0] / z
-    _, var_t = _one_busy_server(theta, 20000)
+    mean_t, var_t = _one_busy_server(theta, 20000)
     assert m2 - m1 ** 2 < 0.8  # staying customers' waits are less spread
     assert var_t == pytest.approx(m2 - m1 ** 2, rel=0.08)
+    assert m1 < 1.8  # and shorter: the mean announced is the staying customers' mean
+    assert mean_t == pytest.approx(m1, rel=0.02)
 
 
 def test_ridge_by_day_prefers_little_penalty_for_signal_and_much_for_noise() -> None:
