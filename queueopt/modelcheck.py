@@ -35,7 +35,8 @@ time and staff:
   bisection, with the patience above) so that the arrival-weighted mean wait
   predicted matches the one observed. It is fitted with the model that is
   judged and that staffing checks every plan with, the simulation replayed on
-  the training days with the same staffing input (:func:`fit_handle_factor_simulated`,
+  the training days (the last :data:`FIT_MAX_DAYS`) with the same staffing
+  input (:func:`fit_handle_factor_simulated`,
   the same random numbers at every trial factor, so the fit is deterministic);
   a factor fitted with the stationary formula overstates the waits of a queue
   that starts empty every day and changes every half-hour, and shortened the
@@ -97,6 +98,9 @@ FACTOR_GRID: FloatArray = np.round(np.arange(0.70, 2.5001, 0.01), 2)
 CORRECTIONS_FILE = "corrections.json"
 PATIENCE_PRIOR_WEIGHT = 5.0
 """Pseudo-leavers at the pooled patience added to each transaction type's patience fit."""
+FIT_MAX_DAYS = 28
+"""The simulation fits the factor on the last this many days before the hold-out (the recent
+weeks; the formula's first guess and the patience use every training day)."""
 FIT_DAY_COPIES = 60
 """Simulated training days in all per trial factor of the fit (the same random numbers each time):
 each training day is copied ``ceil(FIT_DAY_COPIES / days)`` times, at least 5."""
@@ -468,9 +472,11 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
     sim_minutes = staffing_minutes or interval_minutes
     before, after = tickets[tickets["issued_at"] < cut], tickets[tickets["issued_at"] >= cut]
     if factor_fit == "simulation":
+        recent = cut - pd.Timedelta(days=FIT_MAX_DAYS)
         factor = fit_handle_factor_simulated(
-            fit_rows, replay(before, before, unfitted, threshold=threshold, idle_gap=idle_gap,
-                             staff=staff, staffing_minutes=sim_minutes),
+            fit_rows[fit_rows["interval_start"] >= recent],
+            replay(before[before["issued_at"] >= recent], before, unfitted, threshold=threshold,
+                   idle_gap=idle_gap, staff=staff, staffing_minutes=sim_minutes),
             threshold=threshold, check_minutes=interval_minutes, seed=seed, near=formula_factor)
     elif factor_fit == "formula":
         factor = formula_factor
