@@ -31,19 +31,31 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from queueopt.announce import AnnounceRules, accuracy, announce_day, day_features, model_floor
+from queueopt.announce import (
+    FEATURES,
+    Announced,
+    AnnounceRules,
+    DayFeatures,
+    accuracy,
+    announce_day,
+    day_features,
+    model_floor,
+)
+from queueopt.day_model import StreamDay, simulate_streams, streams_of
 from queueopt.delay import Schedule
 from queueopt.forecast import forecast_arrivals
-from queueopt.hall_inputs import KIOSK_CV, HallInputs, hall_inputs
+from queueopt.hall_inputs import HallInputs, hall_inputs
 from queueopt.io import load_dataset
 from queueopt.live import hall_history, replay_day
 from queueopt.queue_state import QueueRules, ticket_log
 from queueopt.requirements import requirements_for
 from queueopt.simulate import lognormal, serve_queue
+from queueopt.wait_floor import day_waits, floor_terms, ratio_ci
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "sample"
@@ -60,54 +72,32 @@ def simulate_day_log(inputs: HallInputs, plan: pd.DataFrame, day: dt.date, seed:
 
     ``plan`` has ``interval_start, counter_arrivals, kiosk_arrivals, required``
     (a requirements frame); ``counters`` overrides the counters open per interval.
+    The day's rules and draws are :mod:`queueopt.day_model`'s.
     """
-    rng = np.random.default_rng(seed)
-    step = inputs.interval_minutes
-    starts = pd.to_datetime(plan["interval_start"])
-    start = float(starts.iloc[0].hour * 60 + starts.iloc[0].minute)
-    n_int = len(plan)
-    open_c = (np.minimum(plan["required"].to_numpy(np.int64), inputs.counters)
-              if counters is None else np.asarray(counters, np.int64))
+    runs = simulate_streams(streams_of(inputs, plan, demand_factor=demand_factor,
+                                       counters=counters), seed)
+    return day_log(inputs.hall_id, day, runs, inputs.types)
+
+
+def day_log(hall_id: str, day: dt.date, runs: list[StreamDay], types: tuple[str, ...]
+            ) -> pd.DataFrame:
+    """The ticket log (README columns) of simulated streams; times to the second."""
     frames = []
-    means = inputs.handle_minutes(True)
-    el = np.where(inputs.kiosk_eligible, inputs.shares, 0.0)
-    streams = [("counter", plan["counter_arrivals"].to_numpy(float), None)]
-    if inputs.kiosks and el.sum() > 0:
-        streams.append(("kiosk", plan["kiosk_arrivals"].to_numpy(float), el / el.sum()))
-    for channel, per_interval, mix in streams:
-        counts = rng.poisson(per_interval * demand_factor)
-        n = int(counts.sum())
-        if n == 0:
-            continue
-        arrive = np.sort(start + np.repeat(np.arange(n_int), counts) * step + rng.uniform(0, step, n))
-        if channel == "counter":
-            # the counter mix is what the kiosks leave: eligible types less their kiosk share
-            p = inputs.shares * np.where(inputs.kiosk_eligible, 1 - inputs.kiosk_adoption
-                                         if inputs.kiosks else 1.0, 1.0)
-            p = p / p.sum()
-            ttype = rng.choice(len(p), n, p=p)
-            service = lognormal(rng, means[ttype], inputs.cv[ttype])
-            vip = rng.random(n) < inputs.vip_share
-            servers = open_c
-        else:
-            ttype = rng.choice(len(mix), n, p=mix)
-            service = lognormal(rng, inputs.kiosk_minutes[ttype], np.full(n, KIOSK_CV))
-            vip = np.zeros(n, bool)
-            servers = np.full(n_int, inputs.kiosks, np.int64)
-        patience = rng.exponential(inputs.patience or 1e9, n)
-        call, server = serve_queue(arrive, service, patience, vip, servers, step, start)
+    for run in runs:
+        c, call, server = run.customers, run.call, run.server
+        n = len(c)
         ab = np.isnan(call)
         ts = _stamper(pd.Timestamp(day))
-        prefix = "C" if channel == "counter" else "K"
+        prefix = "C" if run.stream.channel == "counter" else "K"
         frames.append(pd.DataFrame({
-            "ticket_id": [f"{inputs.hall_id}-{day:%Y%m%d}-{prefix}{i:04d}" for i in range(n)],
-            "hall_id": inputs.hall_id, "issued_at": ts(arrive), "called_at": ts(call),
-            "served_end": ts(call + service),
-            "transaction_type": np.array(inputs.types)[ttype], "channel": channel,
+            "ticket_id": [f"{hall_id}-{day:%Y%m%d}-{prefix}{i:04d}" for i in range(n)],
+            "hall_id": hall_id, "issued_at": ts(c.arrive), "called_at": ts(call),
+            "served_end": ts(call + c.service),
+            "transaction_type": np.array(types)[c.type_index], "channel": run.stream.channel,
             "server_id": np.where(server >= 0, np.char.add(prefix, np.char.zfill(
                 (server + 1).astype(str), 2)), ""),
-            "abandoned": ab, "abandoned_at": ts(np.where(ab, arrive + patience, np.nan)),
-            "tier": np.where(vip, "vip", "regular")}))
+            "abandoned": ab, "abandoned_at": ts(np.where(ab, c.arrive + c.patience, np.nan)),
+            "tier": np.where(c.vip, "vip", "regular")}))
     out = pd.concat(frames, ignore_index=True)
     out["called_at"] = out[["issued_at", "called_at"]].max(axis=1).where(out["called_at"].notna())
     out["served_end"] = out[["called_at", "served_end"]].max(axis=1).where(
@@ -143,9 +133,22 @@ def schedule_of(plan: pd.DataFrame, inputs: HallInputs) -> Schedule:
                     counts=np.minimum(plan["required"].to_numpy(np.int64), inputs.counters))
 
 
-def simulated_announcements(ds, halls: list[str], test_days: int, ar: AnnounceRules
-                            ) -> pd.DataFrame:
-    """Per hall, the accuracy table of the announced waits on simulated days."""
+class SimulatedDay(NamedTuple):
+    """One replayed simulated hall-day: how it was drawn and what live mode told."""
+
+    hall: str
+    day: dt.date
+    seed: int
+    inputs: HallInputs
+    plan: pd.DataFrame
+    features: DayFeatures
+    told: Announced
+
+
+def simulated_announcements(ds, halls: list[str], test_days: int, ar: AnnounceRules,
+                            replayed: list[SimulatedDay] | None = None) -> pd.DataFrame:
+    """Per hall, the accuracy table of the announced waits on simulated days
+    (each replayed day appended to ``replayed`` when given)."""
     rows = []
     all_feats, all_told = [], []
     base = dt.date(2027, 1, 4)
@@ -171,6 +174,9 @@ def simulated_announcements(ds, halls: list[str], test_days: int, ar: AnnounceRu
                              hist.rules, ar, kiosks=inputs.kiosks or None,
                              schedule=schedules[day], seed=i)
             told = announce_day(f, feats[-7:], ar)
+            if replayed is not None:
+                replayed.append(SimulatedDay(hall, day, 1000 * h_i + i, inputs,
+                                             plans[i % len(plans)], f, told))
             feats.append(f)
             hall_f.append(f)
             hall_t.append(told)
@@ -204,6 +210,100 @@ def _line(acc: pd.DataFrame, floor: float) -> str:
             f"QL, the Monte Carlo's own spread {floor:.3f} "
             f"({floor / acc.loc['QL', 'rmse']:.3f}x QL), coverage {a['coverage_80']:.1%} "
             f"({int(a['customers'])} customers, mean wait {a['mean_wait']:.2f} min)")
+
+
+# ----------------------------------------------------------------- the proven floor
+def floor_sums(d: SimulatedDay, draws: int) -> dict[str, float]:
+    """One replayed simulated day's sums behind the floor and the RMSEs it is compared with.
+
+    The day's streams are drawn again from their seed (the same customers as
+    the replayed log; checked: every served customer's wait agrees with the
+    log's to the second); each ticket's wait is re-simulated ``draws`` times
+    from the simulator's state at its issue (:func:`queueopt.wait_floor.floor_terms`).
+    Returns sums over the day: ``floor`` (the floor terms, minutes squared),
+    ``served``, and the squared errors of QL, LES, HOL, the announcement and
+    the oracle (the re-simulated mean, which knows the simulator's state).
+    """
+    runs = simulate_streams(streams_of(d.inputs, d.plan), d.seed)
+    f = d.features
+    where = {tid: k for k, tid in enumerate(f.log.ticket_id)}
+    ok = f.served & np.isfinite(f.actual)
+    out = {"floor": 0.0, "served": float(ok.sum()), "oracle": 0.0, "oracle_bias": 0.0,
+           "oracle_missing": 0.0, "draws": 0.0}
+    for name in ("QL", "LES", "HOL"):
+        p = f.values[:, FEATURES.index(name)]
+        out[name] = float(np.sum((p - f.actual)[ok] ** 2))
+    out["announced"] = float(np.sum((d.told.wait - f.actual)[ok] ** 2))
+    for run in runs:
+        prefix = "C" if run.stream.channel == "counter" else "K"
+        idx = np.array([where[f"{d.hall}-{d.day:%Y%m%d}-{prefix}{i:04d}"]
+                        for i in range(len(run.customers))])
+        w, called = day_waits(run)
+        if not (np.array_equal(called, ok[idx])
+                and np.allclose(w[called], f.actual[idx][called], atol=1e-9)):
+            raise AssertionError(f"{d.hall} {d.day} {run.stream.channel}: the day drawn "
+                                 "again is not the replayed one")
+        ft = floor_terms(run, draws, seed=2 * d.seed + (prefix == "K"))
+        out["floor"] += float(ft.term.sum())
+        out["draws"] += float(ft.draws.sum())
+        mean = ft.mean[called]
+        seen = np.isfinite(mean)  # a served ticket none of whose draws was called: left out
+        out["oracle"] += float(np.sum((w[called] - mean)[seen] ** 2))
+        out["oracle_bias"] += float(np.sum((w[called] - mean)[seen]))
+        out["oracle_missing"] += float(np.sum(~seen))
+    return out
+
+
+def proven_floor(days: list[SimulatedDay], draws: int) -> pd.DataFrame:
+    """The floor per hall and over all simulated days, with 95% bootstrap intervals (days
+    resampled within each hall) of its ratio to QL's RMSE, next to the announcement's."""
+    rows = []
+    for d in days:
+        t0 = time.perf_counter()
+        rows.append({"hall": d.hall, "day": d.day, **floor_sums(d, draws)})
+        r = rows[-1]
+        print(f"   {d.hall} {d.day}: floor {np.sqrt(r['floor'] / r['served']):.3f} min, QL "
+              f"{np.sqrt(r['QL'] / r['served']):.3f}, announced "
+              f"{np.sqrt(r['announced'] / r['served']):.3f} ({r['served']:.0f} served, "
+              f"{r['draws']:.0f} draws, {time.perf_counter() - t0:.0f} s)", flush=True)
+    sums = pd.DataFrame(rows)
+    out = []
+    for name, part in [*sums.groupby("hall"), ("all simulated", sums)]:
+        est, lo, hi = ratio_ci(part["floor"].to_numpy(), part["QL"].to_numpy(),
+                               part["hall"].to_numpy())
+        a_est, a_lo, a_hi = ratio_ci(part["announced"].to_numpy(), part["QL"].to_numpy(),
+                                     part["hall"].to_numpy())
+        n = part["served"].sum()
+        ob = part["oracle_bias"].sum() / (n - part["oracle_missing"].sum())
+        out.append({"case": name, "days": len(part), "served": int(n),
+                    "floor_rmse": np.sqrt(part["floor"].sum() / n),
+                    "QL_rmse": np.sqrt(part["QL"].sum() / n),
+                    "announced_rmse": np.sqrt(part["announced"].sum() / n),
+                    "floor_ratio": est, "floor_lo95": lo, "floor_hi95": hi,
+                    "announced_ratio": a_est, "announced_lo95": a_lo, "announced_hi95": a_hi,
+                    "best_LES_HOL_ratio": np.sqrt(min(part["LES"].sum(), part["HOL"].sum())
+                                                  / part["QL"].sum()),
+                    "oracle_rmse": np.sqrt(part["oracle"].sum() / n),
+                    "oracle_expected": np.sqrt(part["floor"].sum() / n * (1 + 1 / draws)),
+                    "oracle_bias": ob})
+    return pd.DataFrame(out)
+
+
+def print_floor(table: pd.DataFrame, draws: int) -> None:
+    """The floor next to the announcement and the 0.8x target, with the verdict."""
+    print(f"   ratio to QL's RMSE (95% interval, days resampled within halls; {draws} draws "
+          "per ticket):")
+    for r in table.itertuples(index=False):
+        verdict = ("the 0.8x target is PROVABLY OUT OF REACH for any predictor"
+                   if r.floor_lo95 > 0.8 else "0.8x is not ruled out by the floor")
+        print(f"   {r.case} ({r.days} days, {r.served} served): floor {r.floor_rmse:.3f} min = "
+              f"{r.floor_ratio:.3f}x QL [{r.floor_lo95:.3f}, {r.floor_hi95:.3f}] | target "
+              f"0.800x | announced {r.announced_ratio:.3f}x [{r.announced_lo95:.3f}, "
+              f"{r.announced_hi95:.3f}] | best of LES/HOL {r.best_LES_HOL_ratio:.3f}x: "
+              f"{verdict}")
+        print(f"      check: the oracle (the re-simulated mean) has RMSE {r.oracle_rmse:.3f} "
+              f"min on the waits that happened (expected {r.oracle_expected:.3f} if the "
+              f"re-simulation is the day's law), mean error {r.oracle_bias:+.3f} min")
 
 
 # ----------------------------------------------------------------- the bank log
@@ -473,14 +573,30 @@ def speed(ds) -> None:  # noqa: ANN001
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer days (a smoke run)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also the proven floor under any announcement's RMSE on the "
+                             "simulated days (re-simulating every ticket; a few minutes more)")
+    parser.add_argument("--floor-draws", type=int, default=200, metavar="R",
+                        help="re-simulations per ticket for --floor (default 200)")
+    parser.add_argument("--only-simulated", action="store_true",
+                        help="only the simulated days (part 1, and the floor with --floor)")
     args = parser.parse_args(argv)
     ar = AnnounceRules()
     ds = load_dataset(DATA)
     print("1. Announced wait on simulated days (7 history + replayed days per hall)")
     t0 = time.perf_counter()
+    replayed: list[SimulatedDay] = []
     sim = simulated_announcements(ds, ["H01", "H04", "H07", "H10"] if not args.quick else ["H04"],
-                                  2 if args.quick else 7, ar)
+                                  2 if args.quick else 7, ar, replayed)
     print(f"   ({time.perf_counter() - t0:.0f} s)")
+    if args.floor:
+        print("1b. The proven floor: sqrt(E[Var(wait | the simulator's whole state at the "
+              "ticket)]), re-simulated from each ticket's state with fresh draws")
+        t0 = time.perf_counter()
+        print_floor(proven_floor(replayed, args.floor_draws), args.floor_draws)
+        print(f"   ({time.perf_counter() - t0:.0f} s)")
+    if args.only_simulated:
+        return 0
     print("2. The bank log replayed as if live")
     bank = bank_replay(ar, args.quick)
     print("3. Counter advice on simulated days 20% busier than forecast (paired seeds)")

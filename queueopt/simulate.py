@@ -33,10 +33,40 @@ BoolArray = npt.NDArray[np.bool_]
 
 def lognormal(rng: np.random.Generator, mean: npt.ArrayLike, cv: npt.ArrayLike) -> FloatArray:
     """Lognormal draws with the given mean (minutes) and coefficient of variation."""
+    mu, sigma = _lognormal_params(mean, cv)
+    return np.asarray(rng.lognormal(mu, sigma), dtype=float)
+
+
+def _lognormal_params(mean: npt.ArrayLike, cv: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """``(mu, sigma)`` of the log of a lognormal with this mean (minutes) and cv."""
     m = np.asarray(mean, dtype=float)
     v = np.asarray(cv, dtype=float)
     sigma2 = np.log1p(v * v)
-    return np.asarray(rng.lognormal(np.log(m) - sigma2 / 2, np.sqrt(sigma2)), dtype=float)
+    return np.asarray(np.log(m) - sigma2 / 2, dtype=float), np.asarray(np.sqrt(sigma2), dtype=float)
+
+
+def lognormal_beyond(rng: np.random.Generator, mean: npt.ArrayLike, cv: npt.ArrayLike,
+                     elapsed: npt.ArrayLike) -> FloatArray:
+    """Lognormal draws as :func:`lognormal`, given that each exceeds ``elapsed`` (minutes).
+
+    The total handling time (minutes) of a service in progress that has run
+    ``elapsed`` minutes: the lognormal's upper tail beyond ``elapsed``, by
+    inversion (``z = -ndtri(U * Q(z0))`` with ``U`` uniform and ``Q`` the
+    normal tail beyond the elapsed time's ``z0``), so a service that has run
+    long is drawn as the lognormal says it goes on, not afresh.
+    """
+    from scipy.special import ndtr, ndtri
+
+    mu, sigma = _lognormal_params(mean, cv)
+    e = np.asarray(elapsed, dtype=float)
+    with np.errstate(divide="ignore"):
+        z0 = (np.log(np.maximum(e, 0.0)) - mu) / sigma
+    shape = np.broadcast(mu, sigma, e).shape
+    tail = ndtr(-z0)  # P(total > elapsed)
+    z = -ndtri(rng.random(shape) * tail)
+    # beyond double precision's tail (z0 > ~37) the excess is ~ 1/z0 standard deviations
+    z = np.where(np.isfinite(z) & (z >= z0), z, z0 + 1.0 / np.maximum(z0, 1.0))
+    return np.asarray(np.maximum(np.exp(mu + sigma * z), e), dtype=float)
 
 
 def _next_customer(queues: tuple[deque[int], deque[int]], deadline: list[float], t: float) -> int:
@@ -86,7 +116,8 @@ def _emergency_rule(queues: tuple[deque[int], deque[int]], deadline: list[float]
 def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, vip: BoolArray,
                 servers_open: IntArray, interval_minutes: float, start: float, *,
                 emergency_after: float = float("inf"), emergency_counters: int = 0,
-                emergency_log: list[tuple[float, float]] | None = None
+                emergency_log: list[tuple[float, float]] | None = None,
+                now: float | None = None, busy_until: FloatArray | None = None
                 ) -> tuple[FloatArray, IntArray]:
     """Run one multi-server queue: FIFO within class, VIP first, abandonment.
 
@@ -120,6 +151,16 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
     emergency_log:
         If given, each ``(opened, closed)`` period (minutes since midnight)
         of the emergency counters is appended to it.
+    now, busy_until:
+        Restart the queue from its state at ``now`` (minutes since midnight)
+        instead of from empty at ``start``: the customers with
+        ``arrive < now`` are those waiting at ``now`` (queued in arrival
+        order within their class; their patience still counts from their
+        arrival, so pass the time already waited plus what is left), one
+        server is busy until each time of ``busy_until`` (minutes since
+        midnight, ``> now``), and the queue runs on from ``now`` by the same
+        rules (the customers with ``arrive >= now`` arrive as usual). Not
+        with the emergency rule (its state is not part of the restart).
 
     Returns
     -------
@@ -140,7 +181,8 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
     n_int = len(open_l)
     queues: tuple[deque[int], deque[int]] = (deque(), deque())
     extra = max(int(emergency_counters), 0)
-    free = list(range((max(open_l) if open_l else 0) + extra))
+    ends = [] if busy_until is None else [float(x) for x in busy_until]
+    free = list(range(max(max(open_l) if open_l else 0, len(ends)) + extra))
     heapq.heapify(free)
     busy: list[tuple[float, int]] = []
     n_busy = 0
@@ -151,6 +193,27 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
     surge = False  # emergency counters open
     surge_from = 0.0
     t_trig = inf  # when the head of the queue reaches emergency_after
+    if now is not None:
+        if extra:
+            raise ValueError("now: a restart does not carry the emergency rule's state")
+        t = float(now)
+        k = min(max(int((t - start) // interval_minutes), 0), max(n_int - 1, 0))
+        next_boundary = start + (k + 1) * interval_minutes
+        while i < n and arrive_l[i] < t:  # waiting at `now`, in arrival order
+            queues[0 if vip_l[i] else 1].append(i)
+            i += 1
+        for end in ends:
+            heapq.heappush(busy, (end, heapq.heappop(free)))
+        n_busy = len(ends)
+        while n_busy < open_l[k] and free:  # servers free at `now` call at once
+            j = _next_customer(queues, deadline, t)
+            if j < 0:
+                break
+            s = heapq.heappop(free)
+            call[j] = t
+            server[j] = s
+            heapq.heappush(busy, (t + service_l[j], s))
+            n_busy += 1
     # Run until every customer has arrived and been served; a queue left while no
     # counter is busy still waits for the next interval that opens counters.
     while i < n or busy or ((queues[0] or queues[1]) and k < n_int - 1):
