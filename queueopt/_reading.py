@@ -10,9 +10,11 @@ the row and column of every bad cell.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import gzip
 import io as _io
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterable
@@ -210,14 +212,24 @@ def arrow_pool() -> Any:
 
     Measured on a busy two-core server: pyarrow's default (mimalloc) made one first read of
     the 300,000-row ticket log in three several times slower (0.2 s or 1.2-1.8 s); jemalloc
-    took 0.2-0.3 s every time.
+    took 0.2-0.3 s every time. It also becomes the process's default pool (unless
+    ``ARROW_DEFAULT_MEMORY_POOL`` chooses one), which pandas' pyarrow-backed strings use.
+    The first call imports pyarrow's csv and compute modules (the loader calls it before
+    it reads the ticket log on a worker thread, so that thread imports nothing).
     """
     import pyarrow as pa
+    import pyarrow.compute  # noqa: F401  (the fast paths' modules: imported on the caller's thread)
+    import pyarrow.csv  # noqa: F401
 
     try:
-        return pa.jemalloc_memory_pool()
+        pool = pa.jemalloc_memory_pool()
     except (NotImplementedError, pa.ArrowNotImplementedError):
         return pa.default_memory_pool()
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        # pandas' own pyarrow calls (string comparisons, takes) use the default pool: the
+        # first of them stalled 0.15-0.27 s in one process in three under mimalloc
+        pa.set_memory_pool(pool)
+    return pool
 
 
 def _arrow_frame(raw: bytes) -> pd.DataFrame | None:
@@ -401,21 +413,73 @@ def _arrow_timestamps(text: pd.Series) -> pd.Series | None:
 
     cells = pa.array(text.array)
     pool = arrow_pool()
-    if not pc.all(pc.match_substring_regex(cells, _SIMPLE_TS_RE, memory_pool=pool)).as_py():
+    if not _all_simple_stamps(cells):
         return None
     blank = pc.equal(cells, "", memory_pool=pool)
     if pc.all(blank).as_py():
         return None
+    if pc.any(blank).as_py():
+        cells = pc.if_else(blank, pa.scalar(None, cells.type), cells, memory_pool=pool)
     try:
-        stamps = pc.cast(pc.if_else(blank, pa.scalar(None, cells.type), cells, memory_pool=pool),
-                         pa.timestamp("us"), memory_pool=pool)
+        stamps = pc.cast(cells, pa.timestamp("us"), memory_pool=pool)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    years = pc.min_max(pc.year(stamps, memory_pool=pool)).as_py()
-    if years["min"] < DATE_MIN.year or years["max"] > DATE_MAX.year:
+    span = pc.min_max(stamps).as_py()  # the years DATE_MIN to DATE_MAX, as instants
+    if span["min"] < dt.datetime(DATE_MIN.year, 1, 1) or span["max"] >= dt.datetime(DATE_MAX.year + 1, 1, 1):
         return None
     values = pd.Series(stamps.to_numpy(zero_copy_only=False), index=text.index)
     return values if values.dtype == _ts_dtype() else None
+
+
+_STAMP_DIGITS = {16: [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15],
+                 19: [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]}
+"""Byte positions of the digits in ``YYYY-MM-DD HH:MM`` (16 bytes) and ``...:SS`` (19)."""
+_STAMP_MARKS = {16: ([4, 7, 13], b"--:"), 19: ([4, 7, 13, 16], b"--::")}
+"""Byte positions of the separators and the separators there (the date/time one is apart)."""
+
+
+def _all_simple_stamps(cells: Any) -> bool:
+    """Does every cell of the pyarrow string array ``cells`` match :data:`_SIMPLE_TS_RE`?
+
+    Read from the bytes where a chunk allows it (no nulls, every cell blank or of one
+    length: its characters then lie one cell per row of a byte matrix), else by the regex.
+    """
+    from pyarrow import compute as pc
+
+    for chunk in getattr(cells, "chunks", [cells]):
+        verdict = _simple_stamp_bytes(chunk)
+        if verdict is None:
+            verdict = pc.all(pc.match_substring_regex(chunk, _SIMPLE_TS_RE,
+                                                      memory_pool=arrow_pool())).as_py()
+        if not verdict:
+            return False
+    return True
+
+
+def _simple_stamp_bytes(chunk: Any) -> bool | None:
+    """:func:`_all_simple_stamps` of one pyarrow ``large_string`` array from its bytes; None
+    when the bytes cannot tell (nulls, another type, cells of 16 and 19 bytes mixed)."""
+    import pyarrow as pa
+
+    if chunk.type != pa.large_string() or chunk.null_count or len(chunk) == 0:
+        return None
+    buffers = chunk.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int64)[chunk.offset: chunk.offset + len(chunk) + 1]
+    lengths = np.diff(offsets)
+    width = int(lengths.max())
+    if width == 0:
+        return True  # every cell blank
+    blank_or_wide = (lengths == 0) | (lengths == width)
+    if width not in _STAMP_DIGITS or not blank_or_wide.all():
+        # no cell of another length matches; cells of 16 and 19 bytes: the regex tells
+        return None if (blank_or_wide | (lengths == 16)).all() else False
+    cell = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(-1, width)
+    digits = cell[:, _STAMP_DIGITS[width]]
+    where, marks = _STAMP_MARKS[width]
+    middle = cell[:, 10]
+    return bool(((digits >= ord("0")) & (digits <= ord("9"))).all()
+                and (cell[:, where] == np.frombuffer(marks, dtype=np.uint8)).all()
+                and ((middle == ord(" ")) | (middle == ord("T"))).all())
 
 
 @functools.cache

@@ -94,12 +94,13 @@ def out_of_hours(issued_at: pd.Series, hall: Hall, calendar: HallCalendar) -> in
     """Tickets issued outside their day's opening hours (or on a closed day)."""
     if len(issued_at) == 0:
         return 0
-    t = pd.to_datetime(issued_at)
-    days = sorted(set(t.dt.date))
-    hours = dict(zip(days, calendar.hours_for(hall, days)))
-    minute = (t.dt.hour * 60 + t.dt.minute).to_numpy()
-    lo = np.array([hours[d].open_minute for d in t.dt.date])
-    hi = np.array([hours[d].close_minute for d in t.dt.date])
+    when = pd.to_datetime(issued_at).to_numpy()
+    day = when.astype("datetime64[D]")
+    days, of_day = np.unique(day, return_inverse=True)
+    hours = calendar.hours_for(hall, days.astype(object))
+    minute = (when.astype("datetime64[m]") - day).astype(np.int64)  # minutes after midnight
+    lo = np.array([h.open_minute for h in hours], dtype=np.int64)[of_day]
+    hi = np.array([h.close_minute for h in hours], dtype=np.int64)[of_day]
     return int(((minute < lo) | (minute >= hi)).sum())
 
 
@@ -136,11 +137,11 @@ def arrival_counts(issued_at: pd.Series, hall: Hall, calendar: HallCalendar,
     grid = open_intervals(hall, calendar, first, last, interval_minutes)
     index = grid.union(counts.index)
     values = counts.reindex(index, fill_value=0).to_numpy().astype(float)
-    seen_days = set(t.dt.date)
-    day_of = index.date
-    gap = np.array([d not in seen_days for d in day_of], dtype=bool)
+    seen_days = np.unique(t.to_numpy().astype("datetime64[D]"))
+    day_of = index.to_numpy().astype("datetime64[D]")
+    gap = ~np.isin(day_of, seen_days)
     values[gap] = np.nan
-    gap_days = tuple(sorted({d for d, g in zip(day_of, gap) if g}))
+    gap_days = tuple(np.unique(day_of[gap]).astype(object))
     frame = pd.DataFrame({HALL_ID: hall.hall_id, INTERVAL_START: index, ARRIVALS: values},
                          columns=columns)
     return ArrivalCounts(frame.sort_values(INTERVAL_START).reset_index(drop=True), gap_days,

@@ -19,16 +19,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
-from queueopt._reading import MAX_ROWS_PER_PROBLEM, Problems, RowIssue, read_csv_text
+from queueopt._reading import MAX_ROWS_PER_PROBLEM, Problems, RowIssue, arrow_pool, read_csv_text
 from queueopt.calendar import HallCalendar
 from queueopt.dataset import Dataset, infer_interval_minutes, open_intervals
 from queueopt.errors import DataError, Problem
-from queueopt.model import HallCorrection, Policy, StaffMember
+from queueopt.model import Hall, HallCorrection, Policy, StaffMember, TransactionType
 from queueopt.policy_file import read_policy, with_lines
 from queueopt.schema import (
     ARRIVALS,
@@ -55,6 +56,7 @@ from queueopt.tables import (
     read_footfall,
     read_halls,
     read_staff,
+    read_ticket_text,
     read_tickets,
     read_transactions,
     ticket_issues,
@@ -159,19 +161,10 @@ def read_corrections(path: Path, problems: Problems,
     return out
 
 
-def load_dataset(path: str | Path) -> Dataset:
-    """Read and validate a data directory; raise :class:`DataError` listing every problem.
-
-    ``halls.csv`` and ``transactions.csv`` are required; then ``tickets.csv``
-    or ``footfall.csv`` (or both); ``staff.csv``, ``policy.toml`` and
-    ``calendar.csv`` are optional. Each table may be gzipped (``.csv.gz``),
-    never both forms at once.
-    """
-    root = Path(path)
-    problems = Problems()
-    if not root.is_dir():
-        raise DataError([Problem(str(root), None, None, "is not a directory")])
-    files = {name: table_file(root, name, problems) for name in TABLES}
+def _small_tables(root: Path, files: dict[str, Path | None], problems: Problems
+                  ) -> tuple[Table[Hall], Table[TransactionType], Policy, HallCalendar,
+                             tuple[StaffMember, ...]]:
+    """The halls, transaction types, policy, calendar and staff (each problem in ``problems``)."""
     for name in ("halls", "transactions"):
         if files[name] is None and not any(p.file == f"{name}.csv" for p in problems.items):
             problems.add(f"{name}.csv", None, None, f"file is missing from {root}")
@@ -184,6 +177,35 @@ def load_dataset(path: str | Path) -> Dataset:
                 if files["calendar"] else
                 HallCalendar.for_policy(policy.holiday_country, policy.weekend))
     staff = read_staff(files["staff"], problems, halls.keys) if files["staff"] else ()
+    return halls, types, policy, calendar, staff
+
+
+def load_dataset(path: str | Path, *, meanwhile: Callable[[], object] | None = None) -> Dataset:
+    """Read and validate a data directory; raise :class:`DataError` listing every problem.
+
+    ``halls.csv`` and ``transactions.csv`` are required; then ``tickets.csv``
+    or ``footfall.csv`` (or both); ``staff.csv``, ``policy.toml`` and
+    ``calendar.csv`` are optional. Each table may be gzipped (``.csv.gz``),
+    never both forms at once.
+
+    The ticket log is read and its timestamps parsed on a worker thread (pyarrow
+    and zlib release the GIL) while this thread reads the other tables and then
+    calls ``meanwhile`` (the app imports the first page's models there); the log
+    is validated against the other tables once both are done, so the result and
+    every problem (and their order) are those of reading one table after another.
+    """
+    root = Path(path)
+    problems = Problems()
+    if not root.is_dir():
+        raise DataError([Problem(str(root), None, None, "is not a directory")])
+    files = {name: table_file(root, name, problems) for name in TABLES}
+    arrow_pool()  # pyarrow's modules are imported here, never on the worker
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="queueopt-tickets") as worker:
+        reading = worker.submit(read_ticket_text, files["tickets"]) if files["tickets"] else None
+        halls, types, policy, calendar, staff = _small_tables(root, files, problems)
+        if meanwhile is not None:
+            meanwhile()
+        text = reading.result() if reading is not None else None
     if files["tickets"] is None and files["footfall"] is None and not any(
             p.file in ("tickets.csv", "footfall.csv") for p in problems.items):
         problems.add("tickets.csv", None, None,
@@ -191,9 +213,10 @@ def load_dataset(path: str | Path) -> Dataset:
     # with other problems the load fails anyway: then list every bad ticket row too
     max_bad = 0.0 if problems.items else policy.max_bad_share
     tickets, quarantine = (read_tickets(files["tickets"], problems, halls.keys, types.keys,
-                                        halls.valid, max_bad)
+                                        halls.valid, max_bad, text)
                            if files["tickets"] else (None, None))
     footfall = read_footfall(files["footfall"], problems, halls.keys) if files["footfall"] else None
+    policy_path = root / "policy.toml"
     if not problems.items:
         _interval_problems(footfall, policy, problems)
         _staffing_problems(staff, policy, problems)

@@ -35,6 +35,7 @@ from queueopt._reading import (
     read_csv_text,
 )
 from queueopt.calendar import HallCalendar
+from queueopt.errors import Problem
 from queueopt.model import (
     CHANNELS,
     HALL_KINDS,
@@ -382,13 +383,21 @@ def _span_issue(times: pd.Series, col: str) -> list[RowIssue]:
                                f"{MAX_SPAN_DAYS} days are supported", per_row=False)]
 
 
-def ticket_issues(df: pd.DataFrame, hall_keys: Collection[str], type_keys: Collection[str],
-                  halls: Mapping[str, Hall]) -> tuple[pd.DataFrame, list[RowIssue]]:
-    """The parsed ticket log and every rule broken, per row (the seam for a row quarantine).
+@dataclass(frozen=True)
+class TicketTimes:
+    """A ticket log's flag and timestamps parsed from its text, with their per-row issues.
 
-    ``df`` is ``tickets.csv`` as text. The returned frame has datetimes and
-    flags; it is only trustworthy on rows outside every issue's ``rows``.
+    The part of :func:`ticket_issues` that needs no other table.
     """
+
+    abandoned: pd.Series
+    times: dict[str, pd.Series]
+    """``issued_at``, ``called_at``, ``served_end``, ``abandoned_at`` (NaT where bad or blank)."""
+    issues: list[RowIssue]
+
+
+def ticket_times(df: pd.DataFrame) -> TicketTimes:
+    """Parse ``tickets.csv``'s ``abandoned`` flag and its timestamps (``df`` as text)."""
     sink = Problems()  # flags' problems are per row too: turn them into issues below
     abandoned = parse_bool(df, "abandoned", "", sink)
     flag_rows = np.array(sorted({p.row - 2 for p in sink.items if p.row}), dtype=int)
@@ -399,9 +408,23 @@ def ticket_issues(df: pd.DataFrame, hall_keys: Collection[str], type_keys: Colle
                       ("abandoned_at", False)):
         times[col], found = datetime_issues(df[col], col, need)
         issues += found
-    issued, called, ended, left = (times[c] for c in ("issued_at", "called_at", "served_end",
-                                                       "abandoned_at"))
-    issues += _span_issue(issued, "issued_at")
+    issues += _span_issue(times["issued_at"], "issued_at")
+    return TicketTimes(abandoned, times, issues)
+
+
+def ticket_issues(df: pd.DataFrame, hall_keys: Collection[str], type_keys: Collection[str],
+                  halls: Mapping[str, Hall], parsed_times: TicketTimes | None = None
+                  ) -> tuple[pd.DataFrame, list[RowIssue]]:
+    """The parsed ticket log and every rule broken, per row (the seam for a row quarantine).
+
+    ``df`` is ``tickets.csv`` as text; ``parsed_times`` is :func:`ticket_times` of it when the
+    caller already has it. The returned frame has datetimes and flags; it is only
+    trustworthy on rows outside every issue's ``rows``.
+    """
+    parsed_times = ticket_times(df) if parsed_times is None else parsed_times
+    abandoned, issues = parsed_times.abandoned, list(parsed_times.issues)
+    issued, called, ended, left = (parsed_times.times[c] for c in (
+        "issued_at", "called_at", "served_end", "abandoned_at"))
     tid = df["ticket_id"]
     tier = df["tier"].str.lower()
 
@@ -451,20 +474,42 @@ def ticket_issues(df: pd.DataFrame, hall_keys: Collection[str], type_keys: Colle
     return parsed, [i for i in issues if len(i.rows)]
 
 
+@dataclass(frozen=True)
+class TicketText:
+    """``tickets.csv`` read as text (None when it cannot be: ``problems`` say why) and its
+    :func:`ticket_times`: what :func:`read_tickets` does before it needs the other tables."""
+
+    frame: pd.DataFrame | None
+    problems: tuple[Problem, ...]
+    times: TicketTimes | None
+
+
+def read_ticket_text(path: Path) -> TicketText:
+    """Read ``tickets.csv`` and parse its flag and timestamps (no other table needed, so
+    :func:`queueopt.io.load_dataset` runs it on a worker thread while it reads the others)."""
+    sink = Problems()
+    df = read_csv_text(path, "tickets", sink, TICKET_COLUMNS, TICKET_OPTIONAL)
+    return TicketText(df, tuple(sink.items), None if df is None else ticket_times(df))
+
+
 def read_tickets(path: Path, problems: Problems, hall_keys: Collection[str],
                  type_keys: Collection[str], halls: Mapping[str, Hall],
-                 max_bad_share: float = 0.0) -> tuple[pd.DataFrame | None, Quarantine | None]:
+                 max_bad_share: float = 0.0, text: TicketText | None = None
+                 ) -> tuple[pd.DataFrame | None, Quarantine | None]:
     """The ticket log with parsed datetimes and flags, and the rows set aside.
 
     Every row is checked. While the share of bad rows is at most
     ``max_bad_share`` (0-1, ``policy.toml``'s ``max_bad_share``) they are
     left out and listed in the returned :class:`~queueopt.quarantine.Quarantine`;
-    above it every problem is reported and no log is returned.
+    above it every problem is reported and no log is returned. ``text`` is
+    :func:`read_ticket_text` of ``path`` when the caller has already read it.
     """
-    df = read_csv_text(path, "tickets", problems, TICKET_COLUMNS, TICKET_OPTIONAL)
+    text = read_ticket_text(path) if text is None else text
+    problems.items.extend(text.problems)
+    df = text.frame
     if df is None:
         return None, None
-    parsed, issues = ticket_issues(df, hall_keys, type_keys, halls)
+    parsed, issues = ticket_issues(df, hall_keys, type_keys, halls, text.times)
     whole = [i for i in issues if not i.per_row]
     quarantine = from_issues(path.name, len(df), [i for i in issues if i.per_row])
     if whole or quarantine.share > max_bad_share:

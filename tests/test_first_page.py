@@ -179,3 +179,166 @@ def test_rows_of_a_hall_equal_a_boolean_selection() -> None:
         for hall in ("H01", "H02", "H03", "H09"):
             expected = frame[frame["hall_id"] == hall].reset_index(drop=True)
             pd.testing.assert_frame_equal(_rows_of(frame, hall), expected, check_exact=True)
+
+
+def test_stamp_shape_from_bytes_equals_the_regex() -> None:
+    """The byte-matrix check of plain timestamps gives the regex's verdict on every chunk:
+    random single-byte and multibyte changes to valid stamps, blanks, slices, mixed widths."""
+    import pyarrow as pa
+    from pyarrow import compute as pc
+
+    from queueopt._reading import _SIMPLE_TS_RE, _all_simple_stamps, _simple_stamp_bytes
+
+    rng = np.random.default_rng(11)
+    alphabet = list("0123456789-: T:Zx.+") + ["\u00e9", "\uff11", "\n"]
+    decided = {True: 0, False: 0}
+    for _ in range(3000):
+        cells = []
+        for _ in range(int(rng.integers(1, 6))):
+            cell = str(rng.choice(["2024-02-29 23:59:59", "2026-08-03T08:31", "", "1999-12-31 00:00"]))
+            if cell and rng.random() < 0.3:
+                k = int(rng.integers(0, len(cell)))
+                cell = cell[:k] + str(rng.choice(alphabet)) + cell[k + 1:]
+            cells.append(cell)
+        chunk = pa.array(cells, pa.large_string())
+        if rng.random() < 0.3 and len(cells) > 1:
+            chunk = chunk.slice(1)
+        expected = pc.all(pc.match_substring_regex(chunk, _SIMPLE_TS_RE)).as_py()
+        fast = _simple_stamp_bytes(chunk)
+        if fast is not None:
+            decided[fast] += 1
+            assert fast == expected, cells
+        assert _all_simple_stamps(pa.chunked_array([chunk, chunk])) == expected, cells
+    assert min(decided.values()) > 300  # both verdicts were reached from the bytes
+
+
+def test_arrival_counts_equal_a_day_by_day_count() -> None:
+    """Arrivals per interval, gap days and out-of-hours tickets (worked out on arrays of
+    day numbers) equal a count made day by day with ``datetime.date`` objects, on random
+    logs with closed days, gap days and tickets outside the hours."""
+    import datetime as dt
+
+    from queueopt.arrivals import arrival_counts
+    from queueopt.calendar import HallCalendar
+    from queueopt.model import Hall, OpeningHours
+
+    rng = np.random.default_rng(13)
+    hours = (*(OpeningHours(540, 1020),) * 5, OpeningHours(600, 840), OpeningHours(0, 0))
+    hall = Hall("H", "H", "R", "main", 2, 0, hours, OpeningHours(600, 720))
+    cal = HallCalendar()
+    for _ in range(20):
+        first = dt.datetime(2026, 1, 1) + dt.timedelta(days=int(rng.integers(0, 300)))
+        minutes = rng.integers(0, 40 * 1440, int(rng.integers(1, 600)))
+        t = pd.Series(pd.to_datetime(first) + pd.to_timedelta(minutes, unit="min"))
+        t = t[~t.dt.day.isin(rng.choice(28, 3))]  # gap days
+        if t.empty:
+            continue
+        interval = int(rng.choice([15, 30, 60]))
+        got = arrival_counts(t, hall, cal, interval)
+        counts = t.dt.floor(f"{interval}min").value_counts()
+        frame = got.frame.set_index("interval_start")["arrivals"]
+        seen = set(t.dt.date)
+        for when, value in frame.items():
+            if when.date() in seen:
+                assert value == counts.get(when, 0), when
+            else:
+                assert np.isnan(value), when
+        assert got.gap_days == tuple(sorted({w.date() for w in frame.index} - seen))
+        wrong = sum(not (cal.hours_on(hall, w.date()).open_minute <= w.hour * 60 + w.minute
+                         < cal.hours_on(hall, w.date()).close_minute) for w in t)
+        assert got.out_of_hours == wrong
+        assert np.nansum(frame.to_numpy()) == len(t)  # every ticket counted once
+
+
+class _NoWorker:
+    """Stands in for the loader's thread pool: nothing is read ahead, so ``read_tickets``
+    reads the log itself after the other tables (the loader's order before the worker)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def __enter__(self) -> _NoWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, *args: object) -> _NoWorker:
+        return self
+
+    def result(self) -> None:
+        return None
+
+
+def _load_both(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """``load_dataset(folder)`` with the worker thread and without: the dataset or the
+    DataError's problems, each way."""
+    import queueopt.io as qio
+    from queueopt.errors import DataError
+
+    def load() -> object:
+        calls: list[int] = []
+        try:
+            ds = qio.load_dataset(folder, meanwhile=lambda: calls.append(1))
+        except DataError as err:
+            return list(err.problems)
+        finally:
+            assert calls == [1]  # meanwhile runs once, whatever the data
+        return ds
+
+    concurrent = load()
+    with monkeypatch.context() as m:
+        m.setattr(qio, "ThreadPoolExecutor", _NoWorker)
+        sequential = load()
+    return concurrent, sequential
+
+
+def test_concurrent_load_equals_the_sequential_load(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading the ticket log on a worker thread while the other tables are read gives the
+    dataset, the quarantine and every problem (in order) that reading them one after
+    another gives: a clean log, a log with a few bad rows set aside, and a folder with
+    problems in several files."""
+    import gzip
+    import shutil
+
+    from queueopt.io import Dataset
+
+    sample = ROOT / "data" / "sample"
+    lines = gzip.decompress((sample / "tickets.csv.gz").read_bytes()).decode().splitlines()
+    bad_rows = ["X1,H01,2026-08-03 08:31:05,not a time,2026-08-03 08:36:03,TOPUP,counter,C01,0,,regular",
+                "X2,HZZ,2026-08-03 08:31:05,2026-08-03 08:31:05,2026-08-03 08:36:03,TOPUP,counter,C01,0,,regular"]
+    cases = {"clean": (lines[:20_001], None),
+             "quarantined": (lines[:20_001] + bad_rows, None),
+             "broken": (lines[:3_001] + bad_rows * 30, "H99,Broken,,main,x,0" + ",09:00-17:00" * 8),
+             "unreadable": ([lines[0].replace(",tier", "")] + [r.rsplit(",", 1)[0] for r in lines[1:50]],
+                            "H98,Broken,,main,1,-1" + ",09:00-17:00" * 8)}
+    outcomes = set()
+    for name, (rows, extra_hall) in cases.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        for f in ("halls.csv", "transactions.csv", "policy.toml", "staff.csv"):
+            shutil.copy(sample / f, folder / f)
+        if extra_hall:
+            with (folder / "halls.csv").open("a", encoding="utf-8") as fh:
+                fh.write(extra_hall + "\n")
+            with (folder / "policy.toml").open("a", encoding="utf-8") as fh:
+                fh.write("\nnot_a_key = 1\n")
+        (folder / "tickets.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        concurrent, sequential = _load_both(folder, monkeypatch)
+        if isinstance(sequential, list):
+            outcomes.add("problems")
+            assert concurrent == sequential, name
+            assert {"tickets.csv", "halls.csv", "policy.toml"} <= {p.file for p in sequential}
+            continue
+        assert isinstance(concurrent, Dataset) and isinstance(sequential, Dataset), name
+        outcomes.add("quarantine" if sequential.quarantine.entries else "clean")
+        if name == "quarantined":  # the two bad rows (editor lines 20002, 20003), each for its rule
+            assert {(r, c) for r, c, _ in sequential.quarantine.entries} == {
+                (20_002, "called_at"), (20_003, "hall_id")}
+            assert len(sequential.tickets) == 20_000
+        pd.testing.assert_frame_equal(concurrent.tickets, sequential.tickets, check_exact=True)
+        assert concurrent.quarantine == sequential.quarantine, name
+        for field in ("halls", "transactions", "staff", "policy", "calendar", "corrections"):
+            assert getattr(concurrent, field) == getattr(sequential, field), (name, field)
+    assert outcomes == {"clean", "quarantine", "problems"}  # each kind of outcome compared

@@ -120,13 +120,27 @@ def _prune(folder: Path) -> None:
         f.unlink(missing_ok=True)
 
 
+def _first_page_imports() -> None:
+    """Import the models of the first page (forecast, LightGBM, what-if): called by
+    :func:`dataset` while the ticket log is read on another thread. A module that cannot
+    be imported is left to the page that needs it (this is only a head start)."""
+    import importlib
+
+    for name in ("queueopt.forecast", "queueopt.regional_forecast", "lightgbm",
+                 "queueopt.whatif", "queueopt.nudges"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def dataset(path: str, sig: str) -> Dataset:
     """The validated dataset (shared, never mutated by the pages)."""
     from queueopt.io import load_dataset
 
     del sig
-    return load_dataset(path)
+    return load_dataset(path, meanwhile=_first_page_imports)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
