@@ -280,6 +280,13 @@ def proven_floor(days: list[SimulatedDay], draws: int) -> pd.DataFrame:
                                      part["hall"].to_numpy())
         n = part["served"].sum()
         ob = part["oracle_bias"].sum() / (n - part["oracle_missing"].sum())
+        # day-clustered standard errors of the two checks: the mean error, and the oracle's
+        # squared error less what the floor expects of it
+        k = len(part)
+        nd = part["served"] - part["oracle_missing"]
+        ob_se = np.sqrt(k / max(k - 1, 1) * np.sum((part["oracle_bias"] - ob * nd) ** 2)) / nd.sum()
+        gap = part["oracle"] - part["floor"] * (1 + 1 / draws)
+        gap_se = np.sqrt(k / max(k - 1, 1) * np.sum((gap - gap.sum() / n * part["served"]) ** 2))
         out.append({"case": name, "days": len(part), "served": int(n),
                     "floor_rmse": np.sqrt(part["floor"].sum() / n),
                     "QL_rmse": np.sqrt(part["QL"].sum() / n),
@@ -290,7 +297,8 @@ def proven_floor(days: list[SimulatedDay], draws: int) -> pd.DataFrame:
                                                   / part["QL"].sum()),
                     "oracle_rmse": np.sqrt(part["oracle"].sum() / n),
                     "oracle_expected": np.sqrt(part["floor"].sum() / n * (1 + 1 / draws)),
-                    "oracle_bias": ob})
+                    "oracle_bias": ob, "oracle_bias_se": ob_se,
+                    "oracle_z": gap.sum() / gap_se if gap_se > 0 else 0.0})
     return pd.DataFrame(out)
 
 
@@ -308,7 +316,9 @@ def print_floor(table: pd.DataFrame, draws: int) -> None:
               f"{verdict}")
         print(f"      check: the oracle (the re-simulated mean) has RMSE {r.oracle_rmse:.3f} "
               f"min on the waits that happened (expected {r.oracle_expected:.3f} if the "
-              f"re-simulation is the day's law), mean error {r.oracle_bias:+.3f} min")
+              f"re-simulation is the day's law; {r.oracle_z:+.1f} day-clustered standard "
+              f"errors), mean error {r.oracle_bias:+.3f} min (standard error "
+              f"{r.oracle_bias_se:.3f})")
 
 
 # ----------------------------------------------------------------- the bank log
