@@ -75,12 +75,17 @@ def bank(skip_plan: bool) -> None:
         check = model_check(ds.tickets_of("BANK"), "BANK", threshold=ds.policy.target.threshold,
                             holdout_days=7, interval_minutes=60,
                             staffing_minutes=ds.policy.interval_minutes, replications=200)
-        print(f"correction: {check.correction.describe()}; patience "
+        print(f"correction: {check.correction.describe()} (the formula alone would fit "
+              f"x{check.formula_factor:.2f}); patience "
               f"{check.correction.patience:.2f} min; on-duty staff idle while callers wait: "
               f"{100 * check.idle_while_waiting_share:.1f}% of on-duty time, "
               f"{check.idle_agents_while_waiting:.2f} agents on average while someone waits "
               f"(held-out week, 15-minute idle gap)")
         patience_report(ds.tickets_of("BANK"), check)
+        formula = model_check(ds.tickets_of("BANK"), "BANK", threshold=ds.policy.target.threshold,
+                              holdout_days=7, interval_minutes=60,
+                              staffing_minutes=ds.policy.interval_minutes, replications=200,
+                              factor_fit="formula").scores[STAFFING_MODEL]
         for level, sc in (("hour", check.scores), ("day", check.daily_scores)):
             print(f"\n  per {level} of the held-out week   mean-wait bias  corr   "
                   "SL MAE  abandonment MAE  (n)")
@@ -90,6 +95,12 @@ def bank(skip_plan: bool) -> None:
                       f"{_fmt(s['mean_wait']['corr'], pct=False)}  "
                       f"{_fmt(s['service_level']['mae'])}   {_fmt(s['abandonment']['mae'])}"
                       f"           ({s['service_level']['n']})")
+            if level == "hour":  # the same simulation, its factor fitted with the formula
+                label = f"{STAFFING_MODEL}, formula's x{check.formula_factor:.2f}"
+                print(f"  {label:30s} {_fmt(formula['mean_wait']['bias'], signed=True)}%    "
+                      f"{_fmt(formula['mean_wait']['corr'], pct=False)}  "
+                      f"{_fmt(formula['service_level']['mae'])}   "
+                      f"{_fmt(formula['abandonment']['mae'])}")
         spread = [check.scores[STAFFING_MODEL]]
         for seed in (1, 2):  # the simulation's own noise: the same check on other random numbers
             spread.append(model_check(ds.tickets_of("BANK"), "BANK",
@@ -219,7 +230,7 @@ def synthetic() -> None:
     assert region.tickets is not None and region.counters_open is not None
     corrected = ("erlang_a_corrected", STAFFING_MODEL)
     print("  hall   staffing   mean-wait bias: Erlang A  Erlang A corr.  simulation corr.  "
-          "factor  corr   noise of the week")
+          "factor (formula's)  corr   noise of the week")
     worst = {(label, m): 0.0 for label in ("observed", "true") for m in corrected}
     # arrival-weighted predicted (before, Erlang A corrected, simulation corrected), observed
     pooled = {label: [0.0, 0.0, 0.0, 0.0] for label in ("observed", "true")}
@@ -242,7 +253,7 @@ def synthetic() -> None:
                      if label == "true" else "")
             print(f"  {hall.hall_id}    {label:9s} {100 * bias['erlang_a']:+14.1f}%  "
                   f"{100 * bias['erlang_a_corrected']:+13.1f}%  {100 * bias[STAFFING_MODEL]:+15.1f}%"
-                  f"    {c.correction.handle_factor:.2f}   "
+                  f"    {c.correction.handle_factor:.2f} ({c.formula_factor:.2f})   "
                   f"{c.scores[STAFFING_MODEL]['mean_wait']['corr']:.2f}   {noise}")
     print("  (noise of the week: sd / mean of the held-out week's mean wait when its own arrivals are\n"
           "   replayed 20 times through the generator's queue with the true counters: a per-hall\n"

@@ -33,7 +33,15 @@ time and staff:
   the time (idle, wrap-up, other work), so the queue sees each call take
   ``f`` times its recorded handling time, fitted (0.70-2.50, step 0.01, by
   bisection, with the patience above) so that the arrival-weighted mean wait
-  predicted matches the one observed.
+  predicted matches the one observed. It is fitted with the model that is
+  judged and that staffing checks every plan with, the simulation replayed on
+  the training days (the last :data:`FIT_MAX_DAYS`) with the same staffing
+  input (:func:`fit_handle_factor_simulated`,
+  the same random numbers at every trial factor, so the fit is deterministic);
+  a factor fitted with the stationary formula overstates the waits of a queue
+  that starts empty every day and changes every half-hour, and shortened the
+  simulation's handling times by 4-17% where the truth was known (the
+  synthetic sample).
 
 Both are judged on the last ``holdout_days`` days, which no fitting has seen.
 Staffing applies them through :func:`queueopt.hall_inputs.hall_inputs` (handling
@@ -90,6 +98,12 @@ FACTOR_GRID: FloatArray = np.round(np.arange(0.70, 2.5001, 0.01), 2)
 CORRECTIONS_FILE = "corrections.json"
 PATIENCE_PRIOR_WEIGHT = 5.0
 """Pseudo-leavers at the pooled patience added to each transaction type's patience fit."""
+FIT_MAX_DAYS = 28
+"""The simulation fits the factor on the last this many days before the hold-out (the recent
+weeks; the formula's first guess and the patience use every training day)."""
+FIT_DAY_COPIES = 60
+"""Simulated training days in all per trial factor of the fit (the same random numbers each time):
+each training day is copied ``ceil(FIT_DAY_COPIES / days)`` times, at least 5."""
 
 
 def interval_table(tickets: pd.DataFrame, threshold: float, interval_minutes: int = 60,
@@ -240,13 +254,50 @@ def fit_patience(table: pd.DataFrame) -> float:
     return float(table["queued_minutes"].sum() / n) if n > 0 else float("inf")
 
 
+def _bisect_factor(gap: Any, near: float | None = None, width: float = 0.2) -> float:
+    """The :data:`FACTOR_GRID` point where ``gap`` (predicted - observed, rising) crosses 0.
+
+    A bisection on the grid's indices, first within ``near +- width`` when a
+    starting guess is given (the bracket widens to the whole grid when the
+    crossing is outside it); the ends are returned when ``gap`` does not
+    change sign, and of the two neighbours around the crossing the one with
+    the smaller ``|gap|``.
+    """
+    last = len(FACTOR_GRID) - 1
+    lo, hi = 0, last
+    if near is not None:
+        lo = int(np.clip(np.searchsorted(FACTOR_GRID, near - width - 1e-9), 0, last))
+        hi = int(np.clip(np.searchsorted(FACTOR_GRID, near + width - 1e-9), 0, last))
+    g_lo, g_hi = gap(lo), gap(hi)
+    if g_lo >= 0 and lo > 0:
+        lo, hi, g_hi = 0, lo, g_lo
+        g_lo = gap(lo)
+    elif g_hi <= 0 and hi < last:
+        lo, hi, g_lo = hi, last, g_hi
+        g_hi = gap(hi)
+    if g_lo >= 0:
+        return float(FACTOR_GRID[lo])
+    if g_hi <= 0:
+        return float(FACTOR_GRID[hi])
+    while hi - lo > 1:  # gap(lo) < 0 < gap(hi)
+        mid = (lo + hi) // 2
+        g_mid = gap(mid)
+        if g_mid < 0:
+            lo, g_lo = mid, g_mid
+        else:
+            hi, g_hi = mid, g_mid
+    return float(FACTOR_GRID[lo] if -g_lo <= g_hi else FACTOR_GRID[hi])
+
+
 def fit_handle_factor(table: pd.DataFrame, *, threshold: float,
                       patience: float | npt.ArrayLike, interval_minutes: int = 60) -> float:
-    """The handling-time factor whose arrival-weighted mean wait matches the observed one.
+    """The factor at which stationary Erlang A's arrival-weighted mean wait matches the observed one.
 
     The predicted mean wait grows with the factor, so a bisection on
     :data:`FACTOR_GRID` (0.70-2.50, step 0.01) finds the grid point closest
-    to the observed arrival-weighted mean wait.
+    to the observed arrival-weighted mean wait. (The correction itself is
+    fitted with the simulation, :func:`fit_handle_factor_simulated`; this is
+    the stationary formula's own fit, kept to show what it would be.)
     """
     arrivals = table["arrivals"].to_numpy(float)
     obs = float(np.sum(arrivals * table["observed_mean_wait"].to_numpy(float)))
@@ -257,18 +308,7 @@ def fit_handle_factor(table: pd.DataFrame, *, threshold: float,
                     interval_minutes=interval_minutes)["predicted_mean_wait"].to_numpy()
         return float(np.sum(np.where(np.isfinite(p), arrivals * p, 0.0))) - obs
 
-    lo, hi = 0, len(FACTOR_GRID) - 1
-    if gap(lo) >= 0:
-        return float(FACTOR_GRID[lo])
-    if gap(hi) <= 0:
-        return float(FACTOR_GRID[hi])
-    while hi - lo > 1:  # gap(lo) < 0 < gap(hi)
-        mid = (lo + hi) // 2
-        if gap(mid) < 0:
-            lo = mid
-        else:
-            hi = mid
-    return float(FACTOR_GRID[lo] if -gap(lo) <= gap(hi) else FACTOR_GRID[hi])
+    return _bisect_factor(gap)
 
 
 def _score(obs: FloatArray, pred: FloatArray, weight: FloatArray, relative: bool
@@ -331,6 +371,8 @@ class ModelCheck:
     noise_floor: dict[str, float]
     idle_while_waiting_share: float
     idle_agents_while_waiting: float = 0.0
+    formula_factor: float = float("nan")
+    """The factor stationary Erlang A alone would have fitted on the same weeks (for comparison)."""
 
     def to_json(self) -> dict[str, Any]:
         """``modelcheck.json``: every figure with its definition."""
@@ -352,6 +394,7 @@ class ModelCheck:
             "daily_scores": self.daily_scores,
             "noise_floor_mae": self.noise_floor,
             "correction": correction_doc(self.correction),
+            "formula_factor": self.formula_factor,
             "intervals_left_out": self.intervals_left_out,
             "idle_while_waiting_share": self.idle_while_waiting_share,
             "idle_agents_while_waiting": self.idle_agents_while_waiting,
@@ -362,7 +405,8 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
                 holdout_days: int = 7, interval_minutes: int = 60,
                 idle_gap: float = IDLE_GAP_MINUTES,
                 staff: pd.DataFrame | None = None, staffing_minutes: int | None = None,
-                replications: int = 100, seed: int = 20261204) -> ModelCheck:
+                replications: int = 100, seed: int = 20261204,
+                factor_fit: str = "simulation") -> ModelCheck:
     """Fit the correction on the weeks before the last ``holdout_days`` days and judge all models.
 
     Parameters
@@ -388,7 +432,12 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
     replications:
         Simulated copies of each held-out day.
     seed:
-        Seed of the simulation.
+        Seed of the simulation (the fit's and the judgement's).
+    factor_fit:
+        ``"simulation"`` (the default: the handling-time factor fitted with the
+        simulation that is judged, :func:`fit_handle_factor_simulated`) or
+        ``"formula"`` (fitted with stationary Erlang A, :func:`fit_handle_factor`;
+        kept to show the difference).
 
     Raises
     ------
@@ -417,19 +466,32 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
     table["patience_mix"] = table["interval_start"].map(mixed).fillna(patience)
     train = table[(table["interval_start"] < cut)]
     fit_rows = train[usable(train)]
-    factor = fit_handle_factor(fit_rows, threshold=threshold,
-                               patience=fit_rows["patience_mix"].to_numpy(float),
-                               interval_minutes=interval_minutes)
+    formula_factor = fit_handle_factor(fit_rows, threshold=threshold,
+                                       patience=fit_rows["patience_mix"].to_numpy(float),
+                                       interval_minutes=interval_minutes)
+    sim_minutes = staffing_minutes or interval_minutes
+    before, after = tickets[tickets["issued_at"] < cut], tickets[tickets["issued_at"] >= cut]
+    if factor_fit == "simulation":
+        recent = cut - pd.Timedelta(days=FIT_MAX_DAYS)
+        factor = fit_handle_factor_simulated(
+            fit_rows[fit_rows["interval_start"] >= recent],
+            replay(before[before["issued_at"] >= recent], before, unfitted, threshold=threshold,
+                   idle_gap=idle_gap, staff=staff, staffing_minutes=sim_minutes),
+            threshold=threshold, check_minutes=interval_minutes, seed=seed, near=formula_factor)
+    elif factor_fit == "formula":
+        factor = formula_factor
+    else:
+        raise ValueError(f"factor_fit={factor_fit!r} must be 'simulation' or 'formula'")
     hold = table[(table["interval_start"] >= cut) & ok].reset_index(drop=True)
     correction = dataclasses.replace(unfitted, handle_factor=factor)
     parts = []
     for model in MODELS:
         corrected = model == "erlang_a_corrected"
         if model == STAFFING_MODEL:
-            pred = _simulated(tickets, hold, correction, cut, threshold=threshold,
-                              interval_minutes=interval_minutes, idle_gap=idle_gap, staff=staff,
-                              staffing_minutes=staffing_minutes or interval_minutes,
-                              replications=replications, seed=seed)
+            pred = replay(after, before, correction, threshold=threshold, idle_gap=idle_gap,
+                          staff=staff, staffing_minutes=sim_minutes).predict(
+                hold, factor, threshold=threshold, check_minutes=interval_minutes,
+                replications=replications, seed=seed)
         else:
             pred = predict(hold, model, threshold=threshold,
                            patience=hold["patience_mix"].to_numpy(float) if corrected else patience,
@@ -447,38 +509,103 @@ def model_check(tickets: pd.DataFrame, hall_id: str, *, threshold: float,
     left_out = int((~ok & (table["interval_start"] >= cut)).sum())
     return ModelCheck(hall_id, frame, scores(frame), scores(daily), correction,
                       (cut.date(), last.date()), left_out, floor, obs.idle_while_waiting_share,
-                      obs.idle_agents_while_waiting)
+                      obs.idle_agents_while_waiting, formula_factor)
 
 
-def _simulated(tickets: pd.DataFrame, hold: pd.DataFrame, correction: HallCorrection,
-               cut: pd.Timestamp, *, threshold: float, interval_minutes: int, idle_gap: float,
-               staff: pd.DataFrame | None, staffing_minutes: int,
-               replications: int, seed: int) -> pd.DataFrame:
-    """:data:`STAFFING_MODEL`'s figures on the held-out rows (:mod:`queueopt.modelcheck_sim`)."""
+@dataclass(frozen=True)
+class Replay:
+    """:data:`STAFFING_MODEL`'s inputs on some observed days, made once, replayed at any factor.
+
+    ``fine`` is what happened per staffing interval (:func:`interval_table` at
+    ``sim_minutes``: arrivals, handling, staff), ``mix`` the arrivals per
+    staffing interval and transaction type (``None``: one type);
+    ``patience`` (minutes, per type or one), ``handle_cv`` and ``vip_share``
+    come from the training weeks only.
+    """
+
+    fine: pd.DataFrame
+    mix: pd.DataFrame | None
+    patience: float | dict[str, float]
+    handle_cv: float
+    vip_share: float
+    sim_minutes: int
+
+    def predict(self, rows: pd.DataFrame, handle_factor: float, *, threshold: float,
+                check_minutes: int, replications: int, seed: int) -> pd.DataFrame:
+        """The simulation's three figures on ``rows`` (their ``interval_start``, ``check_minutes``)."""
+        from queueopt.modelcheck_sim import simulate_observed
+
+        sim = simulate_observed(self.fine, sim_minutes=self.sim_minutes,
+                                check_minutes=check_minutes, handle_factor=handle_factor,
+                                handle_cv=self.handle_cv, patience=self.patience, mix=self.mix,
+                                vip_share=self.vip_share, threshold=threshold,
+                                replications=replications, seed=seed)
+        got = sim.reindex(pd.to_datetime(rows["interval_start"]))
+        return pd.DataFrame({c: got[c].to_numpy(float) for c in got.columns}, index=rows.index)
+
+
+def replay(days: pd.DataFrame, before: pd.DataFrame, correction: HallCorrection, *,
+           threshold: float, idle_gap: float, staff: pd.DataFrame | None,
+           staffing_minutes: int) -> Replay:
+    """The simulation's inputs to replay the tickets ``days``, fitted on the tickets ``before``.
+
+    ``before`` gives the handling times' coefficient of variation, the VIP
+    share and (without transaction types) the mix; ``correction`` the
+    patience. Staffing is observed in ``days`` by the same rule as when judged
+    (or ``staff``, known counters).
+    """
     from queueopt.hall_inputs import measured_vip_share
-    from queueopt.modelcheck_sim import simulate_observed
 
-    before = _counter_waits(tickets[tickets["issued_at"] < cut], threshold, interval_minutes)
-    handle = before["handle"][~before["abandoned"].astype(bool)].dropna()
+    earlier = _counter_waits(before, threshold, staffing_minutes)
+    handle = earlier["handle"][~earlier["abandoned"].astype(bool)].dropna()
     cv = float(handle.std() / handle.mean()) if len(handle) > 1 and handle.mean() > 0 else 1.0
-    mix = (before["transaction_type"].astype(str).value_counts(normalize=True)
-           if "transaction_type" in before else pd.Series(dtype=float))
-    after = tickets[tickets["issued_at"] >= cut]
-    fine = interval_table(after, threshold, staffing_minutes, idle_gap, staff)
+    mix = (earlier["transaction_type"].astype(str).value_counts(normalize=True)
+           if "transaction_type" in earlier else pd.Series(dtype=float))
+    fine = interval_table(days, threshold, staffing_minutes, idle_gap, staff)
     by_type = dict(correction.patience_by_type)
-    types = _counter_waits(after, threshold, staffing_minutes)
+    types = _counter_waits(days, threshold, staffing_minutes)
     arrivals_by_type = (types.groupby(["slot", types["transaction_type"].astype(str)]).size()
                         .unstack(fill_value=0) if by_type and "transaction_type" in types
                         else None)
-    sim = simulate_observed(fine, sim_minutes=staffing_minutes, check_minutes=interval_minutes,
-                            handle_factor=correction.handle_factor, handle_cv=cv,
-                            patience=(by_type if arrivals_by_type is not None
-                                      else correction.patience_for(list(mix.index), mix.tolist())),
-                            mix=arrivals_by_type,
-                            vip_share=measured_vip_share(tickets[tickets["issued_at"] < cut]),
-                            threshold=threshold, replications=replications, seed=seed)
-    got = sim.reindex(pd.to_datetime(hold["interval_start"]))
-    return pd.DataFrame({c: got[c].to_numpy(float) for c in got.columns}, index=hold.index)
+    patience: float | dict[str, float] = (
+        by_type if arrivals_by_type is not None
+        else correction.patience_for(list(mix.index), mix.tolist()))
+    return Replay(fine, arrivals_by_type, patience, cv, measured_vip_share(before),
+                  staffing_minutes)
+
+
+def fit_handle_factor_simulated(rows: pd.DataFrame, days: Replay, *, threshold: float,
+                                check_minutes: int, replications: int | None = None,
+                                seed: int = 20261204, near: float | None = None) -> float:
+    """The factor at which :data:`STAFFING_MODEL`'s arrival-weighted mean wait matches the observed.
+
+    The same simulation that is judged (and that checks every plan) is run on
+    the training days ``days`` at each trial factor, with the **same random
+    numbers** every time (``seed``: the arrivals, the types, the patience
+    draws and the handling-time draws, which a factor only scales), so the
+    total simulated wait is a smooth, rising function of the factor and the
+    fit is deterministic. ``rows`` are the usable training intervals
+    (``interval_start``, ``arrivals``, ``observed_mean_wait``): the gap is
+    ``sum(arrivals * predicted) - sum(arrivals * observed)`` over them, and a
+    bisection on :data:`FACTOR_GRID` finds where it crosses 0. ``replications``
+    (copies of each day; default from :data:`FIT_DAY_COPIES`) sets the
+    simulation's noise in the fit; ``near`` (a first guess, such as the
+    formula's factor) narrows the first bracket of the bisection.
+    """
+    if replications is None:
+        n_days = int(pd.to_datetime(days.fine["interval_start"]).dt.normalize().nunique())
+        replications = max(5, -(-FIT_DAY_COPIES // max(n_days, 1)))
+    arrivals = rows["arrivals"].to_numpy(float)
+    observed = rows["observed_mean_wait"].to_numpy(float)
+
+    def gap(i: int) -> float:
+        p = days.predict(rows, float(FACTOR_GRID[i]), threshold=threshold,
+                         check_minutes=check_minutes, replications=replications,
+                         seed=seed)["predicted_mean_wait"].to_numpy(float)
+        ok = np.isfinite(p)
+        return float(np.sum(arrivals[ok] * p[ok]) - np.sum(arrivals[ok] * observed[ok]))
+
+    return _bisect_factor(gap, near)
 
 
 def correction_doc(correction: HallCorrection) -> dict[str, Any]:

@@ -422,7 +422,7 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
                  kiosk_mean: npt.ArrayLike | None = None, kiosk_cv: float = 0.5,
                  kiosk_patience: float | None = None, replications: int = 20,
                  service: str = "lognormal", emergency_after: float | None = None,
-                 emergency_counters: int = 1,
+                 emergency_counters: int = 1, fixed_arrivals: bool = False,
                  rng: np.random.Generator | int | None = None) -> SimulationResult:
     """Simulate ``replications`` independent copies of one hall-day.
 
@@ -472,6 +472,11 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
         open until nobody is waiting (``None`` = never).
     emergency_counters:
         Counters the duty manager opens under that rule.
+    fixed_arrivals:
+        ``True``: each interval has exactly ``arrival_rate * interval_minutes``
+        arrivals (rounded), at uniform times within it, in every replication:
+        a day that happened replayed with its own counts
+        (:mod:`queueopt.modelcheck_sim`); ``False``: Poisson counts (a forecast).
     rng:
         Generator or seed.
 
@@ -507,7 +512,7 @@ def simulate_day(arrival_rate: npt.ArrayLike, counters: npt.ArrayLike, *,
         vip_share=vip_share, pat=pat_type,
         k_pat=pat if kiosk_patience is None else float(kiosk_patience),
         interval=interval_minutes, start=start_minute, threshold=threshold,
-        exponential=service == "exponential",
+        exponential=service == "exponential", fixed_arrivals=fixed_arrivals,
         em=({} if emergency_after is None else
             {"emergency_after": float(emergency_after),
              "emergency_counters": int(emergency_counters)}))
@@ -588,13 +593,15 @@ class _Day:
     start: float
     threshold: float
     exponential: bool
+    fixed_arrivals: bool
     em: dict[str, float | int]
 
 
 def _replicate(day: _Day, gen: np.random.Generator, r: int, out: dict[str, np.ndarray]) -> None:
     """Simulate replication ``r`` of the day and write its row of every array in ``out``."""
     n_int, step = len(day.lam), day.interval
-    counts = gen.poisson(day.lam * step)
+    counts = (np.rint(day.lam * step).astype(np.int64) if day.fixed_arrivals
+              else gen.poisson(day.lam * step))
     n = int(counts.sum())
     slot = np.repeat(np.arange(n_int), counts)
     t_arr = day.start + slot * step + gen.uniform(0, step, n)

@@ -147,3 +147,14 @@ def test_page_function_gives_the_cli_figures(checked: tuple[Path, Path]) -> None
         assert row.mean_wait_bias == pytest.approx(s["mean_wait"]["bias"])
         assert row.service_level_mae == pytest.approx(s["service_level"]["mae"])
         assert row.abandonment_mae == pytest.approx(s["abandonment"]["mae"])
+
+
+def test_factor_bisection_finds_the_crossing_inside_and_outside_the_first_bracket() -> None:
+    """gap(f) = f - x crosses 0 at x: found from a first guess near it, and also when x lies
+    outside the guess's +-0.2 bracket (below or above), and the grid's ends beyond it."""
+    from queueopt.modelcheck import FACTOR_GRID, _bisect_factor
+
+    for x, near in ((1.37, 1.3), (0.81, 1.6), (2.2, 1.0), (1.37, None)):
+        assert _bisect_factor(lambda i, x=x: float(FACTOR_GRID[i]) - x, near) == pytest.approx(x)
+    assert _bisect_factor(lambda i: float(FACTOR_GRID[i]) - 9.0, 1.2) == pytest.approx(2.5)
+    assert _bisect_factor(lambda i: float(FACTOR_GRID[i]) - 0.1, 1.2) == pytest.approx(0.7)

@@ -22,11 +22,12 @@ def _day(arrivals: list[float], staff: list[float], handle: float = 3.0,
 def test_steady_day_matches_erlang_a() -> None:
     """Ten hours at 1.5 calls a minute, 5 agents, 3-minute calls (SCV 1, lognormal), patience 6:
     after the first hour (the hall opens empty) each hour's simulated mean wait, share in time
-    and share who left are Erlang A's within the simulation's own noise."""
+    and share who left are Erlang A's within the simulation's own noise, with Poisson counts
+    (Erlang A's own assumption; a replay of known counts has less variable arrivals)."""
     fine = _day([45.0] * 20, [5.0] * 20)
     got = simulate_observed(fine, sim_minutes=30, check_minutes=60, handle_factor=1.0,
                             handle_cv=1.0, patience=6.0, vip_share=0.0, threshold=1.0,
-                            replications=60, seed=1)
+                            replications=60, seed=1, fixed_arrivals=False)
     ea = queueing.erlang_a(1.5, 3.0, 5, 6.0)
     sl = float(queueing.erlang_a_service_level(1.5, 3.0, 5, 6.0, 1.0))
     later = got.iloc[1:]
@@ -98,3 +99,39 @@ def test_handling_mean_shrunk_by_hand() -> None:
         "handle_minutes": [10.0, 2.0, np.nan, 4.0]})
     got = shrunk_handle_minutes(fine, 60).tolist()
     assert got == pytest.approx([44 / 12, 100 / 48, 4.0, 4.0])
+
+
+def test_fixed_arrivals_replay_each_intervals_count() -> None:
+    """A day replayed: every copy has exactly the observed count in each interval (7, 0, 12),
+    at times inside that interval; the forecast's Poisson counts vary around them."""
+    from queueopt.simulate import simulate_day
+
+    kw = dict(shares=[1.0], handle_mean=[3.0], handle_cv=[1.0], interval_minutes=30,
+              patience=6.0, replications=30, rng=5)
+    fixed = simulate_day(np.array([7.0, 0.0, 12.0]) / 30, [2, 2, 2], fixed_arrivals=True, **kw)
+    assert (fixed.arrivals == np.array([7, 0, 12])).all()
+    poisson = simulate_day(np.array([7.0, 0.0, 12.0]) / 30, [2, 2, 2], **kw)
+    assert poisson.arrivals[:, 0].std() > 1.0 and poisson.arrivals[:, 1].sum() == 0
+
+
+def test_simulated_fit_recovers_the_factor_the_simulation_was_run_at() -> None:
+    """A busy hour (80 calls a half-hour, 5 agents, 2-minute calls) then a quiet one: observed
+    waits made by the replay itself at factor 1.25 (other random numbers, 200 copies). The fit
+    with the same simulation (100 copies) finds 1.25 (+-0.03), the same on a second call
+    (common random numbers: deterministic); stationary Erlang A on the same hours finds at
+    most 1.20 (it knows neither the empty start nor the queue carried into the quiet hour)."""
+    from queueopt.modelcheck import Replay, fit_handle_factor, fit_handle_factor_simulated
+
+    arrivals = [80.0, 80.0, 20.0, 20.0]
+    fine = _day(arrivals, [5.0] * 4, handle=2.0)
+    days = Replay(fine, None, 6.0, 1.0, 0.0, 30)
+    hours = pd.DataFrame({"interval_start": fine["interval_start"].iloc[::2].to_numpy(),
+                          "arrivals": [160.0, 40.0], "handle_minutes": 2.0,
+                          "staff_observed": 5.0})
+    truth = days.predict(hours, 1.25, threshold=1.0, check_minutes=60, replications=200, seed=99)
+    hours["observed_mean_wait"] = truth["predicted_mean_wait"].to_numpy()
+    kw = dict(threshold=1.0, check_minutes=60, replications=100, seed=3)
+    fit = fit_handle_factor_simulated(hours, days, **kw)
+    assert fit == pytest.approx(1.25, abs=0.03)
+    assert fit_handle_factor_simulated(hours, days, **kw) == fit
+    assert fit_handle_factor(hours, threshold=1.0, patience=6.0) <= 1.20
