@@ -436,3 +436,50 @@ def test_page_charts_equal_the_altair_charts(lang: str, monkeypatch: pytest.Monk
     ours = [charts.forecast_chart(fc), charts.wait_heatmap(heat)]
     assert [_by_content(s) for s in ours] == [_by_content(s) for s in reference]
     assert len(charts.day_marks(fc)) == 5  # three month-end days and two holidays are marked
+
+
+class _Inline:
+    """Stands in for a thread pool: each job runs when it is submitted (the sequential path)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def __enter__(self) -> _Inline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: object, *args: object) -> object:
+        value = fn(*args)  # type: ignore[operator]
+
+        class Done:
+            def result(self) -> object:
+                return value
+
+        return Done()
+
+
+def test_forecast_fits_on_two_threads_equal_the_sequential_fits(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forecast whose two LightGBM fits (inner folds and final) run at once equals,
+    number for number, the one whose fits run one after the other."""
+    import queueopt.forecast as fmod
+    from queueopt.synth import generate_region
+
+    region = generate_region(n_halls=2, weeks=10, seed=4, with_tickets=False)
+    calls: list[int] = []
+    real = fmod._global
+
+    def counted(*args: object, **kwargs: object) -> object:
+        out = real(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(sum(f is not None for f in out[1]))
+        return out
+
+    monkeypatch.setattr(fmod, "_global", counted)
+    together = fmod.forecast_arrivals(region.footfall, 7)
+    with monkeypatch.context() as m:
+        m.setattr(fmod, "ThreadPoolExecutor", _Inline)
+        apart = fmod.forecast_arrivals(region.footfall, 7)
+    assert calls == [2, 2]  # both halls had a global model, both ways
+    pd.testing.assert_frame_equal(together, apart, check_exact=True)
