@@ -20,7 +20,12 @@
    (paired seeds); also the advice with counters only (no pause).
 4. **Speed**: a live update of one hall; the Today page refresh.
 
-    python benchmarks/bench_live.py [--quick]
+    python benchmarks/bench_live.py [--quick] [--floor [--floor-draws R]] [--parts 1,2,3,4]
+
+``--floor`` adds (after part 1) the proven floor under every announcement's RMSE
+on the simulated days: each ticket's wait re-simulated R times from the
+simulator's whole state at its issue (:mod:`queueopt.wait_floor`), with a
+bootstrap interval of its ratio to QL's RMSE next to the 0.8x target.
 """
 
 from __future__ import annotations
@@ -275,6 +280,13 @@ def proven_floor(days: list[SimulatedDay], draws: int) -> pd.DataFrame:
                                      part["hall"].to_numpy())
         n = part["served"].sum()
         ob = part["oracle_bias"].sum() / (n - part["oracle_missing"].sum())
+        # day-clustered standard errors of the two checks: the mean error, and the oracle's
+        # squared error less what the floor expects of it
+        k = len(part)
+        nd = part["served"] - part["oracle_missing"]
+        ob_se = np.sqrt(k / max(k - 1, 1) * np.sum((part["oracle_bias"] - ob * nd) ** 2)) / nd.sum()
+        gap = part["oracle"] - part["floor"] * (1 + 1 / draws)
+        gap_se = np.sqrt(k / max(k - 1, 1) * np.sum((gap - gap.sum() / n * part["served"]) ** 2))
         out.append({"case": name, "days": len(part), "served": int(n),
                     "floor_rmse": np.sqrt(part["floor"].sum() / n),
                     "QL_rmse": np.sqrt(part["QL"].sum() / n),
@@ -285,7 +297,8 @@ def proven_floor(days: list[SimulatedDay], draws: int) -> pd.DataFrame:
                                                   / part["QL"].sum()),
                     "oracle_rmse": np.sqrt(part["oracle"].sum() / n),
                     "oracle_expected": np.sqrt(part["floor"].sum() / n * (1 + 1 / draws)),
-                    "oracle_bias": ob})
+                    "oracle_bias": ob, "oracle_bias_se": ob_se,
+                    "oracle_z": gap.sum() / gap_se if gap_se > 0 else 0.0})
     return pd.DataFrame(out)
 
 
@@ -303,7 +316,9 @@ def print_floor(table: pd.DataFrame, draws: int) -> None:
               f"{verdict}")
         print(f"      check: the oracle (the re-simulated mean) has RMSE {r.oracle_rmse:.3f} "
               f"min on the waits that happened (expected {r.oracle_expected:.3f} if the "
-              f"re-simulation is the day's law), mean error {r.oracle_bias:+.3f} min")
+              f"re-simulation is the day's law; {r.oracle_z:+.1f} day-clustered standard "
+              f"errors), mean error {r.oracle_bias:+.3f} min (standard error "
+              f"{r.oracle_bias_se:.3f})")
 
 
 # ----------------------------------------------------------------- the bank log
@@ -570,39 +585,12 @@ def speed(ds) -> None:  # noqa: ANN001
           f"history), refresh {np.median(runs):.2f} s median of 5")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer days (a smoke run)")
-    parser.add_argument("--floor", action="store_true",
-                        help="also the proven floor under any announcement's RMSE on the "
-                             "simulated days (re-simulating every ticket; a few minutes more)")
-    parser.add_argument("--floor-draws", type=int, default=200, metavar="R",
-                        help="re-simulations per ticket for --floor (default 200)")
-    parser.add_argument("--only-simulated", action="store_true",
-                        help="only the simulated days (part 1, and the floor with --floor)")
-    args = parser.parse_args(argv)
-    ar = AnnounceRules()
-    ds = load_dataset(DATA)
-    print("1. Announced wait on simulated days (7 history + replayed days per hall)")
-    t0 = time.perf_counter()
-    replayed: list[SimulatedDay] = []
-    sim = simulated_announcements(ds, ["H01", "H04", "H07", "H10"] if not args.quick else ["H04"],
-                                  2 if args.quick else 7, ar, replayed)
-    print(f"   ({time.perf_counter() - t0:.0f} s)")
-    if args.floor:
-        print("1b. The proven floor: sqrt(E[Var(wait | the simulator's whole state at the "
-              "ticket)]), re-simulated from each ticket's state with fresh draws")
-        t0 = time.perf_counter()
-        print_floor(proven_floor(replayed, args.floor_draws), args.floor_draws)
-        print(f"   ({time.perf_counter() - t0:.0f} s)")
-    if args.only_simulated:
-        return 0
-    print("2. The bank log replayed as if live")
-    bank = bank_replay(ar, args.quick)
+def advice_part(ds, quick: bool) -> None:  # noqa: ANN001
+    """Part 3: the counter advice's figures, printed."""
     print("3. Counter advice on simulated days 20% busier than forecast (paired seeds)")
     t0 = time.perf_counter()
-    adv = advice_figures(ds, ["H01", "H04", "H07", "H10"] if not args.quick else ["H04"],
-                         seeds=1 if args.quick else 3)
+    adv = advice_figures(ds, ["H01", "H04", "H07", "H10"] if not quick else ["H04"],
+                         seeds=1 if quick else 3)
     tot = adv.drop(columns="hall").sum()
     print(f"   all ({len(adv)} hall-days): intervals meeting the target: static plan "
           f"{tot['static_meet']:.0f}, emergency counter at a fixed rule "
@@ -620,9 +608,51 @@ def main(argv: list[str] | None = None) -> int:
               f"staff-minutes < emergency's "
               f"{'met' if tot[f'{name}_extra'] < tot['emergency_extra'] else 'MISSED'}; >= "
               f"emergency intervals {'yes' if tot[f'{name}_meet'] >= tot['emergency_meet'] else 'no'}")
-    print("4. Speed")
-    speed(ds)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer days (a smoke run)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also the proven floor under any announcement's RMSE on the "
+                             "simulated days (re-simulating every ticket; a few minutes more)")
+    parser.add_argument("--floor-draws", type=int, default=200, metavar="R",
+                        help="re-simulations per ticket for --floor (default 200)")
+    parser.add_argument("--days", type=int, default=7, metavar="N",
+                        help="simulated days replayed per hall in part 1 (default 7)")
+    parser.add_argument("--parts", default="1,2,3,4",
+                        help="parts to run, comma-separated (1 simulated days, 2 the bank log, "
+                             "3 counter advice, 4 speed; default all)")
+    args = parser.parse_args(argv)
+    parts = {p.strip() for p in args.parts.split(",")}
+    ar = AnnounceRules()
+    ds = load_dataset(DATA)
+    sim = bank = pd.DataFrame()
+    if "1" in parts:
+        print("1. Announced wait on simulated days (7 history + replayed days per hall)")
+        t0 = time.perf_counter()
+        replayed: list[SimulatedDay] = []
+        sim = simulated_announcements(ds, ["H01", "H04", "H07", "H10"] if not args.quick
+                                      else ["H04"], 2 if args.quick else args.days, ar,
+                                      replayed)
+        print(f"   ({time.perf_counter() - t0:.0f} s)")
+        if args.floor:
+            print("1b. The proven floor: sqrt(E[Var(wait | the simulator's whole state at the "
+                  "ticket)]), re-simulated from each ticket's state with fresh draws")
+            t0 = time.perf_counter()
+            print_floor(proven_floor(replayed, args.floor_draws), args.floor_draws)
+            print(f"   ({time.perf_counter() - t0:.0f} s)")
+    if "2" in parts:
+        print("2. The bank log replayed as if live")
+        bank = bank_replay(ar, args.quick)
+    if "3" in parts:
+        advice_part(ds, args.quick)
+    if "4" in parts:
+        print("4. Speed")
+        speed(ds)
     table = pd.concat([sim, bank], ignore_index=True)
+    if table.empty:
+        return 0
     cols = ["case", "customers", "mean_wait", "announced_rmse", "QL_rmse", "ratio_to_QL",
             "QL-S_ratio", "floor_ratio", "best_LES_HOL_rmse", "no_worse_than_LES_HOL",
             "coverage_80"]

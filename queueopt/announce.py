@@ -224,6 +224,12 @@ def day_features(log: TicketLog, priors: DelayPriors, handling: Handling,
                        kiosk=log.kiosk.copy())
 
 
+def _design(values: FloatArray, queued: BoolArray) -> FloatArray:
+    """The regression's columns (before the intercept): the "has to queue" indicator and
+    the fitted features."""
+    return np.column_stack([queued.astype(float), values[:, _FITTED]])
+
+
 @dataclass(frozen=True)
 class _Fit:
     coef: FloatArray
@@ -234,7 +240,7 @@ class _Fit:
     hi: FloatArray
 
     def point(self, values: FloatArray, queued: BoolArray) -> FloatArray:
-        x = np.column_stack([queued.astype(float), values[:, _FITTED]])
+        x = _design(values, queued)
         z = (x - self.mean) / self.scale
         return np.asarray(np.maximum(values[:, _BASE] + self.coef[0] + z @ self.coef[1:], 0.0),
                           dtype=float)
@@ -248,7 +254,7 @@ def _fit(values: FloatArray, queued: BoolArray, actual: FloatArray, weight: Floa
          ) -> _Fit | None:
     if len(actual) < 20:
         return None
-    x = np.column_stack([queued.astype(float), values[:, _FITTED]])
+    x = _design(values, queued)
     mean = np.average(x, axis=0, weights=weight)
     scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=weight))
     scale = np.where(scale > 1e-9, scale, 1.0)

@@ -93,8 +93,10 @@ def recent_waits(log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike, las
     """Mean wait (minutes) of the ``last`` customers of the query's queue called by each moment.
 
     Ibrahim and Whitt's delay-history predictors average the waits of the
-    most recent customers to enter service; ``last=1`` is LES. A customer
-    called at the query's moment counts; 0 before anyone is called.
+    most recent customers to enter service; ``last=1`` is LES. Customers
+    called before the query's moment count (not one called at it: a ticket
+    called the moment it is issued does not predict itself); 0 before anyone
+    is called.
     """
     t = np.atleast_1d(np.asarray(times, float))
     k = np.broadcast_to(np.asarray(kiosk, bool), t.shape)
@@ -106,7 +108,7 @@ def recent_waits(log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike, las
         sel = np.flatnonzero(np.isfinite(log.called) & (log.kiosk == channel))
         order = sel[np.argsort(log.called[sel], kind="stable")]
         total = np.r_[0.0, np.cumsum(log.called[order] - log.issued[order])]
-        j = np.searchsorted(log.called[order], t[q], "right")
+        j = np.searchsorted(log.called[order], t[q], "left")
         lo = np.maximum(j - last, 0)
         out[q] = np.where(j > 0, (total[j] - total[lo]) / np.maximum(j - lo, 1), 0.0)
     return out
@@ -317,7 +319,8 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
                    seed: int = 0, keys: npt.ArrayLike | None = None,
                    schedule: Schedule | None = None,
                    variance: FloatArray | None = None) -> FloatArray:
-    """``QL-S``: the expected wait from the line as it is, by Monte Carlo (minutes).
+    """``QL-S``: the expected wait of a newcomer who is called, from the line as it is, by
+    Monte Carlo (minutes).
 
     Each draw serves the customers ahead in calling order at the servers
     busy now (their remaining handling time drawn from the type's lognormal
@@ -325,7 +328,10 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
     leaves when their remaining patience (exponential, rate ``theta`` per
     minute) runs out first; for a regular customer behind VIPs, VIPs keep
     arriving (Poisson, ``vip_rate`` per minute) and go first. The new
-    customer's wait is when the next server frees after everyone ahead.
+    customer's wait is when the next server frees after everyone ahead;
+    the mean weighs each draw by the newcomer's chance to stay that long
+    (``exp(-theta w)``), since the waits told and judged are those of
+    customers who are called, not of those who leave first.
     This uses what the queue-length predictors average away: the types
     ahead (a 1.5-minute top-up or a 20-minute contract) and how long each
     service in progress has run.
@@ -376,10 +382,12 @@ def simulated_wait(lines: list[Line], log: TicketLog, times: npt.ArrayLike, kios
         first = _serve_line(line, log, float(t[i]), bool(ks[i]), bool(behind[i]),
                             float(th[i]), float(lv[i]), handling, gen, free_t, sched)
         w = np.where(np.isfinite(first), first, t[i] + 600.0) - t[i]
-        out[i] = float(np.mean(w))
-        if variance is not None:  # the newcomer stays with chance exp(-theta w)
-            stay = np.exp(-th[i] * (w - w.min()))
-            variance[i] = float(np.average((w - np.average(w, weights=stay)) ** 2, weights=stay))
+        # the newcomer stays to be called with chance exp(-theta w): the wait of a customer
+        # who is called (the waits announced and judged) weighs each draw by it
+        stay = np.exp(-th[i] * (w - w.min()))
+        out[i] = float(np.average(w, weights=stay))
+        if variance is not None:
+            variance[i] = float(np.average((w - out[i]) ** 2, weights=stay))
     return out
 
 

@@ -257,7 +257,10 @@ def state_at(log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike, vip: np
     Notes
     -----
     A ticket counts as issued before a moment when its issue time is
-    strictly earlier, so a ticket's own moment does not count itself.
+    strictly earlier, and a call counts when it came strictly earlier, so a
+    ticket's own moment does not count itself: a ticket called the moment it
+    is issued does not see itself served (which would leave one server fewer
+    free, and its own zero wait as the last to enter service).
     """
     r = rules or QueueRules()
     t = np.atleast_1d(np.asarray(times, dtype=float))
@@ -298,7 +301,9 @@ def _channel_state(log: TicketLog, mask: BoolArray, t: FloatArray, vip_q: BoolAr
     wait_same = waiting & same_tier
     hol = np.where(wait_same.any(1),
                    t - np.where(wait_same, iss[None, :], INF).min(1, initial=INF), 0.0)
-    busy_m = (called_f[None, :] <= tt) & (end_f[None, :] > tt)
+    # calls strictly before the moment: a ticket called the moment it is issued is not
+    # part of the state it is predicted from (nor is anyone called in that same instant)
+    busy_m = (called_f[None, :] < tt) & (end_f[None, :] > tt)
     busy = busy_m.sum(1)
     open_s = _servers_open(log, idx, t, busy_m, r.idle_gap)
     open_s = np.where(given >= 0, given, open_s)
@@ -308,7 +313,7 @@ def _channel_state(log: TicketLog, mask: BoolArray, t: FloatArray, vip_q: BoolAr
     queued = np.isfinite(called) & (called > iss)
     lo = t - r.window
     qcalls = np.sort(called[queued])
-    drain_calls = np.searchsorted(qcalls, t, "right") - np.searchsorted(qcalls, lo, "right")
+    drain_calls = np.searchsorted(qcalls, t, "left") - np.searchsorted(qcalls, lo, "right")
     drain_minutes = _nonempty_minutes(iss, gone, lo, t)
     with np.errstate(invalid="ignore", divide="ignore"):
         drain = np.where(drain_minutes > 1e-9, drain_calls / drain_minutes, np.nan)
@@ -325,7 +330,7 @@ def _channel_state(log: TicketLog, mask: BoolArray, t: FloatArray, vip_q: BoolAr
                                np.nan)
     ab_known = (ab[None, :] & (gone[None, :] <= tt)).sum(1)
     exposure = (issued_before * (np.minimum(gone[None, :], tt) - iss[None, :])).sum(1)
-    was_called = called_f[None, :] <= tt
+    was_called = called_f[None, :] < tt
     wait_len = np.where(np.isfinite(called), called - iss, 0.0)
     return {"waiting": waiting.sum(1), "ahead": ahead.sum(1), "servers_open": open_s,
             "busy": busy, "free": free, "peak_busy": peak, "drain_rate": drain, "drain_calls": drain_calls,
@@ -345,13 +350,13 @@ def _servers_open(log: TicketLog, idx: IntArray, t: FloatArray, busy_m: BoolArra
         mine = sid == s
         acts = np.sort(np.r_[log.called[idx][mine], log.served_end[idx][mine]])
         acts = acts[np.isfinite(acts)]
-        recent = (np.searchsorted(acts, t, "right") - np.searchsorted(acts, t - idle_gap, "left")) > 0
+        recent = (np.searchsorted(acts, t, "left") - np.searchsorted(acts, t - idle_gap, "left")) > 0
         count += recent | busy_m[:, mine].any(1)
     return count
 
 
 def _peak_busy(called: FloatArray, end_f: FloatArray, t: FloatArray, window: float) -> IntArray:
-    """Most customers in service at once at any call in ``[t - window, t]``."""
+    """Most customers in service at once at any call in ``[t - window, t)``."""
     ok = np.isfinite(called)
     ct = np.sort(called[ok])
     if len(ct) == 0:
@@ -362,7 +367,7 @@ def _peak_busy(called: FloatArray, end_f: FloatArray, t: FloatArray, window: flo
     ends = np.searchsorted(np.sort(e_all), ct, "right")
     at_call = starts - ends
     lo = np.searchsorted(ct, t - window, "left")
-    hi = np.searchsorted(ct, t, "right")
+    hi = np.searchsorted(ct, t, "left")
     out = np.zeros(len(t), np.int64)
     for i, (a, b) in enumerate(zip(lo, hi)):
         if b > a:
@@ -404,7 +409,7 @@ def _les(log: TicketLog, idx: IntArray, t: FloatArray, vip_q: BoolArray
         for sel in (ok & (vip == tier), ok):  # the tier's own, else anyone's
             j = np.flatnonzero(sel)
             order = j[np.argsort(called[j], kind="stable")]
-            k = np.searchsorted(called[order], t, "right") - 1
+            k = np.searchsorted(called[order], t, "left") - 1
             use = q & (k >= 0) & (index < 0)
             wait[use] = called[order[k[use]]] - iss[order[k[use]]]
             index[use] = idx[order[k[use]]]
@@ -506,7 +511,7 @@ def lines_at(log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike, vip: np
             waiting &= log.vip | (log.issued < cut)
         ahead = np.flatnonzero(waiting)
         ahead = ahead[np.argsort(key[ahead], kind="stable")]
-        serving = np.flatnonzero(same & (called_f <= ti) & (end_f > ti))
+        serving = np.flatnonzero(same & (called_f < ti) & (end_f > ti))
         free = int(state.free[i]) if state.waiting[i] == 0 else 0
         out.append(Line(ahead=ahead, in_service=serving, free=free))
     return out

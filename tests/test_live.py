@@ -95,6 +95,28 @@ def test_state_at_reads_the_log_as_known_then() -> None:
     assert st.drain_minutes[0] == pytest.approx(8.0)
 
 
+def test_state_at_a_tickets_own_moment_leaves_its_own_call_out() -> None:
+    """b is issued at 09:01 and called at once by C2 (idle since the day began): at b's own
+    moment only a (C1, since 09:00) serves, so one of the two counters is free, C2 is not
+    active yet (idle gap 5), the last to enter service is a (wait 0, not b's own 0) and the
+    queue-length predictor says 0: b must not predict itself from its own call.
+    At 09:05 c's call of that moment is not counted either: only a serves (b finished then)."""
+    log = ticket_log(LOG, DAY)
+    t = _m("09:01")
+    st = state_at(log, [t, t], [False, False], [False, False], QueueRules(idle_gap=5),
+                  servers_open=[2, -1])
+    assert st.busy.tolist() == [1, 1]
+    assert st.free.tolist() == [1, 0]
+    assert st.servers_open.tolist() == [2, 1]  # inferred: only C1 has been active
+    assert st.les_index.tolist() == [0, 0]  # a
+    assert st.completed_count.tolist() == [1, 1]
+    pr = predict(st, [False, False], [False, False],
+                 DelayPriors(handle_minutes=4.0, kiosk_handle_minutes=2.0, patience=10.0))
+    assert pr.of("QL").tolist() == [0.0, 4.0]  # a free counter; else 1 place at 1 / 4 per min
+    at5 = state_at(log, [_m("09:05")], [False], [False], QueueRules(idle_gap=5))
+    assert at5.busy.tolist() == [1]  # a; b finished at 09:05 and c's call then is not known
+
+
 def test_state_at_head_start_and_idle_gap() -> None:
     """A head start of h minutes: a VIP at 09:10 passes regulars who joined after 09:10 - h.
 

@@ -41,13 +41,14 @@ def _log() -> object:
 
 def test_recent_waits_by_hand() -> None:
     """Counter waits in calling order: a 0 (09:00), b 0 (09:01), c 3 (09:05), e 16 (09:20),
-    g 15 (09:22); the kiosk's k 0 (09:03)."""
+    g 15 (09:22); the kiosk's k 0 (09:03). At 09:05 c's call of that very moment does not
+    count yet (a ticket called when it is issued must not predict itself)."""
     log = _log()
-    t = np.array([8 * 60 + 59, 9 * 60 + 5, 9 * 60 + 21, 9 * 60 + 30, 9 * 60 + 30])
-    kiosk = np.array([False, False, False, False, True])
-    assert recent_waits(log, t, kiosk, 3) == pytest.approx([0, 1.0, 19 / 3, 34 / 3, 0])
-    assert recent_waits(log, t, kiosk, 10) == pytest.approx([0, 1.0, 19 / 4, 34 / 5, 0])
-    assert recent_waits(log, t, kiosk, 1) == pytest.approx([0, 3, 16, 15, 0])  # LES
+    t = np.array([8 * 60 + 59, 9 * 60 + 5, 9 * 60 + 6, 9 * 60 + 21, 9 * 60 + 30, 9 * 60 + 30])
+    kiosk = np.array([False, False, False, False, False, True])
+    assert recent_waits(log, t, kiosk, 3) == pytest.approx([0, 0, 1.0, 19 / 3, 34 / 3, 0])
+    assert recent_waits(log, t, kiosk, 10) == pytest.approx([0, 0, 1.0, 19 / 4, 34 / 5, 0])
+    assert recent_waits(log, t, kiosk, 1) == pytest.approx([0, 0, 3, 16, 15, 0])  # LES
 
 
 def _one_busy_server(theta: float, draws: int) -> tuple[float, float]:
@@ -76,9 +77,11 @@ def test_spread_is_the_waits_variance_given_the_newcomer_stays() -> None:
     z = integrate.quad(lambda w: np.exp(-theta * w) * dist.pdf(w), 0, 60)[0]
     m1 = integrate.quad(lambda w: w * np.exp(-theta * w) * dist.pdf(w), 0, 60)[0] / z
     m2 = integrate.quad(lambda w: w * w * np.exp(-theta * w) * dist.pdf(w), 0, 60)[0] / z
-    _, var_t = _one_busy_server(theta, 20000)
+    mean_t, var_t = _one_busy_server(theta, 20000)
     assert m2 - m1 ** 2 < 0.8  # staying customers' waits are less spread
     assert var_t == pytest.approx(m2 - m1 ** 2, rel=0.08)
+    assert m1 < 1.8  # and shorter: the mean announced is the staying customers' mean
+    assert mean_t == pytest.approx(m1, rel=0.02)
 
 
 def test_ridge_by_day_prefers_little_penalty_for_signal_and_much_for_noise() -> None:
