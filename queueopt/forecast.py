@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -828,25 +829,29 @@ def _global(datas: list[_HallData], origins: list[list[int]], horizon_days: int,
     members = [i for i, d in enumerate(datas) if use and d.counts.shape[0] >= GLOBAL_MIN_DAYS]
     if not members:
         return inner, final
-    from queueopt.regional_forecast import (
-        global_forecasts,  # lightgbm loads only when needed
-    )
+    import lightgbm  # noqa: F401  (loaded here, on this thread, only when needed)
+
+    from queueopt.regional_forecast import global_forecasts
 
     days = [datas[i].counts.shape[0] for i in members]
     ahead = min(horizon_days, 7)  # lags of the same weekday reach a week ahead
-    res = global_forecasts(
-        [datas[i] for i in members], [n_d - 1 for n_d in days],
-        [[(n_d - 1, np.arange(n_d, n_d + ahead))] for n_d in days])
+    with_folds = [i for i in members if origins[i]]
+    recent = [origins[i][:GLOBAL_INNER_FOLDS] for i in with_folds]
+    # the two fits are independent and LightGBM trains without the GIL: the inner one runs on
+    # a worker thread meanwhile (each model on one thread, so the same models either way)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="queueopt-fit") as worker:
+        inner_fit = worker.submit(
+            global_forecasts, [datas[i] for i in with_folds], [min(o) for o in recent],
+            [[(o, np.arange(o + 1, o + 8)) for o in os_] for os_ in recent]) \
+            if with_folds else None
+        res = global_forecasts(
+            [datas[i] for i in members], [n_d - 1 for n_d in days],
+            [[(n_d - 1, np.arange(n_d, n_d + ahead))] for n_d in days])
+        res_in = inner_fit.result() if inner_fit is not None else None
     if res is None:
         return inner, final
     for i, r in zip(members, res):
         final[i] = r[0]
-    with_folds = [i for i in members if origins[i]]
-    recent = [origins[i][:GLOBAL_INNER_FOLDS] for i in with_folds]
-    res_in = global_forecasts(
-        [datas[i] for i in with_folds], [min(o) for o in recent],
-        [[(o, np.arange(o + 1, o + 8)) for o in os_] for os_ in recent]) \
-        if with_folds else None
     if res_in is not None:
         for i, os_, r in zip(with_folds, recent, res_in):
             nan = np.full_like(r[0], np.nan)

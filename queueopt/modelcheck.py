@@ -2,8 +2,8 @@
 
 For each interval of a hall's ticket log (counter tickets only) the log gives
 the arrivals, the mean handling time, the staff on duty (:mod:`queueopt.observed`,
-runs of each agent's work broken by a 15-minute idle gap) and what customers
-lived through: the mean wait (time in queue of every arrival, leavers
+runs of each agent's work broken by an idle gap over 15 minutes while customers
+waited) and what customers lived through: the mean wait (time in queue of every arrival, leavers
 included, minutes), the service level (share called within the policy's
 threshold; leavers count as not called) and the abandonment (share who left).
 Each model predicts the same three figures from the same arrivals, handling

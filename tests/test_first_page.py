@@ -33,11 +33,12 @@ def test_quantiles_equal_scipy_stats(q: float) -> None:
 
 def test_first_page_modules_skip_heavy_imports() -> None:
     """The modules behind the Hall forecast page import neither scipy.stats, the solver,
-    nor matplotlib (each costs a visible part of the first render)."""
+    matplotlib nor altair (each costs a visible part of the first render)."""
     code = ("import sys; import queueopt.ui.cache, queueopt.io, queueopt.forecast, "
-            "queueopt.requirements, queueopt.whatif, queueopt.nudges, queueopt.calendar; "
-            "print(sorted(m for m in ('scipy.stats', 'ortools', 'matplotlib', 'scipy.optimize')"
-            " if m in sys.modules))")
+            "queueopt.requirements, queueopt.whatif, queueopt.nudges, queueopt.calendar, "
+            "queueopt.ui.charts, queueopt.ui.state; "
+            "print(sorted(m for m in ('scipy.stats', 'ortools', 'matplotlib', 'scipy.optimize',"
+            " 'altair') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
@@ -342,3 +343,143 @@ def test_concurrent_load_equals_the_sequential_load(tmp_path: Path,
         for field in ("halls", "transactions", "staff", "policy", "calendar", "corrections"):
             assert getattr(concurrent, field) == getattr(sequential, field), (name, field)
     assert outcomes == {"clean", "quarantine", "problems"}  # each kind of outcome compared
+
+
+# ------------------------------------------------ the first page's charts without altair
+def _altair_page_charts(fc: pd.DataFrame, heat: pd.DataFrame) -> tuple[object, object]:
+    """The forecast page's two charts as the page built them with altair (its code before
+    the charts became Vega-Lite specs), kept here as the reference."""
+    import altair as alt
+
+    from queueopt.ui.i18n import day_label, header, holiday_name, t, time_axis_expr, word
+
+    chart = fc[["interval_start", "arrivals", "lo80", "hi80"]].assign(
+        date=fc["interval_start"].dt.strftime("%Y-%m-%d"))
+    x_axis = alt.Axis(labelExpr=time_axis_expr(with_clock=False), labelAngle=0, tickCount="day",
+                      labelAlign="left", labelPadding=4)
+    x = alt.X("interval_start:T", title=None, axis=x_axis)
+    tooltip = [alt.Tooltip("interval_start:T", title=header("interval_start"), format="%m-%d %H:%M"),
+               alt.Tooltip("arrivals:Q", title=t("forecast_line"), format=".1f"),
+               alt.Tooltip("lo80:Q", title=header("lo80"), format=".1f"),
+               alt.Tooltip("hi80:Q", title=header("hi80"), format=".1f")]
+    band = alt.Chart(chart).mark_area(opacity=0.25).encode(
+        x=x, y=alt.Y("lo80:Q", title=t("arrivals")), y2="hi80:Q", detail=alt.Detail("date:N"))
+    line = alt.Chart(chart).mark_line().encode(
+        x=x, y=alt.Y("arrivals:Q", title=t("arrivals")), detail=alt.Detail("date:N"), tooltip=tooltip)
+    days = fc.groupby(fc["interval_start"].dt.date).agg(
+        start=("interval_start", "min"), end=("interval_start", "max"),
+        month_end=("month_end", "first"), holiday=("holiday", "first")).reset_index(drop=True)
+    marks = days[days["month_end"] | (days["holiday"] != "")].copy()
+    marks["label"] = [holiday_name(h) if h else word("month-end") for h in marks["holiday"]]
+    rules = alt.Chart(marks).mark_rect(opacity=0.08, color="orange").encode(
+        x=alt.X("start:T", title=None, axis=x_axis), x2="end:T")
+    text = alt.Chart(marks).mark_text(align="left", dy=-120, color="darkorange").encode(
+        x=alt.X("start:T", title=None, axis=x_axis), text=alt.Text("label:N"))
+    heat = heat.assign(day=heat["date"].map(day_label))
+    order = [day_label(d) for d in sorted(heat["date"].unique())]
+    heatmap = alt.Chart(heat).mark_rect().encode(
+        x=alt.X("hour:O", title=t("hour_of_day")),
+        y=alt.Y("day:N", sort=order, title=None),
+        color=alt.Color("expected_wait:Q", scale=alt.Scale(scheme="orangered"),
+                        title=t("wait_legend")),
+        tooltip=[alt.Tooltip("day:N", title=header("day")),
+                 alt.Tooltip("hour:O", title=header("hour")),
+                 alt.Tooltip("expected_wait:Q", title=header("expected_wait"), format=".1f")])
+    return (rules + band + line + text).properties(height=320), heatmap.properties(height=260)
+
+
+def _by_content(spec: dict[str, object]) -> str:
+    """``spec`` as JSON with each dataset named by the hash of its Arrow bytes (as Streamlit
+    sends it), so two specs compare equal when marks, encodings and data are equal."""
+    import hashlib
+    import json
+
+    from streamlit import dataframe_util
+
+    spec = dict(spec)
+    spec.pop("$schema", None)
+    data = {name: v if isinstance(v, bytes) else dataframe_util.convert_anything_to_arrow_bytes(v)
+            for name, v in dict(spec.pop("datasets")).items()}  # type: ignore[call-overload]
+    text = json.dumps(spec, sort_keys=True)
+    for name, raw in data.items():
+        text = text.replace(json.dumps(name), json.dumps(hashlib.sha256(raw).hexdigest()))
+    return text + json.dumps(sorted(hashlib.sha256(raw).hexdigest() for raw in data.values()))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_charts_equal_the_altair_charts(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Vega-Lite specs the first page draws equal what its altair charts gave (marks,
+    encodings, titles, axes, sort order and the data as sent), in both languages, over a
+    week with a month-end run and a holiday moved from a weekend."""
+    import datetime as dt
+
+    import streamlit as st
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from queueopt.ui import charts
+
+    monkeypatch.setattr(st, "session_state", {"lang": lang})
+    starts = pd.date_range("2026-09-28 09:00", periods=7 * 24, freq="h")
+    starts = starts[(starts.hour >= 9) & (starts.hour < 18)]
+    rng = np.random.default_rng(1)
+    mean = rng.gamma(3.0, 4.0, len(starts))
+    days = starts.date
+    fc = pd.DataFrame({"hall_id": "H01", "interval_start": starts, "arrivals": mean,
+                       "lo80": np.floor(mean * 0.6), "hi80": np.ceil(mean * 1.4),
+                       "holiday": ["Day off (substituted from 09/27/2026)" if d == dt.date(2026, 10, 2)
+                                   else "National Day" if d == dt.date(2026, 10, 1) else ""
+                                   for d in days],
+                       "month_end": [d.day >= 21 for d in days]})
+    heat = pd.DataFrame({"date": days, "hour": starts.hour, "arrivals": mean,
+                         "expected_wait": rng.gamma(2.0, 2.0, len(starts))})
+    reference = [_convert_altair_to_vega_lite_spec(c) for c in _altair_page_charts(fc, heat)]
+    ours = [charts.forecast_chart(fc), charts.wait_heatmap(heat)]
+    assert [_by_content(s) for s in ours] == [_by_content(s) for s in reference]
+    assert len(charts.day_marks(fc)) == 5  # three month-end days and two holidays are marked
+
+
+class _Inline:
+    """Stands in for a thread pool: each job runs when it is submitted (the sequential path)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def __enter__(self) -> _Inline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: object, *args: object) -> object:
+        value = fn(*args)  # type: ignore[operator]
+
+        class Done:
+            def result(self) -> object:
+                return value
+
+        return Done()
+
+
+def test_forecast_fits_on_two_threads_equal_the_sequential_fits(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forecast whose two LightGBM fits (inner folds and final) run at once equals,
+    number for number, the one whose fits run one after the other."""
+    import queueopt.forecast as fmod
+    from queueopt.synth import generate_region
+
+    region = generate_region(n_halls=2, weeks=10, seed=4, with_tickets=False)
+    calls: list[int] = []
+    real = fmod._global
+
+    def counted(*args: object, **kwargs: object) -> object:
+        out = real(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(sum(f is not None for f in out[1]))
+        return out
+
+    monkeypatch.setattr(fmod, "_global", counted)
+    together = fmod.forecast_arrivals(region.footfall, 7)
+    with monkeypatch.context() as m:
+        m.setattr(fmod, "ThreadPoolExecutor", _Inline)
+        apart = fmod.forecast_arrivals(region.footfall, 7)
+    assert calls == [2, 2]  # both halls had a global model, both ways
+    pd.testing.assert_frame_equal(together, apart, check_exact=True)
