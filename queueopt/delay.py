@@ -23,7 +23,8 @@ the moment (:class:`queueopt.queue_state.StateAt`):
 * ``LES-R``: LES scaled by the change in the queue, ``(m + 1) / (m_les + 1)``
   (a refinement for time-varying arrivals: the last customer's wait is
   stale when the queue grew or shrank since they joined).
-* ``HOL``: how long the head of the line has waited.
+* ``HOL``: how long the head of the line has waited (``QL-A`` when the
+  newcomer must wait with nobody of their tier ahead, where HOL is not defined).
 * ``day mean``: today's mean wait so far (the "tell everyone the average"
   baseline).
 
@@ -218,7 +219,9 @@ def predict(state: StateAt, kiosk: npt.ArrayLike, vip: npt.ArrayLike, priors: De
         pt = np.asarray(places_then, float)
         les_r = np.where(np.isfinite(pt), les * (m + 1) / (pt + 1), les)
         les_r = np.where(m > 0, les_r, 0.0)
-    hol = np.where(m > 0, state.hol_wait, 0.0)
+    # HOL is defined when someone of the tier waits ahead (Ibrahim and Whitt); a newcomer who
+    # must wait with nobody of the tier ahead gets QL-A, as LES does before anyone is served
+    hol = np.where(m > 0, np.where(state.hol_wait > 0, state.hol_wait, qla), 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         day = np.where(state.completed_count > 0,
                        state.completed_wait_sum / np.maximum(state.completed_count, 1), qla)

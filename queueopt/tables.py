@@ -384,20 +384,28 @@ def _span_issue(times: pd.Series, col: str) -> list[RowIssue]:
 
 
 @dataclass(frozen=True)
-class TicketTimes:
-    """A ticket log's flag and timestamps parsed from its text, with their per-row issues.
+class TicketRows:
+    """A ticket log parsed from its text and checked on its own: the flag, the timestamps,
+    the tier, and every rule that needs no other table, per row.
 
-    The part of :func:`ticket_issues` that needs no other table.
+    The part of :func:`ticket_issues` that needs neither ``halls.csv`` nor
+    ``transactions.csv``.
     """
 
     abandoned: pd.Series
     times: dict[str, pd.Series]
     """``issued_at``, ``called_at``, ``served_end``, ``abandoned_at`` (NaT where bad or blank)."""
+    tier: pd.Series
+    """``tier`` in lower case."""
     issues: list[RowIssue]
 
 
-def ticket_times(df: pd.DataFrame) -> TicketTimes:
-    """Parse ``tickets.csv``'s ``abandoned`` flag and its timestamps (``df`` as text)."""
+def _rows(mask: pd.Series) -> np.ndarray:
+    return np.flatnonzero(mask.fillna(False).to_numpy())
+
+
+def ticket_rows(df: pd.DataFrame) -> TicketRows:
+    """Parse ``tickets.csv`` (``df`` as text) and check every rule that needs no other table."""
     sink = Problems()  # flags' problems are per row too: turn them into issues below
     abandoned = parse_bool(df, "abandoned", "", sink)
     flag_rows = np.array(sorted({p.row - 2 for p in sink.items if p.row}), dtype=int)
@@ -408,68 +416,64 @@ def ticket_times(df: pd.DataFrame) -> TicketTimes:
                       ("abandoned_at", False)):
         times[col], found = datetime_issues(df[col], col, need)
         issues += found
-    issues += _span_issue(times["issued_at"], "issued_at")
-    return TicketTimes(abandoned, times, issues)
+    issued, called, ended, left = (times[c] for c in (
+        "issued_at", "called_at", "served_end", "abandoned_at"))
+    issues += _span_issue(issued, "issued_at")
+    tid = df["ticket_id"]
+    tier = df["tier"].str.lower()
+    served = ~abandoned
+    issues += [
+        RowIssue("ticket_id", _rows(duplicated(tid) & tid.ne("")),
+                 lambda r: f"duplicate ticket id {tid.iloc[r][:80]!r}"),
+        RowIssue("ticket_id", _rows(tid.eq("")), lambda r: "ticket id is empty"),
+        RowIssue("channel", _rows(~df["channel"].isin(CHANNELS)),
+                 lambda r: f"{df['channel'].iloc[r][:40]!r} is not counter or kiosk"),
+        RowIssue("tier", _rows(~tier.isin(TIERS)),
+                 lambda r: f"{df['tier'].iloc[r][:40]!r} is not regular or vip"),
+        RowIssue("called_at", _rows(served & (called < issued)),
+                 lambda r: f"called_at {df['called_at'].iloc[r]} is before issued_at "
+                           f"{df['issued_at'].iloc[r]}"),
+        RowIssue("served_end", _rows(served & (ended < called)),
+                 lambda r: f"served_end {df['served_end'].iloc[r]} is before called_at "
+                           f"{df['called_at'].iloc[r]}"),
+        RowIssue("abandoned_at", _rows(abandoned & (left < issued)),
+                 lambda r: f"abandoned_at {df['abandoned_at'].iloc[r]} is before issued_at"),
+        RowIssue("served_end", _rows(served & ((ended - called) > pd.Timedelta(hours=4))),
+                 lambda r: "service lasted more than 4 hours"),
+    ]
+    return TicketRows(abandoned, times, tier, issues)
 
 
 def ticket_issues(df: pd.DataFrame, hall_keys: Collection[str], type_keys: Collection[str],
-                  halls: Mapping[str, Hall], parsed_times: TicketTimes | None = None
+                  halls: Mapping[str, Hall], own: TicketRows | None = None
                   ) -> tuple[pd.DataFrame, list[RowIssue]]:
     """The parsed ticket log and every rule broken, per row (the seam for a row quarantine).
 
-    ``df`` is ``tickets.csv`` as text; ``parsed_times`` is :func:`ticket_times` of it when the
-    caller already has it. The returned frame has datetimes and flags; it is only
-    trustworthy on rows outside every issue's ``rows``.
+    ``df`` is ``tickets.csv`` as text; ``own`` is :func:`ticket_rows` of it when the caller
+    already has it. The returned frame has datetimes and flags; it is only trustworthy on
+    rows outside every issue's ``rows``.
     """
-    parsed_times = ticket_times(df) if parsed_times is None else parsed_times
-    abandoned, issues = parsed_times.abandoned, list(parsed_times.issues)
-    issued, called, ended, left = (parsed_times.times[c] for c in (
-        "issued_at", "called_at", "served_end", "abandoned_at"))
-    tid = df["ticket_id"]
-    tier = df["tier"].str.lower()
-
-    def rows(mask: pd.Series) -> np.ndarray:
-        return np.flatnonzero(mask.fillna(False).to_numpy())
-
-    served = ~abandoned
-    issues += [
-        RowIssue("ticket_id", rows(duplicated(tid) & tid.ne("")),
-                 lambda r: f"duplicate ticket id {tid.iloc[r][:80]!r}"),
-        RowIssue("ticket_id", rows(tid.eq("")), lambda r: "ticket id is empty"),
-        RowIssue("channel", rows(~df["channel"].isin(CHANNELS)),
-                 lambda r: f"{df['channel'].iloc[r][:40]!r} is not counter or kiosk"),
-        RowIssue("tier", rows(~tier.isin(TIERS)),
-                 lambda r: f"{df['tier'].iloc[r][:40]!r} is not regular or vip"),
-        RowIssue("called_at", rows(served & (called < issued)),
-                 lambda r: f"called_at {df['called_at'].iloc[r]} is before issued_at "
-                           f"{df['issued_at'].iloc[r]}"),
-        RowIssue("served_end", rows(served & (ended < called)),
-                 lambda r: f"served_end {df['served_end'].iloc[r]} is before called_at "
-                           f"{df['called_at'].iloc[r]}"),
-        RowIssue("abandoned_at", rows(abandoned & (left < issued)),
-                 lambda r: f"abandoned_at {df['abandoned_at'].iloc[r]} is before issued_at"),
-        RowIssue("served_end", rows(served & ((ended - called) > pd.Timedelta(hours=4))),
-                 lambda r: "service lasted more than 4 hours"),
-    ]
+    own = ticket_rows(df) if own is None else own
+    abandoned, tier, issues = own.abandoned, own.tier, list(own.issues)
     if hall_keys:
-        issues.append(RowIssue("hall_id", rows(~df["hall_id"].isin(list(hall_keys))),
+        issues.append(RowIssue("hall_id", _rows(~df["hall_id"].isin(list(hall_keys))),
                                lambda r: f"unknown hall {df['hall_id'].iloc[r][:80]!r} "
                                          "(not in halls.csv)"))
     if type_keys:
         issues.append(RowIssue("transaction_type",
-                               rows(~df["transaction_type"].isin(list(type_keys))),
+                               _rows(~df["transaction_type"].isin(list(type_keys))),
                                lambda r: f"unknown transaction type "
                                          f"{df['transaction_type'].iloc[r][:80]!r} "
                                          "(not in transactions.csv)"))
     no_kiosk = [h for h, hall in halls.items() if hall.kiosks == 0]
-    issues.append(RowIssue("channel", rows(df["channel"].eq("kiosk") & df["hall_id"].isin(no_kiosk)),
+    issues.append(RowIssue("channel", _rows(df["channel"].eq("kiosk") & df["hall_id"].isin(no_kiosk)),
                            lambda r: f"kiosk ticket but hall {df['hall_id'].iloc[r]!r} has no kiosks"))
     parsed = pd.DataFrame({
-        "ticket_id": tid, "hall_id": df["hall_id"], "issued_at": issued,
-        "called_at": called, "served_end": ended,
+        "ticket_id": df["ticket_id"], "hall_id": df["hall_id"], "issued_at": own.times["issued_at"],
+        "called_at": own.times["called_at"], "served_end": own.times["served_end"],
         "transaction_type": df["transaction_type"], "channel": df["channel"],
         "server_id": df["server_id"], "abandoned": abandoned.astype(bool),
-        "abandoned_at": left, "tier": tier,
+        "abandoned_at": own.times["abandoned_at"], "tier": tier,
     })
     return parsed, [i for i in issues if len(i.rows)]
 
@@ -477,19 +481,19 @@ def ticket_issues(df: pd.DataFrame, hall_keys: Collection[str], type_keys: Colle
 @dataclass(frozen=True)
 class TicketText:
     """``tickets.csv`` read as text (None when it cannot be: ``problems`` say why) and its
-    :func:`ticket_times`: what :func:`read_tickets` does before it needs the other tables."""
+    :func:`ticket_rows`: what :func:`read_tickets` does before it needs the other tables."""
 
     frame: pd.DataFrame | None
     problems: tuple[Problem, ...]
-    times: TicketTimes | None
+    rows: TicketRows | None
 
 
 def read_ticket_text(path: Path) -> TicketText:
-    """Read ``tickets.csv`` and parse its flag and timestamps (no other table needed, so
+    """Read ``tickets.csv``, parse it and check the rules that need no other table (so
     :func:`queueopt.io.load_dataset` runs it on a worker thread while it reads the others)."""
     sink = Problems()
     df = read_csv_text(path, "tickets", sink, TICKET_COLUMNS, TICKET_OPTIONAL)
-    return TicketText(df, tuple(sink.items), None if df is None else ticket_times(df))
+    return TicketText(df, tuple(sink.items), None if df is None else ticket_rows(df))
 
 
 def read_tickets(path: Path, problems: Problems, hall_keys: Collection[str],
@@ -509,7 +513,7 @@ def read_tickets(path: Path, problems: Problems, hall_keys: Collection[str],
     df = text.frame
     if df is None:
         return None, None
-    parsed, issues = ticket_issues(df, hall_keys, type_keys, halls, text.times)
+    parsed, issues = ticket_issues(df, hall_keys, type_keys, halls, text.rows)
     whole = [i for i in issues if not i.per_row]
     quarantine = from_issues(path.name, len(df), [i for i in issues if i.per_row])
     if whole or quarantine.share > max_bad_share:

@@ -113,6 +113,8 @@ def test_state_at_a_tickets_own_moment_leaves_its_own_call_out() -> None:
     pr = predict(st, [False, False], [False, False],
                  DelayPriors(handle_minutes=4.0, kiosk_handle_minutes=2.0, patience=10.0))
     assert pr.of("QL").tolist() == [0.0, 4.0]  # a free counter; else 1 place at 1 / 4 per min
+    # nobody waits: HOL is undefined (Ibrahim and Whitt) and falls back to QL-A, 1 / (1/4)
+    assert pr.of("HOL") == pytest.approx([0.0, 4.0])
     at5 = state_at(log, [_m("09:05")], [False], [False], QueueRules(idle_gap=5))
     assert at5.busy.tolist() == [1]  # a; b finished at 09:05 and c's call then is not known
 

@@ -8,24 +8,26 @@ from queueopt.export import escape_markdown
 from queueopt.ui import cache, charts, state
 from queueopt.ui.i18n import day_label, header, slot_label, t
 
+# Each part is sent as soon as it is known (the browser draws it while the next is computed):
+# the title, then the forecast's figures and chart, then the mean wait in its column.
 path = state.data_dir()
 sig = cache.signature(path)
 hall_id = state.hall()
-fc = cache.week_forecast(path, sig, hall_id)
-interval = int(fc["interval_start"].diff().dropna().dt.total_seconds().min() // 60) if len(fc) > 1 else 15
-
 st.title(f"{t('forecast_title')} · {escape_markdown(hall_id)}")
 st.caption(t("forecast_caption"))
+
+fc = cache.week_forecast(path, sig, hall_id)
+interval = int(fc["interval_start"].diff().dropna().dt.total_seconds().min() // 60) if len(fc) > 1 else 15
 peak = fc.loc[fc["arrivals"].idxmax()]
 c1, c2, c3 = st.columns(3)
 c1.metric(t("week_total"), f"{fc['arrivals'].sum():,.0f}")
 c2.metric(t("busiest"), slot_label(peak["interval_start"]),
           t("per_interval", n=peak["arrivals"], m=interval), delta_color="off", delta_arrow="off")
-c3.metric(t("mean_wait"), f"{cache.week_mean_wait(path, sig, hall_id):.1f}")
 
 # one line per day (no line across the night), month-end and holidays marked; Vega-Lite
 # specs (queueopt/ui/charts.py): the first page does not import altair
 st.vega_lite_chart(spec=charts.forecast_chart(fc), width="stretch")
+c3.metric(t("mean_wait"), f"{cache.week_mean_wait(path, sig, hall_id):.1f}")
 
 # each day's peak, in day order
 st.subheader(t("peak_hours"))
