@@ -101,6 +101,8 @@ class AnnounceRules:
         Include ``QL-S`` (the Monte Carlo line predictor; slower).
     draws:
         Monte Carlo draws of ``QL-S``.
+    by_type:
+        The regression also learns an offset per transaction type and for VIPs.
     """
 
     refit: float = 15.0
@@ -110,6 +112,7 @@ class AnnounceRules:
     adapt: float = 0.005
     simulate: bool = True
     draws: int = 256
+    by_type: bool = True
 
     def __post_init__(self) -> None:
         if not self.refit > 0:
@@ -224,10 +227,20 @@ def day_features(log: TicketLog, priors: DelayPriors, handling: Handling,
                        kiosk=log.kiosk.copy())
 
 
-def _design(values: FloatArray, queued: BoolArray) -> FloatArray:
-    """The regression's columns (before the intercept): the "has to queue" indicator and
-    the fitted features."""
-    return np.column_stack([queued.astype(float), values[:, _FITTED]])
+def _design(values: FloatArray, queued: BoolArray, cats: FloatArray) -> FloatArray:
+    """The regression's columns (before the intercept): the "has to queue" indicator, the
+    fitted features and the customer's categories (:func:`_categories`)."""
+    return np.column_stack([queued.astype(float), values[:, _FITTED], cats])
+
+
+def _categories(log: TicketLog, rows: npt.NDArray[np.int64], by_type: bool) -> FloatArray:
+    """Per ticket of ``rows``: one column per transaction type (1 for its own) and the VIP
+    tier, when ``by_type``; no columns otherwise. An unknown type has no 1."""
+    if not by_type:
+        return np.zeros((len(rows), 0))
+    ti = log.type_index[rows]
+    onehot = (ti[:, None] == np.arange(len(log.types))[None, :]).astype(float)
+    return np.column_stack([onehot, log.vip[rows].astype(float)])
 
 
 @dataclass(frozen=True)
@@ -239,8 +252,13 @@ class _Fit:
     lo: FloatArray
     hi: FloatArray
 
-    def point(self, values: FloatArray, queued: BoolArray) -> FloatArray:
-        x = _design(values, queued)
+    def point(self, values: FloatArray, queued: BoolArray,
+              cats: FloatArray | None = None) -> FloatArray:
+        """The announced wait; ``cats`` ``None``: the category columns at their mean."""
+        k = len(self.mean) - 1 - len(_FITTED)
+        c = np.broadcast_to(self.mean[len(self.mean) - k:], (len(values), k)) if cats is None \
+            else cats
+        x = _design(values, queued, c)
         z = (x - self.mean) / self.scale
         return np.asarray(np.maximum(values[:, _BASE] + self.coef[0] + z @ self.coef[1:], 0.0),
                           dtype=float)
@@ -250,11 +268,12 @@ class _Fit:
 
 
 def _fit(values: FloatArray, queued: BoolArray, actual: FloatArray, weight: FloatArray,
-         arules: AnnounceRules, alpha: float, day: npt.NDArray[np.int64] | None = None
-         ) -> _Fit | None:
+         arules: AnnounceRules, alpha: float, day: npt.NDArray[np.int64] | None = None,
+         cats: FloatArray | None = None) -> _Fit | None:
     if len(actual) < 20:
         return None
-    x = _design(values, queued)
+    cats = np.zeros((len(actual), 0)) if cats is None else cats
+    x = _design(values, queued, cats)
     mean = np.average(x, axis=0, weights=weight)
     scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=weight))
     scale = np.where(scale > 1e-9, scale, 1.0)
@@ -273,7 +292,7 @@ def _fit(values: FloatArray, queued: BoolArray, actual: FloatArray, weight: Floa
     b_all = sum(g[1] for g in gram.values())
     coef = np.linalg.solve(a_all + penalty * len(actual) / 1000 * eye, b_all).astype(np.float64)
     fit = _Fit(coef, mean, scale, np.array([]), np.array([0.0]), np.array([0.0]))
-    pred = fit.point(values, queued)
+    pred = fit.point(values, queued, cats)
     edges = np.unique(np.quantile(pred, np.linspace(0, 1, arules.groups + 1)[1:-1]))
     g = np.searchsorted(edges, pred, "right")
     res = actual - pred
@@ -366,39 +385,41 @@ def announce_day(today: DayFeatures, history: Sequence[DayFeatures],
                 continue
             told = Announced(wait, lo, hi, today.values)  # filled for everyone issued before b
             fit = _fit_for(today, history, b, ch, ar, _alpha(today, told, b, ch, ar))
-            wait[q], lo[q], hi[q] = _apply(fit, today.values[q], today.queued[q])
+            wait[q], lo[q], hi[q] = _apply(fit, today.values[q], today.queued[q],
+                                           _categories(today.log, q, ar.by_type))
     return Announced(wait, lo, hi, today.values)
 
 
 def _training(today: DayFeatures, history: Sequence[DayFeatures], now: float, kiosk: bool,
               ar: AnnounceRules) -> tuple[FloatArray, BoolArray, FloatArray, FloatArray,
-                                          npt.NDArray[np.int64]]:
-    vs, qs, ys, ws, ds = [], [], [], [], []
+                                          npt.NDArray[np.int64], FloatArray]:
+    vs, qs, ys, ws, ds, cs = [], [], [], [], [], []
     for i, (d, wgt) in enumerate([(h, 1.0) for h in history] + [(today, ar.today_weight)]):
         ok = d.served & (d.kiosk == kiosk) & np.isfinite(d.actual)
         if d is today:
             ok &= d.known_at <= now
+        cs.append(_categories(d.log, np.flatnonzero(ok), ar.by_type))
         vs.append(d.values[ok])
         qs.append(d.queued[ok])
         ys.append(d.actual[ok])
         ws.append(np.full(int(ok.sum()), wgt))
         ds.append(np.full(int(ok.sum()), i, np.int64))
     return (np.vstack(vs), np.concatenate(qs), np.concatenate(ys), np.concatenate(ws),
-            np.concatenate(ds))
+            np.concatenate(ds), np.vstack(cs))
 
 
 def _fit_for(today: DayFeatures, history: Sequence[DayFeatures], now: float, kiosk: bool,
              ar: AnnounceRules, alpha: float) -> _Fit | None:
-    v, q, y, w, d = _training(today, history, now, kiosk, ar)
-    return _fit(v, q, y, w, ar, alpha, d)
+    v, q, y, w, d, c = _training(today, history, now, kiosk, ar)
+    return _fit(v, q, y, w, ar, alpha, d, c)
 
 
-def _apply(fit: _Fit | None, values: FloatArray, queued: BoolArray
-           ) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _apply(fit: _Fit | None, values: FloatArray, queued: BoolArray,
+           cats: FloatArray | None = None) -> tuple[FloatArray, FloatArray, FloatArray]:
     if fit is None:  # no history: Ibrahim and Whitt's QL with abandonment, a +-50% range
         p = values[:, FEATURES.index("QL-A")]
         return p, 0.5 * p, 1.5 * p + 1.0
-    p = fit.point(values, queued)
+    p = fit.point(values, queued, cats)
     g = fit.group(p)
     # the range always holds the announced wait itself
     return p, np.clip(p + fit.lo[g], 0.0, p), np.maximum(p + fit.hi[g], p)
