@@ -124,6 +124,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    start_load = os.getloadavg()[0]  # other jobs on the machine stretch the CPU work
     work = Path(tempfile.mkdtemp(prefix="bench_first_page_"))
     hello = work / "hello.py"
     hello.write_text(HELLO, encoding="utf-8")
@@ -154,7 +155,8 @@ def main() -> None:
         browser.close()
     hello_s = statistics.median(times["hello"])
     print(f"\nfirst render in Chromium, median of {args.rounds} cold servers each "
-          f"(from goto to title, charts and table drawn):")
+          f"(from goto to title, charts and table drawn; load average {start_load:.1f} at the "
+          f"start, {os.getloadavg()[0]:.1f} at the end, {os.cpu_count()} cores):")
     print(f"  hello-world Streamlit app (title, line chart, table): {hello_s:.2f} s")
     for name, label in (("never-seen", "queueopt Hall forecast, never-seen data (empty disk "
                                        "cache)"),

@@ -114,14 +114,27 @@ def read_bytes(path: Path, table: str, problems: Problems) -> bytes | None:
     return raw
 
 
+@functools.cache
+def _inflate() -> Any:
+    """The deflate library of :func:`_gunzip_one_member`: python-isal's ``isal_zlib`` (zlib's
+    interface and checks; the sample's 36 MB ticket log unpacks in 0.06 s instead of zlib's
+    0.13 s) where it is installed, else ``zlib``."""
+    try:
+        from isal import isal_zlib
+    except ImportError:
+        return zlib
+    return isal_zlib
+
+
 def _gunzip_one_member(packed: bytes, most: int) -> bytes | None:
     """The first ``most`` bytes of a gzip file of one member, unpacked in one call (checked
     against its CRC); None for anything else (several members, damage), which the
     ``gzip`` module then reads and explains."""
-    unpack = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    lib = _inflate()
+    unpack = lib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
         raw = unpack.decompress(packed, most)
-    except zlib.error:
+    except (zlib.error, lib.error):
         return None
     if len(raw) >= most:
         return raw  # over the limit: the caller refuses it

@@ -141,12 +141,23 @@ def test_duplicated_equals_pandas() -> None:
         pd.testing.assert_series_equal(duplicated(text), text.duplicated())
 
 
-def test_one_call_gunzip_reads_what_gzip_reads(tmp_path: Path) -> None:
+@pytest.mark.parametrize("library", ["isal", "zlib"])
+def test_one_call_gunzip_reads_what_gzip_reads(tmp_path: Path, library: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """One-member gzip files are unpacked in one call, limit and CRC included; several
-    members or damage go to the gzip module (same bytes, same messages as before)."""
+    members or damage go to the gzip module (same bytes, same messages as before); with
+    python-isal's inflate as with zlib's."""
     import gzip
+    import zlib
 
+    import queueopt._reading as reading
     from queueopt._reading import Problems, _gunzip_one_member, read_bytes
+
+    if library == "isal":
+        isal_zlib = pytest.importorskip("isal.isal_zlib")
+        assert reading._inflate() is isal_zlib  # the loader takes isal where it is installed
+    else:
+        monkeypatch.setattr(reading, "_inflate", lambda: zlib)
 
     body = b"ticket_id,hall_id\n" + b"".join(b"T%06d,H01\n" % k for k in range(50_000))
     packed = gzip.compress(body)
