@@ -388,6 +388,54 @@ def bank_replay(ar: AnnounceRules, quick: bool) -> pd.DataFrame:
     return pd.DataFrame([_row(f"bank log, {len(days)} weekdays", acc, model_floor(feats))])
 
 
+EARLY_DAYS = ("1999-02-02", "1999-02-03", "1999-02-04", "1999-02-07")
+"""The bank's Sunday-Thursday days before the judged ones (with 1-6 days of history):
+where the announcement's choices are made."""
+
+
+def bank_early_days() -> None:
+    """Part 5: the choices on the bank's earlier days, each variant's accuracy printed
+    (the type offsets, the idle gap) and the announcement's mean error per type without
+    the offsets."""
+    if not BANK.exists():
+        print(f"  the bank log is not at {BANK}: skipped")
+        return
+    tickets = bank_tickets(BANK)
+    types = tuple(sorted(tickets["transaction_type"].unique()))
+    variants = [("no type offsets", AnnounceRules(by_type=0), 15.0),
+                ("offsets per type and tier", AnnounceRules(by_type=1), 15.0),
+                ("and for those who queue (chosen)", AnnounceRules(by_type=2), 15.0),
+                ("chosen, idle gap 5 min", AnnounceRules(by_type=2), 5.0),
+                ("chosen, idle gap 30 min", AnnounceRules(by_type=2), 30.0)]
+    for name, ar, gap in variants:
+        rules = QueueRules(vip_head_start=1.5, idle_gap=gap)
+        feats, told = [], []
+        for d in EARLY_DAYS:
+            day = dt.date.fromisoformat(d)
+            hist = hall_history(tickets, day, types, rules=rules, arules=ar, days=7)
+            f = day_features(ticket_log(tickets, day, types), hist.priors, hist.handling,
+                             hist.rules, ar)
+            feats.append(f)
+            told.append(announce_day(f, hist.days, ar))
+        acc = accuracy(feats, told)
+        a = acc.loc["announced"]
+        print(f"   {name}: announced {a['rmse']:.4f} min, QL {acc.loc['QL', 'rmse']:.4f} "
+              f"(ratio {a['ratio_to_QL']:.3f}), coverage {a['coverage_80']:.1%} "
+              f"({int(a['customers'])} callers)", flush=True)
+        if ar.by_type == 0:
+            err, ty = [], []
+            for f, t in zip(feats, told):
+                ok = f.served & np.isfinite(f.actual)
+                err.append((t.wait - f.actual)[ok])
+                ty.append(np.array(f.log.types)[f.log.type_index[ok]])
+            e, k = np.concatenate(err), np.concatenate(ty)
+            print("      mean error (told - actual) per type: " + ", ".join(
+                f"{c} {e[k == c].mean():+.2f} min ({int(np.sum(k == c))})" for c in types
+                if np.any(k == c)) + "; squared mean errors: "
+                f"{sum(np.sum(k == c) * e[k == c].mean() ** 2 for c in types if np.any(k == c)) / np.sum(e ** 2):.1%}"
+                " of the squared error")
+
+
 # ----------------------------------------------------------------- counter advice
 def _interval_service(arrive: np.ndarray, call: np.ndarray, patience: np.ndarray, start: float,
                       step: int, n_int: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
@@ -624,7 +672,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="simulated days replayed per hall in part 1 (default 7)")
     parser.add_argument("--parts", default="1,2,3,4",
                         help="parts to run, comma-separated (1 simulated days, 2 the bank log, "
-                             "3 counter advice, 4 speed; default all)")
+                             "3 counter advice, 4 speed, 5 the bank's earlier days where the "
+                             "announcement's choices are made; default 1-4)")
     args = parser.parse_args(argv)
     parts = {p.strip() for p in args.parts.split(",")}
     ar = AnnounceRules()
@@ -647,6 +696,9 @@ def main(argv: list[str] | None = None) -> int:
     if "2" in parts:
         print("2. The bank log replayed as if live")
         bank = bank_replay(ar, args.quick)
+    if "5" in parts:
+        print("5. The bank's days before the judged ones (2-7 February): the choices")
+        bank_early_days()
     if "3" in parts:
         advice_part(ds, args.quick)
     if "4" in parts:
