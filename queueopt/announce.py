@@ -102,7 +102,8 @@ class AnnounceRules:
     draws:
         Monte Carlo draws of ``QL-S``.
     by_type:
-        The regression also learns an offset per transaction type and for VIPs.
+        The regression also learns an offset per transaction type and for VIPs (1),
+        and another for those who have to queue (2); 0: neither.
     """
 
     refit: float = 15.0
@@ -112,7 +113,7 @@ class AnnounceRules:
     adapt: float = 0.005
     simulate: bool = True
     draws: int = 256
-    by_type: bool = True
+    by_type: int = 2
 
     def __post_init__(self) -> None:
         if not self.refit > 0:
@@ -233,14 +234,17 @@ def _design(values: FloatArray, queued: BoolArray, cats: FloatArray) -> FloatArr
     return np.column_stack([queued.astype(float), values[:, _FITTED], cats])
 
 
-def _categories(log: TicketLog, rows: npt.NDArray[np.int64], by_type: bool) -> FloatArray:
+def _categories(log: TicketLog, rows: npt.NDArray[np.int64], queued: BoolArray,
+                by_type: int) -> FloatArray:
     """Per ticket of ``rows``: one column per transaction type (1 for its own) and the VIP
-    tier, when ``by_type``; no columns otherwise. An unknown type has no 1."""
+    tier when ``by_type`` >= 1, and the same again times the "has to queue" indicator
+    ``queued`` (per row) when ``by_type`` >= 2; no columns with 0. An unknown type has no 1."""
     if not by_type:
         return np.zeros((len(rows), 0))
     ti = log.type_index[rows]
     onehot = (ti[:, None] == np.arange(len(log.types))[None, :]).astype(float)
-    return np.column_stack([onehot, log.vip[rows].astype(float)])
+    cols = np.column_stack([onehot, log.vip[rows].astype(float)])
+    return cols if by_type < 2 else np.column_stack([cols, cols * queued[:, None]])
 
 
 @dataclass(frozen=True)
@@ -386,7 +390,8 @@ def announce_day(today: DayFeatures, history: Sequence[DayFeatures],
             told = Announced(wait, lo, hi, today.values)  # filled for everyone issued before b
             fit = _fit_for(today, history, b, ch, ar, _alpha(today, told, b, ch, ar))
             wait[q], lo[q], hi[q] = _apply(fit, today.values[q], today.queued[q],
-                                           _categories(today.log, q, ar.by_type))
+                                           _categories(today.log, q, today.queued[q],
+                                                       ar.by_type))
     return Announced(wait, lo, hi, today.values)
 
 
@@ -398,7 +403,7 @@ def _training(today: DayFeatures, history: Sequence[DayFeatures], now: float, ki
         ok = d.served & (d.kiosk == kiosk) & np.isfinite(d.actual)
         if d is today:
             ok &= d.known_at <= now
-        cs.append(_categories(d.log, np.flatnonzero(ok), ar.by_type))
+        cs.append(_categories(d.log, np.flatnonzero(ok), d.queued[ok], ar.by_type))
         vs.append(d.values[ok])
         qs.append(d.queued[ok])
         ys.append(d.actual[ok])

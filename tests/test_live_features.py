@@ -132,3 +132,17 @@ def test_the_regression_learns_an_offset_per_transaction_type() -> None:
     dp = plain.point(values, queued) - qls
     assert abs(np.mean(dp[is_a]) - np.mean(dp[~is_a])) < 0.05
     assert abs(np.mean(fit.point(values, queued) - qls) - 2.5) < 0.05
+
+
+def test_categories_by_hand() -> None:
+    """Types SIM (index 0) for every ticket of the small log, no VIP; with ``by_type=2`` the
+    same columns again for the tickets that have to queue (the second of the two here)."""
+    from queueopt.announce import _categories
+
+    log = _log()
+    rows = np.array([0, 2])
+    queued = np.array([False, True])
+    assert _categories(log, rows, queued, 0).shape == (2, 0)
+    assert _categories(log, rows, queued, 1).tolist() == [[1.0, 0.0], [1.0, 0.0]]
+    assert _categories(log, rows, queued, 2).tolist() == [[1.0, 0.0, 0.0, 0.0],
+                                                          [1.0, 0.0, 1.0, 0.0]]
