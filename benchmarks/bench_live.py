@@ -202,7 +202,7 @@ def _row(name: str, acc: pd.DataFrame, floor: float) -> dict[str, object]:
             "best_LES_HOL_rmse": best_les_hol,
             "no_worse_than_LES_HOL": bool(a["rmse"] <= best_les_hol),
             "coverage_80": a["coverage_80"], "QL-S_ratio": acc.loc["QL-S", "ratio_to_QL"],
-            "model_floor": floor, "floor_ratio": floor / acc.loc["QL", "rmse"],
+            "model_spread": floor, "spread_ratio": floor / acc.loc["QL", "rmse"],
             "mean_wait": a["mean_wait"],
             **{f"{n}_rmse": acc.loc[n, "rmse"] for n in acc.index if n not in ("announced",)}}
 
@@ -708,7 +708,7 @@ def main(argv: list[str] | None = None) -> int:
     if table.empty:
         return 0
     cols = ["case", "customers", "mean_wait", "announced_rmse", "QL_rmse", "ratio_to_QL",
-            "QL-S_ratio", "floor_ratio", "best_LES_HOL_rmse", "no_worse_than_LES_HOL",
+            "QL-S_ratio", "spread_ratio", "best_LES_HOL_rmse", "no_worse_than_LES_HOL",
             "coverage_80"]
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table[cols].to_string(index=False, float_format=lambda x: f"{x:.3f}"))
