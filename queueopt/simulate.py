@@ -113,6 +113,40 @@ def _emergency_rule(queues: tuple[deque[int], deque[int]], deadline: list[float]
     return surge, surge_from, t_trig
 
 
+def _restart(t: float, n_open: int, ends: list[float], arrive_l: list[float],
+             vip_l: list[bool], deadline: list[float], service_l: list[float],
+             queues: tuple[deque[int], deque[int]], free: list[int],
+             busy: list[tuple[float, int]], call: FloatArray, server: IntArray
+             ) -> tuple[int, int]:
+    """Put a queue in its state at ``t`` (minutes since midnight) for ``serve_queue``.
+
+    The customers who arrived before ``t`` wait in arrival order within their
+    class, one server is busy until each time of ``ends`` (minutes since
+    midnight), and free servers up to ``n_open`` (servers open at ``t``) call
+    the next customers at once. Fills ``queues``, ``busy``, ``call`` and
+    ``server`` in place; returns the index of the first customer still to
+    arrive and the number of busy servers.
+    """
+    n = len(arrive_l)
+    i = 0
+    while i < n and arrive_l[i] < t:  # waiting at `t`, in arrival order
+        queues[0 if vip_l[i] else 1].append(i)
+        i += 1
+    for end in ends:
+        heapq.heappush(busy, (end, heapq.heappop(free)))
+    n_busy = len(ends)
+    while n_busy < n_open and free:  # servers free at `t` call at once
+        j = _next_customer(queues, deadline, t)
+        if j < 0:
+            break
+        s = heapq.heappop(free)
+        call[j] = t
+        server[j] = s
+        heapq.heappush(busy, (t + service_l[j], s))
+        n_busy += 1
+    return i, n_busy
+
+
 def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, vip: BoolArray,
                 servers_open: IntArray, interval_minutes: float, start: float, *,
                 emergency_after: float = float("inf"), emergency_counters: int = 0,
@@ -199,21 +233,8 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
         t = float(now)
         k = min(max(int((t - start) // interval_minutes), 0), max(n_int - 1, 0))
         next_boundary = start + (k + 1) * interval_minutes
-        while i < n and arrive_l[i] < t:  # waiting at `now`, in arrival order
-            queues[0 if vip_l[i] else 1].append(i)
-            i += 1
-        for end in ends:
-            heapq.heappush(busy, (end, heapq.heappop(free)))
-        n_busy = len(ends)
-        while n_busy < open_l[k] and free:  # servers free at `now` call at once
-            j = _next_customer(queues, deadline, t)
-            if j < 0:
-                break
-            s = heapq.heappop(free)
-            call[j] = t
-            server[j] = s
-            heapq.heappush(busy, (t + service_l[j], s))
-            n_busy += 1
+        i, n_busy = _restart(t, open_l[k], ends, arrive_l, vip_l, deadline, service_l,
+                             queues, free, busy, call, server)
     # Run until every customer has arrived and been served; a queue left while no
     # counter is busy still waits for the next interval that opens counters.
     while i < n or busy or ((queues[0] or queues[1]) and k < n_int - 1):
