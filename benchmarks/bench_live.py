@@ -402,9 +402,11 @@ def bank_early_days() -> None:
         return
     tickets = bank_tickets(BANK)
     types = tuple(sorted(tickets["transaction_type"].unique()))
-    variants = [("no type offsets", AnnounceRules(by_type=0), 15.0),
-                ("offsets per type and tier", AnnounceRules(by_type=1), 15.0),
-                ("and for those who queue (chosen)", AnnounceRules(by_type=2), 15.0),
+    no_groups = {"agent_groups": False}
+    variants = [("no type offsets", AnnounceRules(by_type=0, **no_groups), 15.0),
+                ("offsets per type and tier", AnnounceRules(by_type=1, **no_groups), 15.0),
+                ("and for those who queue", AnnounceRules(by_type=2, **no_groups), 15.0),
+                ("and the agent group (chosen)", AnnounceRules(by_type=2), 15.0),
                 ("chosen, idle gap 5 min", AnnounceRules(by_type=2), 5.0),
                 ("chosen, idle gap 30 min", AnnounceRules(by_type=2), 30.0)]
     for name, ar, gap in variants:

@@ -47,13 +47,21 @@ from queueopt.delay import (
     recent_waits,
     simulated_wait,
 )
-from queueopt.queue_state import QueueRules, StateAt, TicketLog, lines_at, state_at
+from queueopt.queue_state import (
+    QueueRules,
+    StateAt,
+    TicketLog,
+    group_state,
+    lines_at,
+    state_at,
+)
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 FEATURES: tuple[str, ...] = (*PREDICTORS, "QL-S", "ahead", "ahead x handle", "LES now",
-                             "HOL now", "waiting", "free", "LES-3", "LES-10", "QL-S spread")
+                             "HOL now", "waiting", "free", "LES-3", "LES-10", "group open",
+                             "group free", "type waiting", "QL-S spread")
 """What the announcement combines: the predictors (``QL-S``:
 :func:`queueopt.delay.simulated_wait`), the plain queue position (customers
 ahead, and ahead times the handling time: a per-hall learnt service rate) and
@@ -62,7 +70,11 @@ the queue's state as read, whether or not the model says the newcomer waits
 for still waits): the last wait to enter service (``LES now``), the head of
 the line's wait (``HOL now``), the customers waiting and the idle servers,
 and the mean wait of the last 3 and 10 customers called (delay history,
-:func:`queueopt.delay.recent_waits`); ``QL-S spread`` is the standard deviation of the
+:func:`queueopt.delay.recent_waits`); the newcomer's agent group at the counters
+(the servers that serve its type, :attr:`queueopt.delay.Handling.groups`): its
+servers open and idle, and the customers of its type waiting
+(:func:`queueopt.queue_state.group_state`; 0 when :attr:`AnnounceRules.agent_groups`
+is off); ``QL-S spread`` is the standard deviation of the
 wait over the Monte Carlo's draws (``nan`` without it), not fitted: see
 :func:`model_floor`. Waits in minutes, the rest counts."""
 
@@ -104,6 +116,9 @@ class AnnounceRules:
     by_type:
         The regression also learns an offset per transaction type and for VIPs (1),
         and another for those who have to queue (2); 0: neither.
+    agent_groups:
+        The regression also reads the newcomer's agent group (the ``group`` and
+        ``type waiting`` features; else they are 0).
     """
 
     refit: float = 15.0
@@ -114,6 +129,7 @@ class AnnounceRules:
     simulate: bool = True
     draws: int = 256
     by_type: int = 2
+    agent_groups: bool = True
 
     def __post_init__(self) -> None:
         if not self.refit > 0:
@@ -148,8 +164,8 @@ def _features(log: TicketLog, times: FloatArray, kiosk: BoolArray, vip: BoolArra
               priors: DelayPriors, handling: Handling, rules: QueueRules,
               arules: AnnounceRules, kiosks: int | None, schedule: Schedule | None,
               places_then: FloatArray | None, seed: int,
-              keys: npt.ArrayLike | None = None) -> tuple[FloatArray, BoolArray,
-                                                                   StateAt, DelayPredictions]:
+              keys: npt.ArrayLike | None = None, type_index: npt.ArrayLike = -1
+              ) -> tuple[FloatArray, BoolArray, StateAt, DelayPredictions]:
     st = state_at(log, times, kiosk, vip, rules,
                   servers_open=_servers_given(times, kiosk, kiosks, schedule))
     vip_first = not np.isfinite(rules.vip_head_start)
@@ -165,10 +181,15 @@ def _features(log: TicketLog, times: FloatArray, kiosk: BoolArray, vip: BoolArra
                             schedule=schedule, variance=var)
     else:
         qs, var = pr.of("QL-A"), np.full(len(np.atleast_1d(times)), np.nan)
+    grp = np.zeros((3, len(np.atleast_1d(times))))
+    if arules.agent_groups:
+        g_open, g_free, g_wait = group_state(log, times, type_index, handling.groups,
+                                             rules.idle_gap)
+        grp = np.where(np.asarray(kiosk, bool), 0.0, np.vstack([g_open, g_free, g_wait]))
     values = np.column_stack([pr.values, qs, st.ahead, st.ahead * pr.handle,
                               np.nan_to_num(st.les_wait), st.hol_wait, st.waiting, st.free,
                               recent_waits(log, times, kiosk, 3),
-                              recent_waits(log, times, kiosk, 10), np.sqrt(var)])
+                              recent_waits(log, times, kiosk, 10), *grp, np.sqrt(var)])
     return values, pr.places > 0, st, pr
 
 
@@ -220,7 +241,8 @@ def day_features(log: TicketLog, priors: DelayPriors, handling: Handling,
         rest = slice(done, n)
         values[rest], queued[rest], _, _ = _features(
             log, log.issued[rest], log.kiosk[rest], log.vip[rest], priors, handling, r, ar,
-            kiosks, schedule, places, seed, keys=np.arange(done, n))
+            kiosks, schedule, places, seed, keys=np.arange(done, n),
+            type_index=log.type_index[rest])
     served = ~log.abandoned & np.isfinite(log.called)
     known = np.where(served, log.called, np.inf)
     return DayFeatures(log=log, values=values.reshape(n, len(FEATURES)), queued=queued,

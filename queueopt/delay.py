@@ -42,7 +42,8 @@ Units: waits and handling times in minutes, rates per minute.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -239,7 +240,9 @@ class Handling:
 
     Arrays are per type in the order of ``types``; ``*_mean`` minutes, ``*_cv``
     coefficients of variation. A type index of -1 (unknown type) uses the
-    last entry's fallback ``default_*``.
+    last entry's fallback ``default_*``. ``groups``: per type code, the servers
+    (``server_id``) that serve it, learnt from the history (the bank routes types to
+    agent groups; empty: no groups known).
     """
 
     types: tuple[str, ...]
@@ -249,6 +252,7 @@ class Handling:
     kiosk_cv: FloatArray
     default_counter: tuple[float, float]
     default_kiosk: tuple[float, float]
+    groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def of(self, kiosk: bool, type_index: npt.NDArray[np.int64]) -> tuple[FloatArray, FloatArray]:
         """(mean minutes, cv) of each ticket's handling time."""

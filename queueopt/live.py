@@ -86,7 +86,27 @@ def handling_model(tickets: pd.DataFrame, types: tuple[str, ...]) -> Handling:
         out[ch] = (np.maximum(mean, 1e-3), np.nan_to_num(cv, nan=dc), (max(dm, 1e-3), dc))
     return Handling(types=types, counter_mean=out["counter"][0], counter_cv=out["counter"][1],
                     kiosk_mean=out["kiosk"][0], kiosk_cv=out["kiosk"][1],
-                    default_counter=out["counter"][2], default_kiosk=out["kiosk"][2])
+                    default_counter=out["counter"][2], default_kiosk=out["kiosk"][2],
+                    groups=agent_groups(served, types))
+
+
+GROUP_SHARE = 0.05
+"""A server belongs to a type's agent group when at least this share of the counter
+customers it served in the history were of that type."""
+
+
+def agent_groups(served: pd.DataFrame, types: tuple[str, ...], share: float | None = None
+                 ) -> dict[str, frozenset[str]]:
+    """Per type code, the servers whose served counter customers (``served``: the history's
+    tickets that were served) were at least ``share`` (a fraction; default
+    :data:`GROUP_SHARE`) of that type."""
+    share = GROUP_SHARE if share is None else share
+    sub = served[(served["channel"] == "counter") & served["server_id"].fillna("").astype(str).ne("")]
+    if not len(sub):
+        return {}
+    mix = pd.crosstab(sub["server_id"].astype(str), sub["transaction_type"].astype(str),
+                      normalize="index")
+    return {c: frozenset(mix.index[mix[c] >= share]) if c in mix else frozenset() for c in types}
 
 
 def hall_history(tickets: pd.DataFrame, day: dt.date, types: tuple[str, ...], *,

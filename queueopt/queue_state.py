@@ -30,6 +30,7 @@ Units: clock times and durations in minutes, rates per minute.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -515,3 +516,57 @@ def lines_at(log: TicketLog, times: npt.ArrayLike, kiosk: npt.ArrayLike, vip: np
         free = int(state.free[i]) if state.waiting[i] == 0 else 0
         out.append(Line(ahead=ahead, in_service=serving, free=free))
     return out
+
+
+def group_state(log: TicketLog, times: npt.ArrayLike, type_index: npt.ArrayLike,
+                groups: Mapping[str, frozenset[str]], idle_gap: float
+                ) -> tuple[IntArray, IntArray, IntArray]:
+    """The counters' agent group of each query's transaction type, as known at its moment.
+
+    Parameters
+    ----------
+    log:
+        The day's tickets (only calls and finishes strictly before each moment count).
+    times:
+        Query moments, minutes since midnight.
+    type_index:
+        Per query, the index of its type in ``log.types`` (-1 unknown: the hall as one
+        group, every server and every counter customer waiting).
+    groups:
+        Per type code, the servers that serve it (learnt from the history; a type
+        without a group, or with none of today's servers in it, counts every server).
+    idle_gap:
+        Minutes without a call or a finish after which a server counts as closed (as
+        :func:`state_at`).
+
+    Returns
+    -------
+    (open, free, same_type_waiting): per query, the group's servers open (busy or active
+    in the last ``idle_gap`` minutes) and open but idle, and the counter customers of
+    the query's type waiting.
+    """
+    t = np.atleast_1d(np.asarray(times, dtype=float))
+    ti = np.broadcast_to(np.asarray(type_index, dtype=np.int64), t.shape)
+    counter = ~log.kiosk
+    n_s = len(log.servers)
+    open_m = np.zeros((len(t), n_s), bool)
+    busy_m = np.zeros((len(t), n_s), bool)
+    for s in range(n_s):
+        mine = counter & (log.server_index == s) & np.isfinite(log.called)
+        order = np.argsort(log.called[mine], kind="stable")
+        c = log.called[mine][order]
+        e = np.where(np.isfinite(log.served_end[mine]), log.served_end[mine], INF)[order]
+        j = np.searchsorted(c, t, "left") - 1
+        busy_m[:, s] = (j >= 0) & (e[np.maximum(j, 0)] > t) if len(c) else False
+        acts = np.sort(np.r_[c, e[np.isfinite(e)]])
+        recent = (np.searchsorted(acts, t, "left") - np.searchsorted(acts, t - idle_gap, "left")) > 0
+        open_m[:, s] = recent | busy_m[:, s]
+    member = np.array([[srv in groups.get(code, frozenset()) for srv in log.servers]
+                       for code in log.types], bool).reshape(len(log.types), n_s)
+    member[~member.any(1)] = True
+    mq = np.where((ti >= 0)[:, None], member[np.maximum(ti, 0)] if len(member) else True, True)
+    idx = np.flatnonzero(counter)
+    waiting = (log.issued[idx][None, :] < t[:, None]) & (log.gone[idx][None, :] > t[:, None])
+    same = (log.type_index[idx][None, :] == ti[:, None]) | (ti[:, None] < 0)
+    return ((open_m & mq).sum(1).astype(np.int64), (open_m & ~busy_m & mq).sum(1).astype(np.int64),
+            (waiting & same).sum(1).astype(np.int64))
