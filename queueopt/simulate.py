@@ -113,6 +113,28 @@ def _emergency_rule(queues: tuple[deque[int], deque[int]], deadline: list[float]
     return surge, surge_from, t_trig
 
 
+def _call_next(t: float, cap: int, n_busy: int, queues: tuple[deque[int], deque[int]],
+               deadline: list[float], service_l: list[float], free: list[int],
+               busy: list[tuple[float, int]], call: FloatArray, server: IntArray) -> int:
+    """Free servers call the next customers at ``t`` (minutes since midnight).
+
+    While fewer than ``cap`` servers are busy and a server is free, the next
+    customer still willing to wait (VIPs first, FIFO within class) is called:
+    ``call``, ``server`` and ``busy`` are filled in place. Returns the number
+    of busy servers afterwards.
+    """
+    while n_busy < cap and free:
+        j = _next_customer(queues, deadline, t)
+        if j < 0:
+            break
+        s = heapq.heappop(free)
+        call[j] = t
+        server[j] = s
+        heapq.heappush(busy, (t + service_l[j], s))
+        n_busy += 1
+    return n_busy
+
+
 def _restart(t: float, n_open: int, ends: list[float], arrive_l: list[float],
              vip_l: list[bool], deadline: list[float], service_l: list[float],
              queues: tuple[deque[int], deque[int]], free: list[int],
@@ -135,15 +157,8 @@ def _restart(t: float, n_open: int, ends: list[float], arrive_l: list[float],
     for end in ends:
         heapq.heappush(busy, (end, heapq.heappop(free)))
     n_busy = len(ends)
-    while n_busy < n_open and free:  # servers free at `t` call at once
-        j = _next_customer(queues, deadline, t)
-        if j < 0:
-            break
-        s = heapq.heappop(free)
-        call[j] = t
-        server[j] = s
-        heapq.heappush(busy, (t + service_l[j], s))
-        n_busy += 1
+    n_busy = _call_next(t, n_open, len(ends), queues, deadline, service_l, free, busy,
+                        call, server)  # servers free at `t` call at once
     return i, n_busy
 
 
@@ -260,15 +275,9 @@ def serve_queue(arrive: FloatArray, service: FloatArray, patience: FloatArray, v
                 queues, deadline, arrive_l, t, surge, surge_from, emergency_after,
                 open_l[k] > 0, emergency_log)
         cap = open_l[k] + (extra if surge else 0)
-        while n_busy < cap and free:
-            j = _next_customer(queues, deadline, t)
-            if j < 0:
-                break
-            s = heapq.heappop(free)
-            call[j] = t
-            server[j] = s
-            heapq.heappush(busy, (t + service_l[j], s))
-            n_busy += 1
+        if n_busy < cap and free:
+            n_busy = _call_next(t, cap, n_busy, queues, deadline, service_l, free, busy,
+                                call, server)
         if extra and surge and not (queues[0] or queues[1]):
             surge = False  # the queue is cleared: the emergency counters close
             if emergency_log is not None:
