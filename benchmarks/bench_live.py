@@ -407,6 +407,8 @@ def bank_early_days() -> None:
                 ("offsets per type and tier", AnnounceRules(by_type=1, **no_groups), 15.0),
                 ("and for those who queue", AnnounceRules(by_type=2, **no_groups), 15.0),
                 ("and the agent group (chosen)", AnnounceRules(by_type=2), 15.0),
+                ("chosen, one group of all servers", AnnounceRules(by_type=2, group_share=0.0), 15.0),
+                ("chosen, groups at a 10% share", AnnounceRules(by_type=2, group_share=0.1), 15.0),
                 ("chosen, idle gap 5 min", AnnounceRules(by_type=2), 5.0),
                 ("chosen, idle gap 30 min", AnnounceRules(by_type=2), 30.0)]
     for name, ar, gap in variants:

@@ -90,6 +90,10 @@ RIDGES: tuple[float, ...] = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
 LEVEL = 0.8
 """Share of actual waits the announced range is meant to cover."""
 
+GROUP_SHARE = 0.05
+"""A server belongs to a type's agent group when at least this share of the counter
+customers it served in the history were of that type."""
+
 
 @dataclass(frozen=True)
 class AnnounceRules:
@@ -119,6 +123,9 @@ class AnnounceRules:
     agent_groups:
         The regression also reads the newcomer's agent group (the ``group`` and
         ``type waiting`` features; else they are 0).
+    group_share:
+        Share of a server's history customers of a type (a fraction) that puts it in the
+        type's agent group (:data:`GROUP_SHARE`; 0: one group of all servers).
     """
 
     refit: float = 15.0
@@ -130,12 +137,15 @@ class AnnounceRules:
     draws: int = 256
     by_type: int = 2
     agent_groups: bool = True
+    group_share: float = GROUP_SHARE
 
     def __post_init__(self) -> None:
         if not self.refit > 0:
             raise ValueError(f"refit={self.refit} must be > 0 minutes")
         if self.groups < 1 or self.draws < 1:
             raise ValueError("groups and draws must be >= 1")
+        if not 0 <= self.group_share <= 1:
+            raise ValueError(f"group_share={self.group_share} must be a fraction in [0, 1]")
         if self.ridge is not None and not self.ridge >= 0:
             raise ValueError(f"ridge={self.ridge} must be >= 0 or None (chosen by day)")
 

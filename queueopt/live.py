@@ -24,6 +24,7 @@ import pandas as pd
 from queueopt._reading import Problems, read_csv_text
 from queueopt.advice import Advice, advise, staff_now
 from queueopt.announce import (
+    GROUP_SHARE,
     Announced,
     AnnounceRules,
     DayFeatures,
@@ -63,11 +64,13 @@ class HallHistory:
     intraday: Mapping[str, IntradayFit] | None = None
 
 
-def handling_model(tickets: pd.DataFrame, types: tuple[str, ...]) -> Handling:
+def handling_model(tickets: pd.DataFrame, types: tuple[str, ...],
+                   group_share: float = GROUP_SHARE) -> Handling:
     """Lognormal handling time per type and channel measured from a ticket log (minutes).
 
     Types a channel never served fall back to the channel's overall mean and
-    coefficient of variation (3 minutes, cv 1, without any service).
+    coefficient of variation (3 minutes, cv 1, without any service). The agent groups:
+    :func:`agent_groups` at ``group_share`` (a fraction).
     """
     served = tickets[~tickets["abandoned"].astype(bool)]
     table = calibrate(served).handling if len(served) else None
@@ -87,19 +90,15 @@ def handling_model(tickets: pd.DataFrame, types: tuple[str, ...]) -> Handling:
     return Handling(types=types, counter_mean=out["counter"][0], counter_cv=out["counter"][1],
                     kiosk_mean=out["kiosk"][0], kiosk_cv=out["kiosk"][1],
                     default_counter=out["counter"][2], default_kiosk=out["kiosk"][2],
-                    groups=agent_groups(served, types))
+                    groups=agent_groups(served, types, group_share))
 
-
-GROUP_SHARE = 0.05
-"""A server belongs to a type's agent group when at least this share of the counter
-customers it served in the history were of that type."""
 
 
 def agent_groups(served: pd.DataFrame, types: tuple[str, ...], share: float | None = None
                  ) -> dict[str, frozenset[str]]:
     """Per type code, the servers whose served counter customers (``served``: the history's
     tickets that were served) were at least ``share`` (a fraction; default
-    :data:`GROUP_SHARE`) of that type."""
+    :data:`queueopt.announce.GROUP_SHARE`) of that type."""
     share = GROUP_SHARE if share is None else share
     sub = served[(served["channel"] == "counter") & served["server_id"].fillna("").astype(str).ne("")]
     if not len(sub):
@@ -138,7 +137,7 @@ def hall_history(tickets: pd.DataFrame, day: dt.date, types: tuple[str, ...], *,
     ar = arules or AnnounceRules()
     midnight = pd.Timestamp(day)
     before = tickets[pd.to_datetime(tickets["issued_at"]) < midnight]
-    handling = handling_model(before, types)
+    handling = handling_model(before, types, ar.group_share)
     pat = patience if patience is not None else float("inf")
     if len(before) and before["abandoned"].any():
         cal = calibrate(before)

@@ -61,3 +61,18 @@ def test_group_state_by_hand() -> None:
     # no groups known: the hall is one group
     g_open, g_free, g_wait = group_state(log, t[:1], [0], {}, 15.0)
     assert (g_open.tolist(), g_free.tolist(), g_wait.tolist()) == ([2], [1], [2])
+
+
+def test_group_share_reaches_the_handling_model() -> None:
+    """The announcement's ``group_share`` is the one the history's handling model groups by
+    (20%: Y -> {B} only, as above); a share outside [0, 1] is refused."""
+    import pytest
+
+    from queueopt.announce import AnnounceRules
+    from queueopt.live import handling_model
+    rows = ([("09:00", "X", "09:00", "09:01", "A", "")] * 9 + [("09:00", "Y", "09:00", "09:01", "A", "")]
+            + [("09:00", "Y", "09:00", "09:01", "B", "")] * 20)
+    assert handling_model(_frame(rows), ("X", "Y"), 0.2).groups["Y"] == frozenset({"B"})
+    assert handling_model(_frame(rows), ("X", "Y")).groups["Y"] == frozenset({"A", "B"})
+    with pytest.raises(ValueError, match="group_share"):
+        AnnounceRules(group_share=1.5)
